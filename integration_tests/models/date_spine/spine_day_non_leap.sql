@@ -1,0 +1,1 @@
+{{ pipeline_kit.date_spine('day', '2023-02-27', '2023-03-02') }}

@@ -1,0 +1,99 @@
+{#- deduplicate: keep exactly one row per `partition_by` key, the first by `order_by`.
+    - NULL keys form one group (window partitions and DISTINCT ON both group NULLs together);
+      rows with NULLs in any other column are kept (no natural-join fallback that drops them).
+    - NULLs sort last in every `order_by` item that does not say otherwise, on every adapter.
+    - Ties on `order_by` are broken by every column of the relation in declared order
+      (ascending, NULLs last), so the kept row is the same on every run and adapter. For a CTE
+      name pass `columns=[...]`; without it, ties fall back to the whole row's text per engine. -#}
+{% macro deduplicate(relation, partition_by, order_by, columns=none) %}
+  {%- if relation is none or (relation is string and relation | trim == '') -%}
+    {{ pipeline_kit._raise('deduplicate', '`relation` is required (a relation or a CTE name)', relation) }}
+  {%- endif -%}
+  {%- set keys = pipeline_kit._as_list('deduplicate', 'partition_by', partition_by) -%}
+  {%- set ordering = pipeline_kit._as_list('deduplicate', 'order_by', order_by) -%}
+  {%- if columns is none and relation is not string and execute -%}
+    {%- set columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+      {%- do columns.append(adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {%- if columns | length == 0 -%}
+      {{ pipeline_kit._raise('deduplicate', '`relation` has no columns or does not exist', relation) }}
+    {%- endif -%}
+  {%- endif -%}
+  {%- set dedup = {
+      'relation': relation,
+      'partition_by': keys,
+      'order_by': pipeline_kit._nulls_last(ordering),
+      'tie_breakers': (pipeline_kit._nulls_last(columns | map('string') | map('trim') | list) if columns else none)} -%}
+  {{ return(adapter.dispatch('deduplicate', 'pipeline_kit')(dedup)) }}
+{% endmacro %}
+
+{#- A string, or a non-empty list of non-empty strings, as a list. -#}
+{% macro _as_list(macro_name, arg_name, value) %}
+  {%- if value is string -%}
+    {%- set items = [value] -%}
+  {%- elif value is iterable and value is not mapping -%}
+    {%- set items = value | list -%}
+  {%- else -%}
+    {%- set items = [] -%}
+  {%- endif -%}
+  {%- set cleaned = [] -%}
+  {%- for item in items -%}
+    {%- if item is not string or item | trim == '' -%}
+      {{ pipeline_kit._raise(macro_name, '`' ~ arg_name ~ '` must be a column name or expression, or a list of them', value) }}
+    {%- endif -%}
+    {%- do cleaned.append(item | trim) -%}
+  {%- endfor -%}
+  {%- if cleaned | length == 0 -%}
+    {{ pipeline_kit._raise(macro_name, '`' ~ arg_name ~ '` is required', value) }}
+  {%- endif -%}
+  {{- return(cleaned) -}}
+{% endmacro %}
+
+{#- Make NULL placement explicit: DuckDB sorts NULLs last in DESC, PostgreSQL and Snowflake first. -#}
+{% macro _nulls_last(order_items) %}
+  {%- set explicit = [] -%}
+  {%- for item in order_items -%}
+    {%- if modules.re.search('\\bnulls\\s+(first|last)\\s*$', item, modules.re.IGNORECASE) -%}
+      {%- do explicit.append(item) -%}
+    {%- else -%}
+      {%- do explicit.append(item ~ ' nulls last') -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(explicit) -}}
+{% endmacro %}
+
+{% macro default__deduplicate(dedup) %}
+  select *
+  from {{ dedup.relation }} as _pk_rows
+  qualify row_number() over (
+    partition by {{ dedup.partition_by | join(', ') }}
+    order by {{ (dedup.order_by + (dedup.tie_breakers or [pipeline_kit._row_text('_pk_rows') ~ ' nulls last'])) | join(', ') }}
+  ) = 1
+{% endmacro %}
+
+{# PostgreSQL: no QUALIFY; DISTINCT ON keeps the first row per key without an extra column #}
+{% macro postgres__deduplicate(dedup) %}
+  select distinct on ({{ dedup.partition_by | join(', ') }}) *
+  from {{ dedup.relation }} as _pk_rows
+  order by {{ (pipeline_kit._nulls_last(dedup.partition_by) + dedup.order_by + (dedup.tie_breakers or [pipeline_kit._row_text('_pk_rows')])) | join(', ') }}
+{% endmacro %}
+
+{#- The whole row as text: a last-resort tie breaker when the columns are unknown. -#}
+{% macro _row_text(alias) %}
+  {{- return(adapter.dispatch('_row_text', 'pipeline_kit')(alias)) -}}
+{% endmacro %}
+
+{% macro default___row_text(alias) %}
+  {{- return('cast(' ~ alias ~ ' as ' ~ dbt.type_string() ~ ')') -}}
+{% endmacro %}
+
+{# PostgreSQL: a table alias is a composite value; its text form is the row #}
+{% macro postgres___row_text(alias) %}
+  {{- return(alias ~ '::text') -}}
+{% endmacro %}
+
+{# Snowflake: no row values; serialise the row as an object (keeps NULLs) #}
+{% macro snowflake___row_text(alias) %}
+  {{- return('to_varchar(object_construct_keep_null(' ~ alias ~ '.*))') -}}
+{% endmacro %}

@@ -1,0 +1,1 @@
+"""Shared pytest configuration for pipeline_kit's Python tests."""

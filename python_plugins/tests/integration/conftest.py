@@ -1,0 +1,65 @@
+"""Fixtures for the dbt integration suite: one warehouse target per adapter per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .dbt_harness import AdapterTarget, DbtProject, drop_postgres_schema, make_target, postgres_reachable
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_adapter(name: str) -> None:
+    """Skip an adapter that cannot run here, with the reason; in CI nothing may be skipped."""
+    if name != "postgres":
+        return
+    reachable, reason = postgres_reachable()
+    if reachable:
+        return
+    if in_ci():
+        pytest.fail(f"CI=true requires PostgreSQL: {reason}. .ci/run should have started it.")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def adapter_targets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, AdapterTarget]]:
+    targets: dict[str, AdapterTarget] = {}
+    yield targets
+    for target in targets.values():
+        if target.name == "postgres":
+            drop_postgres_schema(target.schema)
+
+
+def project_for(name: str, targets: dict[str, AdapterTarget], tmp_root: Path) -> DbtProject:
+    require_adapter(name)
+    if name not in targets:
+        targets[name] = make_target(name, tmp_root / name)
+        targets[name].workdir.mkdir(parents=True, exist_ok=True)
+    project = DbtProject(targets[name])
+    deps = project.deps()
+    assert deps.ok, f"dbt deps failed on {name}:\n{deps.tail()}"
+    return project
+
+
+@pytest.fixture(scope="session")
+def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dbt_targets")
+
+
+@pytest.fixture(params=["duckdb", "postgres", "snowflake"])
+def dbt_project(
+    request: pytest.FixtureRequest, adapter_targets: dict[str, AdapterTarget], tmp_root: Path
+) -> DbtProject:
+    """The integration project on each adapter in turn (skips postgres only outside CI)."""
+    return project_for(str(request.param), adapter_targets, tmp_root)
+
+
+@pytest.fixture
+def duckdb_project(adapter_targets: dict[str, AdapterTarget], tmp_root: Path) -> DbtProject:
+    return project_for("duckdb", adapter_targets, tmp_root)

@@ -1,0 +1,170 @@
+"""Run dbt against the integration project on one adapter, the way a user would (a subprocess).
+
+Each `AdapterTarget` knows how to reach its warehouse: a DuckDB file in a temp dir, a fresh
+schema on a PostgreSQL server, or the fakesnow emulator (whose databases live in a temp dir
+across invocations, so stateful tests can run batch after batch). Later suites (merge, SCD,
+quality) reuse `DbtProject.run` with `--vars` per batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+INTEGRATION_PROJECT = REPO_ROOT / "integration_tests"
+BIN_DIR = Path(sys.executable).parent
+DBT = str(BIN_DIR / "dbt")
+FAKESNOW = str(BIN_DIR / "fakesnow")
+ADAPTERS = ("duckdb", "postgres", "snowflake")
+
+
+@dataclass(frozen=True)
+class DbtResult:
+    args: tuple[str, ...]
+    returncode: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def tail(self, lines: int = 80) -> str:
+        return "\n".join(self.output.splitlines()[-lines:])
+
+
+@dataclass
+class AdapterTarget:
+    """Where one adapter's warehouse lives for this test session."""
+
+    name: str
+    workdir: Path
+    schema: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    def command(self, args: Sequence[str]) -> list[str]:
+        if self.name == "snowflake":
+            # fakesnow patches the Snowflake connector inside the dbt process; -d keeps databases.
+            return [FAKESNOW, "-d", str(self.workdir / "fakesnow"), DBT, *args]
+        return [DBT, *args]
+
+
+def make_target(name: str, workdir: Path) -> AdapterTarget:
+    schema = f"pk_it_{uuid.uuid4().hex[:10]}"
+    env = {"PK_TARGET": name, "PK_SCHEMA": schema}
+    if name == "duckdb":
+        env["PK_DUCKDB_PATH"] = str(workdir / "integration.duckdb")
+        env["PK_SCHEMA"] = "main"
+    if name == "snowflake":
+        (workdir / "fakesnow").mkdir(parents=True, exist_ok=True)
+    return AdapterTarget(name=name, workdir=workdir, schema=env["PK_SCHEMA"], env=env)
+
+
+@dataclass
+class DbtProject:
+    """The integration project (or a copy of it) bound to one adapter target."""
+
+    target: AdapterTarget
+    project_dir: Path = INTEGRATION_PROJECT
+
+    def run(self, *args: str, dbt_vars: dict[str, Any] | None = None, timeout: int = 900) -> DbtResult:
+        cli_args = [*args, "--project-dir", str(self.project_dir), "--profiles-dir", str(self.project_dir)]
+        cli_args += ["--target", self.target.name]
+        if dbt_vars:
+            cli_args += ["--vars", json.dumps(dbt_vars)]
+        env = {
+            **os.environ,
+            **self.target.env,
+            "DBT_TARGET_PATH": str(self.target.workdir / "target"),
+            "DBT_LOG_PATH": str(self.target.workdir / "logs"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_USE_COLORS": "false",
+            "PYTHONWARNINGS": "ignore",
+        }
+        completed = subprocess.run(
+            self.target.command(cli_args),
+            cwd=self.project_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return DbtResult(tuple(cli_args), completed.returncode, completed.stdout + completed.stderr)
+
+    def deps(self) -> DbtResult:
+        return self.run("deps")
+
+
+def postgres_reachable() -> tuple[bool, str]:
+    """Can we open a connection to the PostgreSQL the integration profile points at?"""
+    try:
+        import psycopg2
+    except ImportError:
+        return False, "psycopg2 is not installed (pip install -e '.[postgres]')"
+    try:
+        connection = psycopg2.connect(
+            host=os.environ.get("PK_PG_HOST", "127.0.0.1"),
+            port=int(os.environ.get("PK_PG_PORT", "5432")),
+            user=os.environ.get("PK_PG_USER", "postgres"),
+            password=os.environ.get("PK_PG_PASSWORD", ""),
+            dbname=os.environ.get("PK_PG_DBNAME", "postgres"),
+            connect_timeout=3,
+        )
+    except Exception as error:  # any connection failure means "not reachable"
+        return False, f"PostgreSQL not reachable at 127.0.0.1:5432 ({str(error).strip()})"
+    connection.close()
+    return True, ""
+
+
+def drop_postgres_schema(schema: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(
+        host=os.environ.get("PK_PG_HOST", "127.0.0.1"),
+        port=int(os.environ.get("PK_PG_PORT", "5432")),
+        user=os.environ.get("PK_PG_USER", "postgres"),
+        password=os.environ.get("PK_PG_PASSWORD", ""),
+        dbname=os.environ.get("PK_PG_DBNAME", "postgres"),
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        # dbt creates the schema and "<schema>_dbt_test__audit"-style siblings; drop them all.
+        cursor.execute(
+            "select nspname from pg_namespace where nspname = %s or nspname like %s",
+            (schema, schema + "\\_%"),
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'drop schema if exists "{name}" cascade')
+    connection.close()
+
+
+def copy_project_tree(destination: Path) -> Path:
+    """Copy the package (repo root) with its integration project, for tests that mutate macros."""
+    ignore = shutil.ignore_patterns(
+        ".git",
+        ".venv",
+        "target",
+        "dbt_packages",
+        "logs",
+        "*.duckdb",
+        "python_plugins",
+        "benchmarks",
+        "examples",
+    )
+    shutil.copytree(REPO_ROOT, destination, ignore=ignore)
+    return destination / "integration_tests"
+
+
+def iter_failures(result: DbtResult) -> Iterator[str]:
+    for line in result.output.splitlines():
+        if "FAIL" in line or "ERROR" in line or "Error" in line:
+            yield line.strip()

@@ -1,0 +1,53 @@
+"""Bad macro arguments fail at compile time with a message naming the macro, argument and value."""
+
+from __future__ import annotations
+
+import pytest
+
+from .dbt_harness import DbtProject
+
+pytestmark = pytest.mark.integration
+
+CASES = {
+    "unknown datepart": (
+        "{{ pipeline_kit.date_spine('minute', '2024-01-01', '2024-01-02') }}",
+        ["pipeline_kit.date_spine", "`datepart`", "minute"],
+    ),
+    "non-date start": (
+        "{{ pipeline_kit.date_spine('day', 'yesterday', '2024-01-02') }}",
+        ["pipeline_kit.date_spine", "`start_date`", "yesterday"],
+    ),
+    "impossible calendar date": (
+        "{{ pipeline_kit.date_spine('day', '2024-01-01', '2023-02-29') }}",
+        ["pipeline_kit.date_spine", "`end_date`", "2023-02-29"],
+    ),
+    "number as bound": (
+        "{{ pipeline_kit.date_spine('day', 20240101, '2024-01-02') }}",
+        ["pipeline_kit.date_spine", "`start_date`", "20240101"],
+    ),
+    "start after end": (
+        "{{ pipeline_kit.date_spine('day', '2024-02-01', '2024-01-01') }}",
+        ["pipeline_kit.date_spine", "`start_date` is after `end_date`", "2024-02-01 > 2024-01-01"],
+    ),
+    "fiscal month out of range": (
+        "{{ pipeline_kit.date_dimension('2024-01-01', '2024-02-01', fiscal_year_start_month=13) }}",
+        ["pipeline_kit.date_dimension", "`fiscal_year_start_month`", "13"],
+    ),
+    "missing partition_by": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by=[], order_by='updated_at') }}",
+        ["pipeline_kit.deduplicate", "`partition_by` is required"],
+    ),
+    "missing order_by": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by=none) }}",
+        ["pipeline_kit.deduplicate", "`order_by` is required"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_arguments_raise_a_named_compiler_error(duckdb_project: DbtProject, case: str) -> None:
+    sql, expected_fragments = CASES[case]
+    result = duckdb_project.run("compile", "--inline", sql)
+    assert not result.ok, f"{case}: compiled without error:\n{result.tail()}"
+    for fragment in expected_fragments:
+        assert fragment in result.output, f"{case}: {fragment!r} missing from:\n{result.tail()}"
