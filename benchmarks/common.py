@@ -85,3 +85,80 @@ def run_dbt(args: Sequence[str], project_dir: Path, env: dict[str, str] | None =
         raise RuntimeError(
             f"dbt {' '.join(args)} failed:\n{completed.stdout[-4000:]}{completed.stderr[-2000:]}"
         )
+
+
+@dataclass(frozen=True)
+class BenchTarget:
+    """A warehouse a benchmark project runs on: DuckDB file in .bench/, or a fresh Postgres schema."""
+
+    adapter: str
+    env: dict[str, str]
+
+    def query_scalar(self, sql: str) -> object:
+        if self.adapter == "duckdb":
+            import duckdb
+
+            with duckdb.connect(self.env["PK_BENCH_DUCKDB_PATH"]) as connection:
+                row = connection.execute(sql).fetchone()
+        else:
+            import psycopg2
+
+            connection = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"set search_path to {self.env['PK_BENCH_SCHEMA']}")
+                    cursor.execute(sql)
+                    row = cursor.fetchone()
+            finally:
+                connection.close()
+        return row[0] if row else None
+
+
+def bench_target(adapter: str, name: str) -> BenchTarget:
+    WORK_DIR.mkdir(exist_ok=True)
+    if adapter == "duckdb":
+        path = WORK_DIR / f"{name}.duckdb"
+        path.unlink(missing_ok=True)
+        return BenchTarget(adapter, {"PK_BENCH_DUCKDB_PATH": str(path)})
+    if adapter == "postgres":
+        return BenchTarget(adapter, {"PK_BENCH_SCHEMA": f"pk_bench_{name}"})
+    raise SystemExit(f"benchmarks: unsupported adapter {adapter!r} (use duckdb or postgres)")
+
+
+def dbt_node_seconds(
+    project_dir: Path, target: BenchTarget, select: Sequence[str], dbt_vars: dict[str, object] | None = None
+) -> dict[str, float]:
+    """Run the selected models once in this process (dbt imported once) and return each node's
+    compile + execute seconds from run_results, so dbt's start-up cost is not in the figure."""
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    os.environ.update(target.env)
+    args = ["--quiet", "run", "--select", *select, "--target", target.adapter]
+    args += ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    result = dbtRunner().invoke(args)
+    if not result.success:
+        failed = f"benchmark dbt run failed for {list(select)} on {target.adapter}"
+        raise RuntimeError(f"{failed}: {result.exception}")
+    seconds: dict[str, float] = {}
+    for node_result in result.result or []:
+        total = sum(
+            (timing.completed_at - timing.started_at).total_seconds()
+            for timing in node_result.timing
+            if timing.started_at and timing.completed_at
+        )
+        seconds[node_result.node.name] = total
+    return seconds
+
+
+def dbt_deps(project_dir: Path) -> None:
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(
+        ["--quiet", "deps", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    )
+    if not result.success:
+        raise RuntimeError(f"dbt deps failed in {project_dir}: {result.exception}")

@@ -1,0 +1,1 @@
+{{ pipeline_kit.date_spine('day', var('spine_start'), var('spine_end')) }}
