@@ -39,12 +39,12 @@ def adapter_targets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
 def project_for(name: str, targets: dict[str, AdapterTarget], tmp_root: Path) -> DbtProject:
     require_adapter(name)
     if name not in targets:
-        targets[name] = make_target(name, tmp_root / name)
-        targets[name].workdir.mkdir(parents=True, exist_ok=True)
-    project = DbtProject(targets[name])
-    deps = project.deps()
-    assert deps.ok, f"dbt deps failed on {name}:\n{deps.tail()}"
-    return project
+        target = make_target(name, tmp_root / name)
+        target.workdir.mkdir(parents=True, exist_ok=True)
+        deps = DbtProject(target).deps()  # once per adapter and session
+        assert deps.ok, f"dbt deps failed on {name}:\n{deps.tail()}"
+        targets[name] = target
+    return DbtProject(targets[name])
 
 
 @pytest.fixture(scope="session")

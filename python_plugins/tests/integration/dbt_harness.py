@@ -104,21 +104,28 @@ class DbtProject:
         return self.run("deps")
 
 
+def connect_postgres(**options: Any) -> Any:
+    """A psycopg2 connection to the server the integration profile points at (same env vars)."""
+    import psycopg2
+
+    return psycopg2.connect(
+        host=os.environ.get("PK_PG_HOST", "127.0.0.1"),
+        port=int(os.environ.get("PK_PG_PORT", "5432")),
+        user=os.environ.get("PK_PG_USER", "postgres"),
+        password=os.environ.get("PK_PG_PASSWORD", ""),
+        dbname=os.environ.get("PK_PG_DBNAME", "postgres"),
+        **options,
+    )
+
+
 def postgres_reachable() -> tuple[bool, str]:
     """Can we open a connection to the PostgreSQL the integration profile points at?"""
     try:
-        import psycopg2
+        import psycopg2  # noqa: F401
     except ImportError:
         return False, "psycopg2 is not installed (pip install -e '.[postgres]')"
     try:
-        connection = psycopg2.connect(
-            host=os.environ.get("PK_PG_HOST", "127.0.0.1"),
-            port=int(os.environ.get("PK_PG_PORT", "5432")),
-            user=os.environ.get("PK_PG_USER", "postgres"),
-            password=os.environ.get("PK_PG_PASSWORD", ""),
-            dbname=os.environ.get("PK_PG_DBNAME", "postgres"),
-            connect_timeout=3,
-        )
+        connection = connect_postgres(connect_timeout=3)
     except Exception as error:  # any connection failure means "not reachable"
         return False, f"PostgreSQL not reachable at 127.0.0.1:5432 ({str(error).strip()})"
     connection.close()
@@ -126,15 +133,7 @@ def postgres_reachable() -> tuple[bool, str]:
 
 
 def drop_postgres_schema(schema: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host=os.environ.get("PK_PG_HOST", "127.0.0.1"),
-        port=int(os.environ.get("PK_PG_PORT", "5432")),
-        user=os.environ.get("PK_PG_USER", "postgres"),
-        password=os.environ.get("PK_PG_PASSWORD", ""),
-        dbname=os.environ.get("PK_PG_DBNAME", "postgres"),
-    )
+    connection = connect_postgres()
     connection.autocommit = True
     with connection.cursor() as cursor:
         # dbt creates the schema and "<schema>_dbt_test__audit"-style siblings; drop them all.
