@@ -48,13 +48,16 @@ def _incremental_candidates(
         share = node.execution_s / path_length if path_length > 0 else 0.0
         if share < INCREMENTAL_MIN_CRITICAL_SHARE or node.execution_s < INCREMENTAL_MIN_SECONDS:
             continue
-        rebuilt, looked_at = rebuilds.get(unique_id, (1, 1))
+        rebuilt, looked_at = rebuilds.get(unique_id, (0, 0))
+        rebuilt_text = (
+            f"rebuilt in {rebuilt} of the last {looked_at} runs" if looked_at else "rebuilt in full"
+        )
         found.append(
             Recommendation(
                 kind="make_incremental",
                 title=f"Make {node.name} incremental",
                 evidence=(
-                    f"materialized='table', rebuilt in {rebuilt} of the last {looked_at} runs, "
+                    f"materialized='table', {rebuilt_text}, "
                     f"{node.execution_s:.2f} s = {share:.0%} of the critical path"
                 ),
                 nodes=(unique_id,),

@@ -92,7 +92,7 @@ def render_terminal(report: dict[str, Any], console: Console, top: int = 10) -> 
     console.print(threads)
 
     if report["idle"]["by_blocker"]:
-        idle = Table(title="Idle time attributed to the upstream node that blocked it", title_justify="left")
+        idle = Table(title="Idle time by blocker", title_justify="left")
         idle.add_column("blocking node")
         idle.add_column("idle s", justify="right")
         idle.add_column("gaps", justify="right")

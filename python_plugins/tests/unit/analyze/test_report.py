@@ -1,0 +1,74 @@
+"""The JSON document's stable schema, and the Markdown/HTML renderings of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline_kit.analyze import AnalyzeRequest, run_analysis
+from pipeline_kit.analyze.cost import CostSettings
+from pipeline_kit.analyze.render_html import render_html
+from pipeline_kit.analyze.render_markdown import render_markdown
+
+from .artifact_builder import diamond, write_artifacts
+
+TOP_LEVEL_KEYS = {
+    "schema_version", "generated_by", "run", "summary", "critical_path", "threads", "idle", "nodes",
+    "slowest", "failed", "skipped", "flaky", "what_if", "cost", "recommendations", "history", "gates",
+    "warnings",
+}  # fmt: skip
+NODE_KEYS = {
+    "unique_id", "name", "resource_type", "materialized", "status", "thread_id", "start_s", "end_s",
+    "execution_s", "compile_s", "execute_s", "on_critical_path", "cost", "cost_basis", "p50_s", "p95_s",
+    "flaky",
+}  # fmt: skip
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> dict:  # type: ignore[type-arg]
+    target = write_artifacts(tmp_path / "target", diamond(), adapter="snowflake")
+    request = AnalyzeRequest(
+        target=target, output_dir=None, cost=CostSettings(warehouse_sizes={"BIG": "L"}, runs_per_day=2)
+    )
+    return run_analysis(request).report
+
+
+def test_schema_version_1_keys(report: dict) -> None:  # type: ignore[type-arg]
+    assert report["schema_version"] == 1
+    assert set(report) == TOP_LEVEL_KEYS
+    assert all(set(node) == NODE_KEYS for node in report["nodes"])
+    json.dumps(report)  # plain JSON types only
+
+
+def test_report_values(report: dict) -> None:  # type: ignore[type-arg]
+    assert report["idle"] == {
+        "total_s": pytest.approx(8.0),
+        "unattributed_s": pytest.approx(3.5),
+        "by_blocker": [
+            {"unique_id": "model.shop.a", "idle_s": pytest.approx(3.5), "gaps": 1},
+            {"unique_id": "model.shop.c", "idle_s": pytest.approx(1.0), "gaps": 1},
+        ],
+    }
+    assert report["slowest"][:3] == ["model.shop.a", "model.shop.e", "model.shop.c"]
+    assert report["cost"]["credits_per_run"] == pytest.approx(39 / 3600, abs=1e-6)
+    assert report["cost"]["per_month"] == pytest.approx(39 / 3600 * 3.0 * 2 * 30, abs=1e-4)
+    assert report["summary"]["time_by_resource_type"] == {"model": pytest.approx(11.0)}
+    assert report["history"] is None
+
+
+def test_markdown_for_a_pull_request(report: dict) -> None:  # type: ignore[type-arg]
+    markdown = render_markdown(report)
+    assert markdown.startswith("## dbt run analysis: shop\n")
+    assert "| a | model | success | 4.00 | 0.0267 | yes |" in markdown
+    assert "- **Make a incremental**:" in markdown
+
+
+def test_html_embeds_the_report_safely(report: dict) -> None:  # type: ignore[type-arg]
+    report["nodes"][0]["name"] = "</script><script>alert(1)</script>"
+    html = render_html(report)
+    assert html.count("</script>") == 2  # the data block's and the code block's, nothing injected
+    start = html.index('id="report-data">') + len('id="report-data">')
+    embedded = json.loads(html[start : html.index("</script>", start)])
+    assert embedded["nodes"][0]["name"] == "</script><script>alert(1)</script>"
