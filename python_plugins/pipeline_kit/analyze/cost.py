@@ -80,6 +80,7 @@ def estimate_costs(
     costs: dict[str, NodeCost] = {}
     if adapter == "snowflake":
         measured = _read_query_history(settings.query_history_csv) if settings.query_history_csv else {}
+        sizes: dict[str, str] = {}
         method = "Snowflake credits" + (" from QUERY_HISTORY where joined on query_id" if measured else "")
         for run in runs:
             query_id = str(run.adapter_response.get("query_id") or "")
@@ -89,7 +90,10 @@ def estimate_costs(
                     run.unique_id, credits * settings.price_per_credit, "measured", how, credits
                 )
             else:
-                costs[run.unique_id] = _snowflake_estimate(run, warehouses.get(run.unique_id, ""), settings)
+                warehouse = warehouses.get(run.unique_id, "")
+                if warehouse not in sizes:
+                    sizes[warehouse] = _warehouse_size(warehouse, settings)
+                costs[run.unique_id] = _snowflake_estimate(run, warehouse, sizes[warehouse], settings)
     elif adapter == "bigquery":
         method = f"BigQuery bytes_billed x {settings.bigquery_price_per_tib} {settings.currency}/TiB"
         for run in runs:
@@ -121,10 +125,13 @@ def estimate_costs(
     )
 
 
-def _snowflake_estimate(run: NodeRun, warehouse: str, settings: CostSettings) -> NodeCost:
-    size = normalise_size(settings.warehouse_sizes.get(warehouse, warehouse) if warehouse else "") or (
-        normalise_size(settings.default_warehouse_size) or "XS"
-    )
+def _warehouse_size(warehouse: str, settings: CostSettings) -> str:
+    # `snowflake_warehouse` holds a name; map it through --warehouse NAME=SIZE, else it may be a size.
+    named = normalise_size(settings.warehouse_sizes.get(warehouse, warehouse)) if warehouse else None
+    return named or normalise_size(settings.default_warehouse_size) or "XS"
+
+
+def _snowflake_estimate(run: NodeRun, warehouse: str, size: str, settings: CostSettings) -> NodeCost:
     rate = SNOWFLAKE_CREDITS_PER_HOUR[size]
     credits = run.execution_s / 3600 * rate
     label = f"{warehouse} " if warehouse else ""

@@ -59,7 +59,10 @@ def build_run_graph(manifest: Manifest, executed: Iterable[str], is_build: bool)
         node = nodes.get(unique_id)
         found: set[str] = set()
         for parent in node.depends_on if node else ():
-            found |= {parent} if parent in ran else executed_ancestors(parent)
+            if parent in ran:
+                found.add(parent)
+            else:
+                found |= executed_ancestors(parent)
         parents[unique_id] = found
     if is_build:
         _add_build_test_edges(manifest, ran, parents)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +46,25 @@ class AnalyzeOutcome:
     written: tuple[Path, ...]
 
 
+@contextmanager
+def _garbage_collector_paused() -> Iterator[None]:
+    # A 10,000-node manifest is millions of small objects that live until we exit; the cyclic
+    # collector would re-scan them again and again (about a fifth of the run) and free nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_analysis(request: AnalyzeRequest, progress_console: Console | None = None) -> AnalyzeOutcome:
+    with _garbage_collector_paused():
+        return _run_analysis(request, progress_console)
+
+
+def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> AnalyzeOutcome:
     gates = parse_gates(request.fail_on)  # fail on a typo before doing any work
     console = progress_console or Console(stderr=True)
     with Progress(
@@ -94,9 +114,11 @@ def _write(report: dict[str, Any], output_dir: Path, top: int) -> tuple[Path, ..
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         paths = (output_dir / "analysis.json", output_dir / "analysis.md", output_dir / "analysis.html")
-        paths[0].write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        # Compact: with `indent`, json falls back to its pure-Python encoder (seconds at 10k nodes).
+        report_json = json.dumps(report, separators=(",", ":"))
+        paths[0].write_text(report_json + "\n", encoding="utf-8")
         paths[1].write_text(render_markdown(report, top=top), encoding="utf-8")
-        paths[2].write_text(render_html(report), encoding="utf-8")
+        paths[2].write_text(render_html(report, report_json), encoding="utf-8")
     except OSError as error:
         raise InputFileError(output_dir, f"cannot write the reports ({error.strerror})") from None
     return paths

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,12 @@ class RunResult:
         step = self.step("execute")
         return step.duration_s if step else 0.0
 
-    @property
+    @cached_property
     def started_at(self) -> datetime | None:
         starts = [step.started_at for step in self.timing if step.started_at is not None]
         return min(starts) if starts else None
 
-    @property
+    @cached_property
     def completed_at(self) -> datetime | None:
         ends = [step.completed_at for step in self.timing if step.completed_at is not None]
         return max(ends) if ends else None
