@@ -44,7 +44,7 @@ def load_artifact(path: Path, kind: str, oldest: int, newest: int) -> LoadedArti
         raise InputFileError(
             path,
             f"not valid JSON (truncated or corrupt?): {error.msg} "
-            f"at line {error.lineno} column {error.colno}",
+            f"(line {error.lineno}, column {error.colno})",
         ) from None
     except UnicodeDecodeError:
         raise InputFileError(path, "not valid JSON (not UTF-8 text)") from None
