@@ -124,7 +124,8 @@ def analyze_run(run: DbtRun, options: AnalysisOptions | None = None) -> Analysis
     options = options or AnalysisOptions()
     node_runs = build_node_runs(run.run_results, run.manifest)
     ran_resource_types = {node.resource_type for node in node_runs}
-    is_build = run.run_results.command == "build" or {"test", "model"} <= ran_resource_types
+    command = run.run_results.command
+    is_build = command == "build" or (not command and {"test", "model"} <= ran_resource_types)
     graph = build_run_graph(run.manifest, (n.unique_id for n in node_runs), is_build)
     timeline = build_timeline(node_runs, graph.parents, run.run_results.threads, run.run_results.elapsed_time)
     durations = {node.unique_id: node.execution_s for node in node_runs}

@@ -29,7 +29,8 @@ def render_terminal(report: dict[str, Any], console: Console, top: int = 10) -> 
         f"Critical path {critical['length_s']:.2f} s = {critical['share_of_wall']:.0%} of wall time; "
         f"utilization {summary['utilization']:.0%}, parallelism avg {summary['average_parallelism']:.1f} "
         f"peak {summary['peak_parallelism']}; compile {summary['compile_s']:.2f} s, execute "
-        f"{summary['execute_s']:.2f} s; time by type {summary['time_by_resource_type']}"
+        f"{summary['execute_s']:.2f} s; "
+        + ", ".join(f"{kind} {seconds:.2f} s" for kind, seconds in summary["time_by_resource_type"].items())
     )
     console.print(
         f"Cost ({cost['basis']}): {_money(cost['per_run'], cost['currency'])} per run, "
@@ -74,8 +75,11 @@ def render_terminal(report: dict[str, Any], console: Console, top: int = 10) -> 
     path.add_column("#", justify="right")
     path.add_column("node")
     path.add_column("seconds", justify="right")
-    for index, unique_id in enumerate(critical["nodes"], start=1):
+    shown = critical["nodes"] if len(critical["nodes"]) <= 3 * top else critical["nodes"][: 3 * top]
+    for index, unique_id in enumerate(shown, start=1):
         path.add_row(str(index), unique_id, _seconds(nodes.get(unique_id, {}).get("execution_s")))
+    if len(shown) < len(critical["nodes"]):
+        path.add_row("", f"... {len(critical['nodes']) - len(shown)} more (see analysis.json)", "")
     console.print(path)
 
     threads = Table(title="Threads", title_justify="left")

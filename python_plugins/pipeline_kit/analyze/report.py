@@ -53,6 +53,7 @@ def build_report(
     critical = set(analysis.critical_path.nodes)
     trends = history.trends if history else {}
     costs = analysis.cost.nodes
+    catalog = run.catalog
     nodes = sorted(timeline.nodes, key=lambda n: (-n.execution_s, n.unique_id))
     by_status: dict[str, int] = {}
     for node in timeline.nodes:
@@ -137,6 +138,9 @@ def build_report(
                 "p50_s": _round(trends[n.unique_id].p50_s) if n.unique_id in trends else None,
                 "p95_s": _round(trends[n.unique_id].p95_s) if n.unique_id in trends else None,
                 "flaky": trends[n.unique_id].flaky if n.unique_id in trends else False,
+                "relation_type": catalog[n.unique_id].relation_type if n.unique_id in catalog else None,
+                "rows": catalog[n.unique_id].row_count if n.unique_id in catalog else None,
+                "bytes": catalog[n.unique_id].num_bytes if n.unique_id in catalog else None,
             }
             for n in nodes
         ],

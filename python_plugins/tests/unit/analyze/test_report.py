@@ -22,7 +22,7 @@ TOP_LEVEL_KEYS = {
 NODE_KEYS = {
     "unique_id", "name", "resource_type", "materialized", "status", "thread_id", "start_s", "end_s",
     "execution_s", "compile_s", "execute_s", "on_critical_path", "cost", "cost_basis", "p50_s", "p95_s",
-    "flaky",
+    "flaky", "relation_type", "rows", "bytes",
 }  # fmt: skip
 
 
@@ -72,3 +72,28 @@ def test_html_embeds_the_report_safely(report: dict) -> None:  # type: ignore[ty
     start = html.index('id="report-data">') + len('id="report-data">')
     embedded = json.loads(html[start : html.index("</script>", start)])
     assert embedded["nodes"][0]["name"] == "</script><script>alert(1)</script>"
+
+
+def test_sources_json_and_warnings_reach_the_report(tmp_path: Path) -> None:
+    target = write_artifacts(tmp_path / "target", diamond(), run_results_version=7)
+    (target / "sources.json").write_text(
+        json.dumps(
+            {
+                "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/sources/v3.json"},
+                "results": [
+                    {"unique_id": "source.shop.raw.a", "status": "pass"},
+                    {"unique_id": "source.shop.raw.b", "status": "warn"},
+                    {"unique_id": "source.shop.raw.c", "status": "pass"},
+                ],
+            }
+        )
+    )
+    run_results = json.loads((target / "run_results.json").read_text())
+    run_results["results"].append(dict(run_results["results"][0], unique_id="model.shop.deleted_since"))
+    (target / "run_results.json").write_text(json.dumps(run_results))
+    report = run_analysis(AnalyzeRequest(target=target, output_dir=None)).report
+    assert report["summary"]["source_freshness"] == {"pass": 2, "warn": 1}
+    assert report["warnings"] == [
+        "1 results are not in the manifest (deleted since?): timed but not placed in the DAG",
+        f"{target / 'run_results.json'}: schema v7 is newer than tested; read anyway",
+    ]

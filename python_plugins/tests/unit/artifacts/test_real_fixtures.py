@@ -40,6 +40,8 @@ def test_real_artifacts_read_and_analyze(directory: str) -> None:
     assert len(run.catalog) >= 7  # seeds and models (views and tables)
 
     analysis = analyze_run(run)
+    assert run.catalog[f"model.{PROJECT}.customer_orders"].relation_type == "BASE TABLE"
+    assert run.catalog[f"model.{PROJECT}.stg_orders"].relation_type == "VIEW"
     types = [n.resource_type for n in analysis.timeline.nodes]
     assert (types.count("seed"), types.count("model"), types.count("test")) == (2, 5, 7)
     failed = analysis.nodes_with_status("fail")
