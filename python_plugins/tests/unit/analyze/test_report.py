@@ -97,3 +97,41 @@ def test_sources_json_and_warnings_reach_the_report(tmp_path: Path) -> None:
         "1 results are not in the manifest (deleted since?): timed but not placed in the DAG",
         f"{target / 'run_results.json'}: schema v7 is newer than tested; read anyway",
     ]
+
+
+SCHEMA = (
+    Path(__file__).resolve().parents[3] / "pipeline_kit" / "analyze" / "schema" / "analysis.v1.schema.json"
+)
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "artifacts"
+
+
+def test_reports_validate_against_the_published_json_schema(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
+    history = tmp_path / "h.duckdb"
+    reports = []
+    for index, seconds in enumerate([4.0, 9.0], start=1):
+        nodes = diamond()
+        nodes[0].end = seconds
+        target = write_artifacts(
+            tmp_path / f"run{index}", nodes, invocation_id=f"inv-{index}", adapter="bigquery"
+        )
+        request = AnalyzeRequest(
+            target=target, output_dir=None, history_path=history, fail_on=["node_regression_pct=10"]
+        )
+        reports.append(run_analysis(request).report)
+    reports.append(run_analysis(AnalyzeRequest(target=FIXTURES / "dbt_1_5", output_dir=None)).report)
+    assert reports[1]["history"]["regressions"], "the second run must carry a regression"
+    for report in reports:
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(report)]
+        assert errors == []
+
+
+def test_schema_rejects_a_report_missing_a_key(report: dict) -> None:  # type: ignore[type-arg]
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text()))
+    del report["critical_path"]["share_of_wall"]
+    report["cost"]["basis"] = "guess"
+    messages = sorted(e.message for e in validator.iter_errors(report))
+    assert messages == ["'guess' is not one of ['estimate', 'measured', 'mixed', 'none']",
+                        "'share_of_wall' is a required property"]  # fmt: skip
