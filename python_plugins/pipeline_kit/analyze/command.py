@@ -9,10 +9,6 @@ import click
 from rich.console import Console
 
 from pipeline_kit.analyze.cost import CostSettings, normalise_size
-from pipeline_kit.analyze.history import default_history_path
-from pipeline_kit.analyze.pipeline import AnalyzeRequest, run_analysis
-from pipeline_kit.analyze.render_markdown import render_markdown
-from pipeline_kit.analyze.render_terminal import render_terminal
 from pipeline_kit.errors import GateFailedError, PipelineKitError
 
 
@@ -143,6 +139,12 @@ def analyze_command(  # noqa: PLR0917 - click passes each option by keyword
     fail_on: tuple[str, ...],
 ) -> None:
     """Analyze a dbt run from its artifacts: bottlenecks, critical path, threads, cost, history."""
+    # Imported here: DuckDB and the analysis modules load only when this command runs.
+    from pipeline_kit.analyze.history import default_history_path
+    from pipeline_kit.analyze.pipeline import AnalyzeRequest, run_analysis
+    from pipeline_kit.analyze.render_markdown import render_markdown
+    from pipeline_kit.analyze.render_terminal import render_terminal
+
     if normalise_size(warehouse_size) is None:
         raise PipelineKitError(
             f"--warehouse-size {warehouse_size}: unknown size (XS, S, M, L, XL, 2XL ... 6XL)"

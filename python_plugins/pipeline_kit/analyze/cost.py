@@ -14,9 +14,12 @@ import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline_kit.analyze.timeline import NodeRun
 from pipeline_kit.errors import InputFileError
+
+if TYPE_CHECKING:
+    from pipeline_kit.analyze.timeline import NodeRun
 
 SNOWFLAKE_CREDITS_PER_HOUR: Mapping[str, float] = {
     "XS": 1, "S": 2, "M": 4, "L": 8, "XL": 16, "2XL": 32, "3XL": 64, "4XL": 128, "5XL": 256, "6XL": 512,
