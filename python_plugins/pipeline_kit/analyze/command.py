@@ -63,6 +63,11 @@ def _warehouses(specs: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="What to print on stdout.",
 )
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    help="Threads dbt was given (profiles.yml); default: from run_results args, else the thread ids seen.",
+)
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows in top-N tables.")
 @click.option(
     "--what-if",
@@ -120,6 +125,7 @@ def analyze_command(  # noqa: PLR0917 - click passes each option by keyword
     run_results: Path | None,
     output_dir: Path | None,
     output_format: str,
+    threads: int | None,
     top: int,
     what_if: tuple[str, ...],
     adapter: str,
@@ -155,6 +161,7 @@ def analyze_command(  # noqa: PLR0917 - click passes each option by keyword
         run_results=run_results,
         output_dir=output_dir or target / "pipeline_kit",
         top=top,
+        threads=threads,
         what_if=_what_ifs(what_if),
         cost=CostSettings(
             adapter=adapter,

@@ -59,6 +59,9 @@ class AnalysisOptions:
     # (unique_id or name, percent faster); empty: the slowest critical-path nodes at 50%.
     what_if: Sequence[tuple[str, float]] = ()
     top: int = 10
+    # dbt records `threads` in run_results only when it was passed on the command line; when it
+    # came from profiles.yml, the caller can say so, else the distinct thread ids are counted.
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,8 @@ def analyze_run(run: DbtRun, options: AnalysisOptions | None = None) -> Analysis
     command = run.run_results.command
     is_build = command == "build" or (not command and {"test", "model"} <= ran_resource_types)
     graph = build_run_graph(run.manifest, (n.unique_id for n in node_runs), is_build)
-    timeline = build_timeline(node_runs, graph.parents, run.run_results.threads, run.run_results.elapsed_time)
+    threads = options.threads or run.run_results.threads
+    timeline = build_timeline(node_runs, graph.parents, threads, run.run_results.elapsed_time)
     durations = {node.unique_id: node.execution_s for node in node_runs}
     path, length = longest_path(graph, durations)
     critical = CriticalPath(path, length, length / timeline.wall_s if timeline.wall_s > 0 else 0.0)

@@ -31,6 +31,7 @@ class AnalyzeRequest:
     manifest: Path | None = None
     run_results: Path | None = None
     top: int = 10
+    threads: int | None = None
     what_if: Sequence[tuple[str, float]] = ()
     cost: CostSettings = field(default_factory=CostSettings)
     history_path: Path | None = None
@@ -79,7 +80,10 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
         run = load_run(request.target, request.manifest, request.run_results)
         progress.update(step, description="analyzing the run")
         analysis = analyze_run(
-            run, AnalysisOptions(cost=request.cost, what_if=request.what_if, top=request.top)
+            run,
+            AnalysisOptions(
+                cost=request.cost, what_if=request.what_if, top=request.top, threads=request.threads
+            ),
         )
         history: HistoryFacts | None = None
         slowdowns: list[Regression] = []

@@ -142,7 +142,7 @@ def _expensive_tests(analysis: Analysis) -> list[Recommendation]:
 
 def _thread_advice(analysis: Analysis) -> list[Recommendation]:
     timeline = analysis.timeline
-    configured = analysis.run.run_results.threads or timeline.thread_count
+    configured = timeline.thread_count
     measured = (
         f"{configured} threads configured; at most {timeline.peak_parallelism} nodes ran at once, "
         f"{timeline.average_parallelism:.1f} on average; utilization {timeline.utilization:.0%}"

@@ -159,3 +159,18 @@ def test_history_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monke
     target = write_artifacts(tmp_path / "target", diamond())
     assert _invoke(str(target), "--format", "none").exit_code == 0
     assert (tmp_path / "env_history.duckdb").is_file()
+
+
+def test_threads_from_profiles_can_be_given(tmp_path: Path) -> None:
+    # dbt writes args.threads only when --threads was on its command line; the fixtures lack it.
+    target = tmp_path / "target"
+    shutil.copytree(FIXTURES / "dbt_1_11", target)
+    assert _invoke(str(target), "--no-history", "--format", "none").exit_code == 0
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    assert report["run"]["threads"] == 4  # the four thread ids dbt used
+    assert _invoke(str(target), "--no-history", "--format", "none", "--threads", "8").exit_code == 0
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    assert report["run"]["threads"] == 8
+    assert len(report["threads"]) == 8
+    unused = [r for r in report["recommendations"] if r["kind"] == "threads_unused"]
+    assert unused and unused[0]["evidence"].startswith("8 threads configured; at most ")
