@@ -13,6 +13,10 @@ INCREMENTAL_MIN_CRITICAL_SHARE = 0.10
 INCREMENTAL_MIN_SECONDS = 0.5
 VIEW_CHAIN_MIN_LENGTH = 4
 SATURATED_UTILIZATION = 0.85
+# A node is worth a recommendation when the threads it kept waiting add up to this share of all
+# idle thread time (and at least BLOCKER_MIN_SECONDS).
+BLOCKER_MIN_IDLE_SHARE = 0.25
+BLOCKER_MIN_SECONDS = 1.0
 CRITICAL_PATH_BOUND_SHARE = 0.70
 
 
@@ -31,7 +35,36 @@ def recommend(
     found = _incremental_candidates(analysis, rebuilds or {})
     found += _view_chains(analysis.run.manifest)
     found += _expensive_tests(analysis)
+    found += _blocking_nodes(analysis)
     found += _thread_advice(analysis)
+    return found
+
+
+def _blocking_nodes(analysis: Analysis) -> list[Recommendation]:
+    gaps = analysis.timeline.gaps
+    total_idle = sum(gap.duration_s for gap in gaps)
+    charged: dict[str, list[float]] = {}
+    for gap in gaps:
+        if gap.blocked_by is not None:
+            charged.setdefault(gap.blocked_by, []).append(gap.duration_s)
+    nodes = analysis.node_by_id
+    found = []
+    for unique_id, durations in sorted(charged.items(), key=lambda item: -sum(item[1])):
+        idle = sum(durations)
+        if total_idle <= 0 or idle < BLOCKER_MIN_SECONDS or idle / total_idle < BLOCKER_MIN_IDLE_SHARE:
+            break
+        node = nodes.get(unique_id)
+        name = node.name if node else unique_id
+        took = f", and it took {node.execution_s:.2f} s itself" if node else ""
+        found.append(
+            Recommendation(
+                kind="blocking_node",
+                title=f"Speed up or split {name}",
+                evidence=f"threads sat idle {idle:.2f} s waiting for it ({len(durations)} gaps, "
+                f"{idle / total_idle:.0%} of all idle thread time){took}",
+                nodes=(unique_id,),
+            )
+        )
     return found
 
 

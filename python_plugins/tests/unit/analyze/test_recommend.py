@@ -80,3 +80,17 @@ def test_saturated_threads_suggest_more(tmp_path: Path) -> None:
              [("w", 0.0, "T1"), ("x", 0.0, "T2"), ("y", 1.0, "T1"), ("z", 1.0, "T2")]]  # fmt: skip
     found = recommend(analyze_run(load_run(write_artifacts(tmp_path, nodes, threads=2))))
     assert ("threads_saturated", ()) in _kinds(found)
+
+
+def test_a_node_that_kept_threads_waiting(tmp_path: Path) -> None:
+    # Diamond: 8 s of idle thread time; a is charged 3.5 s (44%), c 1.0 s (12%, below 25%).
+    found = [
+        r
+        for r in recommend(analyze_run(load_run(write_artifacts(tmp_path, diamond()))))
+        if r.kind == "blocking_node"
+    ]
+    assert [r.nodes for r in found] == [(P + "a",)]
+    assert found[0].evidence == (
+        "threads sat idle 3.50 s waiting for it (1 gaps, 44% of all idle thread time), "
+        "and it took 4.00 s itself"
+    )
