@@ -1,0 +1,75 @@
+"""`--fail-on RULE=THRESHOLD` CI gates: any rule over its threshold makes the command exit 1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pipeline_kit.analyze.engine import Analysis
+from pipeline_kit.analyze.history import FAILED, Regression
+from pipeline_kit.analyze.report import GateOutcome
+from pipeline_kit.errors import PipelineKitError
+
+WALL = "(wall time)"
+
+
+@dataclass(frozen=True)
+class GateFacts:
+    analysis: Analysis
+    # Every node (and "(wall time)") slower than its baseline median; empty without history.
+    slowdowns: Sequence[Regression]
+    has_baseline: bool
+
+
+def _max_node_change(facts: GateFacts) -> float:
+    return max((r.change_pct for r in facts.slowdowns if r.unique_id != WALL), default=0.0)
+
+
+def _wall_change(facts: GateFacts) -> float:
+    return next((r.change_pct for r in facts.slowdowns if r.unique_id == WALL), 0.0)
+
+
+RULES: dict[str, tuple[str, Callable[[GateFacts], float]]] = {
+    "wall_s": ("wall time in seconds", lambda f: f.analysis.timeline.wall_s),
+    "failures": ("failed or errored nodes", lambda f: float(len(f.analysis.nodes_with_status(*FAILED)))),
+    "cost_per_run": ("cost of this run", lambda f: f.analysis.cost.per_run),
+    "cost_per_month": ("projected monthly cost", lambda f: f.analysis.cost.per_month),
+    "wall_regression_pct": ("wall time % over the baseline median", _wall_change),
+    "node_regression_pct": ("largest node slowdown % over its baseline median", _max_node_change),
+}
+NEEDS_HISTORY = {"wall_regression_pct", "node_regression_pct"}
+
+
+def parse_gates(specs: Sequence[str]) -> list[tuple[str, float]]:
+    gates = []
+    for spec in specs:
+        rule, _, value = spec.partition("=")
+        rule = rule.strip().replace("-", "_")
+        if rule not in RULES:
+            raise PipelineKitError(f"--fail-on {spec!r}: unknown rule (known: {', '.join(sorted(RULES))})")
+        try:
+            threshold = float(value.strip().rstrip("%"))
+        except ValueError:
+            raise PipelineKitError(
+                f"--fail-on {spec!r}: expected RULE=NUMBER, e.g. wall_regression_pct=20"
+            ) from None
+        gates.append((rule, threshold))
+    return gates
+
+
+def evaluate_gates(gates: Sequence[tuple[str, float]], facts: GateFacts) -> list[GateOutcome]:
+    outcomes = []
+    for rule, threshold in gates:
+        description, measure = RULES[rule]
+        if rule in NEEDS_HISTORY and not facts.has_baseline:
+            outcomes.append(GateOutcome(rule, threshold, 0.0, True, "no baseline runs in history yet"))
+            continue
+        actual = measure(facts)
+        passed = actual <= threshold
+        verdict = "within" if passed else "over"
+        outcomes.append(
+            GateOutcome(
+                rule, threshold, actual, passed, f"{description}: {actual:.4g} {verdict} {threshold:g}"
+            )
+        )
+    return outcomes

@@ -1,0 +1,198 @@
+"""Every analysis appended to a local DuckDB file: trends, flaky nodes and regressions over runs."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from pipeline_kit.analyze.engine import Analysis
+from pipeline_kit.errors import InputFileError
+
+DEFAULT_HISTORY_PATH = Path(".pipeline_kit") / "analyze_history.duckdb"
+HISTORY_ENV_VAR = "PIPELINE_KIT_HISTORY"
+PASSED = ("success", "pass")
+FAILED = ("error", "fail", "runtime error")
+
+_SCHEMA = """
+create table if not exists runs (
+    invocation_id varchar primary key, project varchar, generated_at timestamptz,
+    analyzed_at timestamptz, dbt_version varchar, threads integer, wall_s double,
+    critical_path_s double, utilization double, cost_per_run double, cost_basis varchar,
+    node_count integer, failed_count integer
+);
+create table if not exists node_runs (
+    invocation_id varchar, unique_id varchar, resource_type varchar, materialized varchar,
+    status varchar, execution_s double, cost double
+);
+"""
+
+
+@dataclass(frozen=True)
+class NodeTrend:
+    unique_id: str
+    runs: int
+    p50_s: float
+    p95_s: float
+    passed: int
+    failed: int
+    rebuilt: int
+
+    @property
+    def flaky(self) -> bool:
+        return self.passed > 0 and self.failed > 0
+
+
+@dataclass(frozen=True)
+class Regression:
+    unique_id: str  # "(wall time)" for the run as a whole
+    baseline_s: float
+    current_s: float
+
+    @property
+    def change_pct(self) -> float:
+        return (self.current_s / self.baseline_s - 1) * 100 if self.baseline_s > 0 else float("inf")
+
+
+def default_history_path() -> Path:
+    return Path(os.environ.get(HISTORY_ENV_VAR) or DEFAULT_HISTORY_PATH)
+
+
+class HistoryStore:
+    """One DuckDB file; safe to re-record the same run (kept once, by invocation_id)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = duckdb.connect(str(path))
+            self._db.execute(_SCHEMA)
+        except (OSError, duckdb.Error) as error:
+            raise InputFileError(path, f"cannot open the history database ({error})") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def record(self, analysis: Analysis, project: str) -> bool:
+        """Append this run; False when it was already recorded."""
+        results = analysis.run.run_results
+        invocation_id = results.invocation_id or f"unknown-{datetime.now(timezone.utc).isoformat()}"
+        if self._db.execute("select 1 from runs where invocation_id = ?", [invocation_id]).fetchone():
+            return False
+        failed = len(analysis.nodes_with_status(*FAILED))
+        costs = analysis.cost.nodes
+        self._db.execute(
+            "insert into runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                invocation_id,
+                project,
+                results.generated_at,
+                datetime.now(timezone.utc),
+                results.dbt_version,
+                analysis.timeline.thread_count,
+                analysis.timeline.wall_s,
+                analysis.critical_path.length_s,
+                analysis.timeline.utilization,
+                analysis.cost.per_run,
+                analysis.cost.basis,
+                len(analysis.timeline.nodes),
+                failed,
+            ],
+        )
+        # Bulk-load through a CSV: row-by-row inserts of 10,000 nodes would take seconds.
+        with tempfile.TemporaryDirectory() as scratch:
+            rows_path = Path(scratch) / "node_runs.csv"
+            with rows_path.open("w", newline="") as handle:
+                writer = csv.writer(handle)
+                for node in analysis.timeline.nodes:
+                    cost = costs.get(node.unique_id)
+                    writer.writerow(
+                        [
+                            invocation_id,
+                            node.unique_id,
+                            node.resource_type,
+                            node.materialized,
+                            node.status,
+                            node.execution_s,
+                            cost.amount if cost else None,
+                        ]
+                    )
+            self._db.execute(
+                "insert into node_runs select * from read_csv(?, header = false, columns = {"
+                "'invocation_id': 'varchar', 'unique_id': 'varchar', 'resource_type': 'varchar', "
+                "'materialized': 'varchar', 'status': 'varchar', 'execution_s': 'double', 'cost': 'double'})",
+                [str(rows_path)],
+            )
+        return True
+
+    def _recent_runs_sql(self) -> str:
+        return (
+            "select invocation_id, wall_s from runs where project = $project "
+            "and invocation_id <> $exclude "
+            "order by generated_at desc nulls last, analyzed_at desc limit $window"
+        )
+
+    def run_count(self, project: str) -> int:
+        row = self._db.execute("select count(*) from runs where project = ?", [project]).fetchone()
+        return int(row[0]) if row else 0
+
+    def trends(self, project: str, window: int) -> dict[str, NodeTrend]:
+        """Per node over the project's last `window` runs: p50/p95 time, pass/fail counts, rebuilds."""
+        rows = self._db.execute(
+            f"""
+            with recent as ({self._recent_runs_sql()})
+            select n.unique_id, count(*),
+                   -- both quantiles from one sort of each node's times
+                   quantile_cont(n.execution_s, [0.5, 0.95]) as p50_p95,
+                   count(*) filter (where n.status in {PASSED}), count(*) filter (where n.status in {FAILED}),
+                   count(*) filter (where n.status in {PASSED} and n.resource_type <> 'test')
+            from node_runs n join recent using (invocation_id)
+            group by n.unique_id
+            """,
+            {"project": project, "exclude": "", "window": window},
+        ).fetchall()
+        return {
+            unique_id: NodeTrend(unique_id, runs, p50_p95[0], p50_p95[1], passed, failed, rebuilt)
+            for unique_id, runs, p50_p95, passed, failed, rebuilt in rows
+        }
+
+    def regressions(
+        self, analysis: Analysis, project: str, window: int, min_pct: float, min_seconds: float
+    ) -> list[Regression]:
+        """Nodes (and the run's wall time) slower than the median of the previous `window` runs
+        by more than `min_pct` percent and `min_seconds` seconds."""
+        params = {"project": project, "exclude": analysis.run.run_results.invocation_id, "window": window}
+        rows = self._db.execute(
+            f"""
+            with recent as ({self._recent_runs_sql()})
+            select n.unique_id, quantile_cont(n.execution_s, 0.5)
+            from node_runs n join recent using (invocation_id)
+            where n.status in {PASSED}
+            group by n.unique_id
+            """,
+            params,
+        ).fetchall()
+        baseline_wall = self._db.execute(
+            f"with recent as ({self._recent_runs_sql()}) select quantile_cont(wall_s, 0.5) from recent",
+            params,
+        ).fetchone()
+        found = []
+        current = {node.unique_id: node.execution_s for node in analysis.timeline.nodes}
+        candidates = [(uid, p50, current[uid]) for uid, p50 in rows if uid in current]
+        if baseline_wall and baseline_wall[0] is not None:
+            candidates.append(("(wall time)", float(baseline_wall[0]), analysis.timeline.wall_s))
+        for unique_id, baseline, now in candidates:
+            if now - baseline >= min_seconds and now > baseline * (1 + min_pct / 100):
+                found.append(Regression(unique_id, baseline, now))
+        return sorted(found, key=lambda r: -(r.current_s - r.baseline_s))

@@ -1,0 +1,102 @@
+"""Read one dbt artifact file and check it is the kind and schema version we can use.
+
+dbt writes `metadata.dbt_schema_version` as a URL such as
+`https://schemas.getdbt.com/dbt/manifest/v12.json`; that is the only reliable way to tell an
+artifact's kind and version apart, so every reader starts here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pipeline_kit.errors import InputFileError
+
+_SCHEMA_URL = re.compile(r"/dbt/([a-z_-]+)/v(\d+)\.json$")
+
+
+@dataclass(frozen=True)
+class LoadedArtifact:
+    path: Path
+    data: dict[str, Any]
+    kind: str
+    schema_version: int
+    # True when the file is newer than the newest schema we tested; we still read it because
+    # we only use fields that have been stable for years, but callers should say so.
+    newer_than_tested: bool
+
+
+def load_artifact(path: Path, kind: str, oldest: int, newest: int) -> LoadedArtifact:
+    """Parse `path` as a dbt `kind` artifact (e.g. "manifest", "run-results") of schema >= `oldest`."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot read the file ({error.strerror})") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise InputFileError(
+            path,
+            f"not valid JSON (truncated or corrupt?): {error.msg} "
+            f"(line {error.lineno}, column {error.colno})",
+        ) from None
+    except UnicodeDecodeError:
+        raise InputFileError(path, "not valid JSON (not UTF-8 text)") from None
+    label = kind.replace("-", "_")
+    if not isinstance(data, dict):
+        raise InputFileError(path, f"not a dbt {label} artifact (the top level is not a JSON object)")
+    metadata = data.get("metadata")
+    schema_url = metadata.get("dbt_schema_version") if isinstance(metadata, dict) else None
+    if not isinstance(schema_url, str):
+        raise InputFileError(path, f"not a dbt {label} artifact (no metadata.dbt_schema_version)")
+    match = _SCHEMA_URL.search(schema_url)
+    if match is None:
+        raise InputFileError(path, f"not a dbt {label} artifact (unrecognised schema {schema_url!r})")
+    found_kind, version = match.group(1), int(match.group(2))
+    if found_kind != kind:
+        raise InputFileError(path, f"is a dbt {found_kind.replace('-', '_')} artifact, expected {label}")
+    if version < oldest:
+        raise InputFileError(
+            path, f"{label} schema v{version} is too old (supported: v{oldest} to v{newest}; re-run dbt)"
+        )
+    return LoadedArtifact(path, data, kind, version, newer_than_tested=version > newest)
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """dbt timestamps are ISO 8601, usually with a trailing Z (which Python 3.10 cannot parse)."""
+    if not isinstance(value, str) or not value:
+        return None
+    text = value[:-1] + "+00:00" if value.endswith("Z") else value
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+
+
+def as_str(value: object, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def as_float(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def as_str_tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, list | tuple):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
+
+
+def as_dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,132 @@
+"""Tolerant run_results.json reader (schema v4 to v6): only the fields pipeline_kit uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pipeline_kit.artifacts.loading import as_dict, as_float, as_str, load_artifact, parse_timestamp
+from pipeline_kit.errors import InputFileError
+
+RUN_RESULTS_OLDEST = 4
+RUN_RESULTS_NEWEST = 6
+
+
+@dataclass(frozen=True)
+class TimingStep:
+    """One phase of a node's run: dbt reports "compile" and "execute"."""
+
+    name: str
+    started_at: datetime | None
+    completed_at: datetime | None
+
+    @property
+    def duration_s(self) -> float:
+        if self.started_at is None or self.completed_at is None:
+            return 0.0
+        return max((self.completed_at - self.started_at).total_seconds(), 0.0)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    unique_id: str
+    status: str
+    execution_time: float
+    thread_id: str
+    timing: tuple[TimingStep, ...]
+    adapter_response: Mapping[str, Any]
+    failures: int | None
+    message: str
+
+    def step(self, name: str) -> TimingStep | None:
+        return next((step for step in self.timing if step.name == name), None)
+
+    @property
+    def compile_s(self) -> float:
+        step = self.step("compile")
+        return step.duration_s if step else 0.0
+
+    @property
+    def execute_s(self) -> float:
+        step = self.step("execute")
+        return step.duration_s if step else 0.0
+
+    @cached_property
+    def started_at(self) -> datetime | None:
+        starts = [step.started_at for step in self.timing if step.started_at is not None]
+        return min(starts) if starts else None
+
+    @cached_property
+    def completed_at(self) -> datetime | None:
+        ends = [step.completed_at for step in self.timing if step.completed_at is not None]
+        return max(ends) if ends else None
+
+
+@dataclass(frozen=True)
+class RunResults:
+    path: Path
+    schema_version: int
+    newer_than_tested: bool
+    dbt_version: str
+    invocation_id: str
+    generated_at: datetime | None
+    elapsed_time: float | None
+    threads: int | None
+    command: str
+    results: tuple[RunResult, ...]
+
+
+def _result(raw: dict[str, Any]) -> RunResult | None:
+    unique_id = raw.get("unique_id")
+    if not isinstance(unique_id, str):
+        return None
+    timing = tuple(
+        TimingStep(
+            name=as_str(step.get("name")),
+            started_at=parse_timestamp(step.get("started_at")),
+            completed_at=parse_timestamp(step.get("completed_at")),
+        )
+        for step in raw.get("timing") or []
+        if isinstance(step, dict)
+    )
+    failures = raw.get("failures")
+    return RunResult(
+        unique_id=unique_id,
+        status=as_str(raw.get("status"), "unknown").lower(),
+        execution_time=as_float(raw.get("execution_time")) or 0.0,
+        thread_id=as_str(raw.get("thread_id")),
+        timing=timing,
+        adapter_response=as_dict(raw.get("adapter_response")),
+        failures=failures if isinstance(failures, int) and not isinstance(failures, bool) else None,
+        message=as_str(raw.get("message")),
+    )
+
+
+def read_run_results(path: Path) -> RunResults:
+    """Read `path`; raise InputFileError (naming the file) if it is not usable run results."""
+    loaded = load_artifact(path, "run-results", RUN_RESULTS_OLDEST, RUN_RESULTS_NEWEST)
+    metadata = as_dict(loaded.data.get("metadata"))
+    args = as_dict(loaded.data.get("args"))
+    threads = args.get("threads")
+    raw_results = loaded.data.get("results")
+    if not isinstance(raw_results, list):
+        raise InputFileError(path, "not a dbt run_results artifact (no results list)")
+    results = tuple(
+        result for raw in raw_results if isinstance(raw, dict) and (result := _result(raw)) is not None
+    )
+    return RunResults(
+        path=path,
+        schema_version=loaded.schema_version,
+        newer_than_tested=loaded.newer_than_tested,
+        dbt_version=as_str(metadata.get("dbt_version")),
+        invocation_id=as_str(metadata.get("invocation_id")),
+        generated_at=parse_timestamp(metadata.get("generated_at")),
+        elapsed_time=as_float(loaded.data.get("elapsed_time")),
+        threads=threads if isinstance(threads, int) and not isinstance(threads, bool) else None,
+        command=as_str(args.get("which")),
+        results=results,
+    )

@@ -1,0 +1,34 @@
+"""Tolerant sources.json reader (source freshness results): only the fields pipeline_kit uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline_kit.artifacts.loading import as_float, as_str, load_artifact
+
+SOURCES_OLDEST = 1
+SOURCES_NEWEST = 3
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    unique_id: str
+    status: str
+    max_loaded_at_time_ago_in_s: float | None
+    execution_time: float
+
+
+def read_sources(path: Path) -> tuple[SourceFreshness, ...]:
+    """Read `path`; raise InputFileError (naming the file) if it is not a sources artifact."""
+    loaded = load_artifact(path, "sources", SOURCES_OLDEST, SOURCES_NEWEST)
+    return tuple(
+        SourceFreshness(
+            unique_id=raw["unique_id"],
+            status=as_str(raw.get("status"), "unknown").lower(),
+            max_loaded_at_time_ago_in_s=as_float(raw.get("max_loaded_at_time_ago_in_s")),
+            execution_time=as_float(raw.get("execution_time")) or 0.0,
+        )
+        for raw in loaded.data.get("results") or []
+        if isinstance(raw, dict) and isinstance(raw.get("unique_id"), str)
+    )

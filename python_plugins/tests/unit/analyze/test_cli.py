@@ -1,0 +1,176 @@
+"""`pipeline-kit analyze` through click: outputs, exit codes, and one-line errors naming the file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pipeline_kit.cli import cli, main
+
+from .artifact_builder import Node, diamond, write_artifacts
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "artifacts"
+
+
+def _invoke(*args: str) -> Result:
+    # A wide terminal so rich does not wrap the lines we look for.
+    return CliRunner().invoke(cli, ["analyze", *args], catch_exceptions=False, env={"COLUMNS": "200"})
+
+
+def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["analyze", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_analyze_writes_json_markdown_and_html(tmp_path: Path) -> None:
+    target = write_artifacts(tmp_path / "target", diamond())
+    result = _invoke(str(target), "--no-history", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    assert report["critical_path"]["nodes"] == ["model.shop.a", "model.shop.c", "model.shop.e"]
+    assert report["run"]["wall_s"] == pytest.approx(9.5)
+    markdown = (target / "pipeline_kit" / "analysis.md").read_text()
+    assert "**Wall time** 9.50 s with 2 threads" in markdown
+    assert "a → c → e" in markdown
+    html = (target / "pipeline_kit" / "analysis.html").read_text()
+    assert '"unique_id":"model.shop.a"' in html
+    assert "<script src" not in html and "http://" not in html and "https://" not in html
+
+
+def test_table_output_shows_the_critical_path_and_threads(tmp_path: Path) -> None:
+    target = write_artifacts(tmp_path / "target", diamond())
+    result = _invoke(str(target), "--no-history", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0
+    assert "Critical path 9.00 s = 95% of wall time" in result.output
+    assert "Idle time by blocker" in result.output
+    assert "│ model.shop.a  │   3.50 │    1 │" in result.output
+    assert (tmp_path / "out" / "analysis.html").is_file()
+
+
+def test_analyze_real_dbt_fixture_and_gate_on_failures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "target"
+    shutil.copytree(FIXTURES / "dbt_1_11", target)
+    code, _, err = _main(capsys, str(target), "--no-history", "--format", "none", "--fail-on", "failures=0")
+    assert code == 1
+    assert "gate failed: failures (failed or errored nodes: 1 over 0)" in err
+    code, _, _ = _main(capsys, str(target), "--no-history", "--format", "none", "--fail-on", "failures=1")
+    assert code == 0
+
+
+def test_truncated_json_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = write_artifacts(tmp_path / "target", diamond())
+    manifest = target / "manifest.json"
+    manifest.write_text(manifest.read_text()[:150])
+    code, _, err = _main(capsys, str(target), "--no-history")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert err.startswith(f"pipeline-kit: error: {manifest}: not valid JSON (truncated or corrupt?)")
+
+
+def test_non_artifact_file_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = write_artifacts(tmp_path / "target", diamond())
+    run_results = target / "run_results.json"
+    run_results.write_text('{"name": "my-app", "version": "1.0.0"}')
+    code, _, err = _main(capsys, str(target), "--no-history")
+    assert code == 2
+    assert (
+        err == f"pipeline-kit: error: {run_results}: "
+        "not a dbt run_results artifact (no metadata.dbt_schema_version)\n"
+    )
+
+
+def test_artifacts_from_different_projects_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ours = write_artifacts(tmp_path / "ours", diamond(), project="shop")
+    theirs = write_artifacts(tmp_path / "theirs", [Node("x", 0.0, 1.0)], project="billing")
+    code, _, err = _main(capsys, str(ours), "--run-results", str(theirs / "run_results.json"), "--no-history")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert f"{theirs / 'run_results.json'}: 1 of 1 results (e.g. model.billing.x) are not in" in err
+    assert "different projects" in err
+
+
+def test_missing_target_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _main(capsys, str(tmp_path / "nope"), "--no-history")
+    assert code == 2
+    assert "not a directory" in err
+
+
+def test_bad_gate_rule_and_bad_what_if(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = write_artifacts(tmp_path / "target", diamond())
+    code, _, err = _main(capsys, str(target), "--no-history", "--fail-on", "speed=3")
+    assert (code, "unknown rule" in err) == (2, True)
+    code, _, err = _main(capsys, str(target), "--no-history", "--what-if", "zzz=50")
+    assert (code, "--what-if zzz: no such node" in err) == (2, True)
+
+
+def test_history_regression_gate_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    history = tmp_path / "history.duckdb"
+    for index, seconds in enumerate([4.0, 4.0, 4.0, 9.0], start=1):
+        target = write_artifacts(
+            tmp_path / f"run{index}",
+            [Node("a", 0.0, seconds), Node("b", seconds, seconds + 1.0, depends_on=("a",))],
+            invocation_id=f"inv-{index}",
+            generated_at=f"2024-01-0{index}T00:00:00Z",
+        )
+        code, _out, err = _main(
+            capsys, str(target), "--history", str(history), "--format", "json",
+            "--fail-on", "node_regression_pct=50", "--fail-on", "wall_regression_pct=100",
+        )  # fmt: skip
+        if index < 4:
+            assert code == 0, err
+    assert code == 1
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    gates = {g["rule"]: g for g in report["gates"]}
+    assert gates["node_regression_pct"]["passed"] is False
+    assert gates["node_regression_pct"]["actual"] == pytest.approx(125.0)  # a: 4 s -> 9 s
+    assert gates["wall_regression_pct"]["passed"] is True  # wall 5 s -> 10 s = +100%, not over
+    assert report["history"]["runs"] == 4
+    assert report["history"]["regressions"][0]["unique_id"] == "model.shop.a"
+    node_a = next(n for n in report["nodes"] if n["unique_id"] == "model.shop.a")
+    assert (node_a["p50_s"], node_a["p95_s"]) == (pytest.approx(4.0), pytest.approx(8.25))
+    assert "node_regression_pct" in err
+
+
+def test_first_run_has_no_baseline_so_regression_gates_pass(tmp_path: Path) -> None:
+    target = write_artifacts(tmp_path / "target", diamond())
+    result = _invoke(
+        str(target),
+        "--history",
+        str(tmp_path / "h.duckdb"),
+        "--fail-on",
+        "wall_regression_pct=0",
+        "--format",
+        "none",
+    )
+    assert result.exit_code == 0
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    assert report["gates"][0]["detail"] == "no baseline runs in history yet"
+
+
+def test_history_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPELINE_KIT_HISTORY", str(tmp_path / "env_history.duckdb"))
+    target = write_artifacts(tmp_path / "target", diamond())
+    assert _invoke(str(target), "--format", "none").exit_code == 0
+    assert (tmp_path / "env_history.duckdb").is_file()
+
+
+def test_threads_from_profiles_can_be_given(tmp_path: Path) -> None:
+    # dbt writes args.threads only when --threads was on its command line; the fixtures lack it.
+    target = tmp_path / "target"
+    shutil.copytree(FIXTURES / "dbt_1_11", target)
+    assert _invoke(str(target), "--no-history", "--format", "none").exit_code == 0
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    assert report["run"]["threads"] == 4  # the four thread ids dbt used
+    assert _invoke(str(target), "--no-history", "--format", "none", "--threads", "8").exit_code == 0
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    assert report["run"]["threads"] == 8
+    assert len(report["threads"]) == 8
+    unused = [r for r in report["recommendations"] if r["kind"] == "threads_unused"]
+    assert unused and unused[0]["evidence"].startswith("8 threads configured; at most ")
