@@ -12,6 +12,7 @@ import traceback
 import click
 
 from pipeline_kit import __version__
+from pipeline_kit.airflow.commands import airflow_group
 from pipeline_kit.errors import ExitCode, PipelineKitError
 
 
@@ -22,6 +23,9 @@ from pipeline_kit.errors import ExitCode, PipelineKitError
 def cli(ctx: click.Context, debug: bool) -> None:
     """Tooling around a dbt run: Airflow DAG generation and artifact analysis."""
     ctx.obj = {"debug": debug}
+
+
+cli.add_command(airflow_group)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,26 @@
+"""Run one generated DAG with `dag.test()` in this (fresh) process and print task states as JSON.
+
+Usage: python dag_test_runner.py DAG_FILE. Kept out of the pytest process so Airflow's imports,
+settings and database stay isolated from the test session.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+
+def main(dag_file: str) -> int:
+    spec = importlib.util.spec_from_file_location("generated_dag", dag_file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    dag_run = module.dag.test()
+    states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
+    print("DAG_TEST_RESULT " + json.dumps({"run_state": str(dag_run.state), "tasks": states}, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
