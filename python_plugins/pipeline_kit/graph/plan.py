@@ -182,7 +182,9 @@ class _Builder:
 
     def _asset_uri(self, node: ManifestNode) -> str:
         parts = (node.database, node.schema, node.alias)
-        return self.options.asset_uri_prefix + "/".join(quote(part or "_", safe="") for part in parts)
+        return self.options.asset_uri_prefix + "/".join(
+            quote((part or "_").encode("utf-8", "surrogatepass"), safe="") for part in parts
+        )
 
     def _add_freshness(self, fresh: set[str], node_parents: Mapping[str, set[str]]) -> None:
         if not fresh:
