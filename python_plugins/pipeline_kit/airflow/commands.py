@@ -56,6 +56,11 @@ def airflow_group() -> None:
 @click.option("--project-dir", help="dbt project directory the tasks use.")
 @click.option("--profiles-dir", help="dbt profiles directory the tasks use.")
 @click.option("--target", help="dbt target the tasks use.")
+@click.option(
+    "--dbt-invocation",
+    type=click.Choice(["subprocess", "in_process"]),
+    help="Run dbt as a subprocess per task (default) or through dbtRunner inside the task process.",
+)
 def generate_command(
     manifest: Path,
     out_dir: Path,

@@ -48,6 +48,9 @@ class DbtInvocation:
     profiles_dir: str | None = None
     target: str | None = None
     env: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # "subprocess": a dbt process per task; "in_process": dbt's Python API (dbtRunner) inside the
+    # task's own process, which saves an interpreter start and dbt's imports per task.
+    invocation: str = "subprocess"
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ class GeneratorConfig:
 
 
 _DAG_KEYS = {f.name for f in fields(DagSettings)}
-_DBT_KEYS = {"dbt_executable", "project_dir", "profiles_dir", "target", "env"}
+_DBT_KEYS = {"dbt_executable", "project_dir", "profiles_dir", "target", "env", "dbt_invocation"}
+_INVOCATIONS = ("subprocess", "in_process")
 _PLAN_KEYS = {f.name for f in fields(PlanOptions)}
 _ENUMS: dict[str, type[Any]] = {
     "granularity": Granularity,
@@ -112,7 +116,7 @@ def build_config(raw: Mapping[str, Any], where: str = "config") -> GeneratorConf
         if key in _DAG_KEYS:
             dag = replace(dag, **{key: _dag_value(key, value, label)})
         elif key in _DBT_KEYS:
-            name = "executable" if key == "dbt_executable" else key
+            name = {"dbt_executable": "executable", "dbt_invocation": "invocation"}.get(key, key)
             dbt = replace(dbt, **{name: _dbt_value(key, value, label)})
         else:
             plan = replace(plan, **{key: _plan_value(key, value, label)})
@@ -176,6 +180,10 @@ def _dbt_value(key: str, value: Any, label: str) -> Any:
         if not isinstance(value, Mapping):
             raise PipelineKitError(f"{label}: expected a mapping of names to strings, got {value!r}")
         return {str(name): _text(item, f"{label}.{name}") for name, item in sorted(value.items())}
+    if key == "dbt_invocation":
+        if value not in _INVOCATIONS:
+            raise PipelineKitError(f"{label}: expected one of {', '.join(_INVOCATIONS)}, got {value!r}")
+        return value
     if key == "dbt_executable":
         text = _text(value, label)
         return shutil.which(text) or text

@@ -118,6 +118,7 @@ def _render_one(plan: TaskPlan, config: GeneratorConfig, dag_key: str, dag_id: s
         "tags": py_literal(list(dag.tags)),
         "default_args": _settings_source(dag.default_args),
         "max_active_tasks": dag.max_active_tasks,
+        "in_process": dbt.invocation == "in_process",
     }
     source = _ENVIRONMENT.get_template("dag.py.j2").render(context)
     return DagFile(dag_id=dag_id, filename=f"{dag_id}.py", source=source)

@@ -128,6 +128,7 @@ class _Builder:
         self.tasks: dict[str, Task] = {}
         self.task_of: dict[str, str] = {}  # node unique id → task id
         self.upstream: dict[str, set[str]] = defaultdict(set)
+        self.downstream: dict[str, set[str]] = defaultdict(set)  # filled once tests are placed
         self.dag_of_node = {uid: dag_key_of(manifest.nodes[uid], options.split_tags) for uid in runnable}
 
     def add_node_tasks(self, node_parents: Mapping[str, set[str]], fresh: set[str]) -> None:
@@ -213,6 +214,9 @@ class _Builder:
         behavior = self.options.test_behavior
         if behavior is TestBehavior.NONE:
             return
+        for child, parents in self.upstream.items():
+            for parent in parents:
+                self.downstream[parent].add(child)
         tests_by_parents: dict[tuple[str, ...], list[ManifestNode]] = defaultdict(list)
         for node in self.manifest.nodes.values():
             if node.resource_type != "test":
@@ -250,11 +254,13 @@ class _Builder:
         if blocking:
             # Downstream tasks wait for the parent's tests, as `dbt build` would.
             parent = parent_tasks[0]
-            for _child, ups in self.upstream.items():
-                if parent in ups:
-                    ups.discard(parent)
-                    ups.add(task_id)
+            for child in self.downstream.pop(parent, set()):
+                self.upstream[child].discard(parent)
+                self.upstream[child].add(task_id)
+                self.downstream[task_id].add(child)
         self.upstream[task_id] |= set(parent_tasks)
+        for parent in parent_tasks:
+            self.downstream[parent].add(task_id)
 
     def _add_final_tests(self, tests: list[ManifestNode]) -> None:
         by_dag: dict[str, list[ManifestNode]] = defaultdict(list)

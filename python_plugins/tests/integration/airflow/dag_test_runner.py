@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import time
 
 
 def main(dag_file: str) -> int:
@@ -16,9 +17,12 @@ def main(dag_file: str) -> int:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    started = time.perf_counter()
     dag_run = module.dag.test()
+    elapsed = time.perf_counter() - started
     states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
-    print("DAG_TEST_RESULT " + json.dumps({"run_state": str(dag_run.state), "tasks": states}, sort_keys=True))
+    result = {"run_state": str(dag_run.state), "tasks": states, "seconds": elapsed}
+    print("DAG_TEST_RESULT " + json.dumps(result, sort_keys=True))
     return 0
 
 

@@ -72,6 +72,7 @@ def _generate_and_test(sandbox: AirflowSandbox, name: str, settings: dict[str, o
     stdout = _run([sys.executable, str(RUNNER), str(dag_file)], env)
     line = next(line for line in stdout.splitlines() if line.startswith("DAG_TEST_RESULT "))
     result: dict[str, object] = json.loads(line.removeprefix("DAG_TEST_RESULT "))
+    result.pop("seconds")
     return result
 
 
