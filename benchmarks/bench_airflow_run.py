@@ -52,37 +52,42 @@ def run(options: BenchOptions) -> list[BenchResult]:
     _check([dbt, "parse", *dirs], env)
     _check([str(BIN_DIR / "airflow"), "db", "migrate"], env)
     warehouse = root / "warehouse.duckdb"
-    config = build_config(
-        {
-            "dag_id": "fixture_per_folder",
-            "granularity": "group",
-            "dbt_executable": dbt,
-            "project_dir": str(project),
-            "profiles_dir": str(project),
-            "env": {"PK_AIRFLOW_DUCKDB_PATH": str(warehouse)},
-        }
-    )
-    (dag_file,) = write_dags(generate_dags(project / "target" / "manifest.json", config), dags)
-    ours, baseline = [], []
+    baseline: list[float] = []
     for _ in range(max(options.repeat, 1)):
-        warehouse.unlink(missing_ok=True)
-        stdout = _check([sys.executable, str(RUNNER), str(dag_file)], env)
-        line = next(line for line in stdout.splitlines() if line.startswith("DAG_TEST_RESULT "))
-        result = json.loads(line.removeprefix("DAG_TEST_RESULT "))
-        if result["run_state"] != "success":
-            raise RuntimeError(f"DAG run failed: {result}")
-        ours.append(float(result["seconds"]))
         warehouse.unlink(missing_ok=True)
         started = time.perf_counter()
         _check([dbt, "build", *dirs], {**env, "PK_AIRFLOW_DUCKDB_PATH": str(warehouse)})
         baseline.append(time.perf_counter() - started)
-    tasks = len(result["tasks"])
-    return [
-        BenchResult(
-            label="fixture_per_folder_dag_test",
-            ours_s=statistics.median(ours),
-            baseline_s=statistics.median(baseline),
-            baseline_name="one `dbt build`",
-            extra={"tasks": str(tasks), "project": "tests/fixtures/airflow_project"},
+    results = []
+    for invocation in ("subprocess", "in_process"):
+        config = build_config(
+            {
+                "dag_id": f"fixture_per_folder_{invocation}",
+                "granularity": "group",
+                "dbt_executable": dbt,
+                "dbt_invocation": invocation,
+                "project_dir": str(project),
+                "profiles_dir": str(project),
+                "env": {"PK_AIRFLOW_DUCKDB_PATH": str(warehouse)},
+            }
         )
-    ]
+        (dag_file,) = write_dags(generate_dags(project / "target" / "manifest.json", config), dags)
+        ours: list[float] = []
+        for _ in range(max(options.repeat, 1)):
+            warehouse.unlink(missing_ok=True)
+            stdout = _check([sys.executable, str(RUNNER), str(dag_file)], env)
+            line = next(line for line in stdout.splitlines() if line.startswith("DAG_TEST_RESULT "))
+            result = json.loads(line.removeprefix("DAG_TEST_RESULT "))
+            if result["run_state"] != "success":
+                raise RuntimeError(f"DAG run failed: {result}")
+            ours.append(float(result["seconds"]))
+        results.append(
+            BenchResult(
+                label=f"fixture_per_folder_{invocation}",
+                ours_s=statistics.median(ours),
+                baseline_s=statistics.median(baseline),
+                baseline_name="one `dbt build`",
+                extra={"tasks": str(len(result["tasks"])), "project": "tests/fixtures/airflow_project"},
+            )
+        )
+    return results

@@ -53,6 +53,8 @@ def test_generate_writes_identical_files_on_rerun(
         ([], "default_args: {retries: 1, colour: red}\n", "default_args: unknown key 'colour'"),
         ([], "start_date: tomorrow\n", "start_date: expected a date like 2024-01-31, got 'tomorrow'"),
         ([], "- a list\n", "config must be a mapping"),
+        ([], "dbt_invocation: docker\n", "expected one of subprocess, in_process, got 'docker'"),
+        ([], "max_active_tasks: 0\n", "max_active_tasks: expected a positive integer, got 0"),
     ],
 )
 def test_bad_inputs_exit_2_with_one_clear_line(

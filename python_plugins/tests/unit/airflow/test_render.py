@@ -114,3 +114,11 @@ def test_hostile_names_are_escaped_and_round_trip(names: list[str], folder: str,
 
 def test_plan_options_default_is_node_mode() -> None:
     assert PlanOptions().granularity is Granularity.NODE
+
+
+def test_invocation_modes_render_different_execute_bodies() -> None:
+    subprocess_file = render(shop())["shop.py"]
+    in_process_file = render(shop(), dbt_invocation="in_process")["shop.py"]
+    assert "subprocess.Popen(" in subprocess_file and "dbtRunner" not in subprocess_file
+    assert "dbtRunner().invoke(command)" in in_process_file and "subprocess.Popen(" not in in_process_file
+    ast.parse(in_process_file)
