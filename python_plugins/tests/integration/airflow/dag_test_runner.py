@@ -20,8 +20,15 @@ def main(dag_file: str) -> int:
     started = time.perf_counter()
     dag_run = module.dag.test()
     elapsed = time.perf_counter() - started
-    states = {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}
-    result = {"run_state": str(dag_run.state), "tasks": states, "seconds": elapsed}
+    instances = dag_run.get_task_instances()
+    states = {ti.task_id: str(ti.state) for ti in instances}
+    task_seconds = sum(ti.duration or 0.0 for ti in instances)
+    result = {
+        "run_state": str(dag_run.state),
+        "tasks": states,
+        "seconds": elapsed,
+        "task_seconds": task_seconds,
+    }
     print("DAG_TEST_RESULT " + json.dumps(result, sort_keys=True))
     return 0
 

@@ -73,6 +73,7 @@ def _generate_and_test(sandbox: AirflowSandbox, name: str, settings: dict[str, o
     line = next(line for line in stdout.splitlines() if line.startswith("DAG_TEST_RESULT "))
     result: dict[str, object] = json.loads(line.removeprefix("DAG_TEST_RESULT "))
     result.pop("seconds")
+    result.pop("task_seconds")
     return result
 
 
@@ -110,9 +111,11 @@ def test_failing_model_fails_its_task_and_skips_downstream_only(sandbox: Airflow
     assert "finance_report" not in tables and "payment_totals" not in tables
 
 
-def test_whole_selection_task_builds_the_warehouse(sandbox: AirflowSandbox) -> None:
+def test_whole_selection_task_builds_the_warehouse_with_dbt_in_process(sandbox: AirflowSandbox) -> None:
     warehouse = sandbox.root / "complete.duckdb"
-    settings = _settings(sandbox, "fixture_complete", warehouse, granularity="all")
+    settings = _settings(
+        sandbox, "fixture_complete", warehouse, granularity="all", dbt_invocation="in_process"
+    )
 
     result = _generate_and_test(sandbox, "complete", settings)
 
