@@ -12,6 +12,7 @@ import traceback
 import click
 
 from pipeline_kit import __version__
+from pipeline_kit.airflow.commands import airflow_group
 from pipeline_kit.analyze.command import analyze_command
 from pipeline_kit.errors import ExitCode, PipelineKitError
 
@@ -25,6 +26,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+cli.add_command(airflow_group)
 cli.add_command(analyze_command)
 
 

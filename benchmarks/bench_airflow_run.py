@@ -1,0 +1,102 @@
+"""Wall time of a generated DAG run via `dag.test()` (one task per folder) vs one `dbt build`.
+
+Project: the generator's DuckDB fixture project (python_plugins/tests/fixtures/airflow_project),
+copied to .bench/. Both sides build a fresh warehouse file; `dbt parse` and `airflow db migrate`
+run once beforehand and are not timed. Ours is the `dag.test()` call alone (in a fresh process),
+the baseline the `dbt build` process; medians of `--repeat` runs. Two variants: dbt as a
+subprocess per task (default) and in-process through dbtRunner. `sum_task_s` adds the task
+instances' own durations, i.e. the run without dag.test()'s scheduling and API bookkeeping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+from common import BIN_DIR, REPO_ROOT, WORK_DIR, BenchOptions, BenchResult
+from pipeline_kit.airflow import build_config, generate_dags
+from pipeline_kit.airflow.render import write_dags
+
+FIXTURE = REPO_ROOT / "python_plugins" / "tests" / "fixtures" / "airflow_project"
+RUNNER = REPO_ROOT / "python_plugins" / "tests" / "integration" / "airflow" / "dag_test_runner.py"
+
+
+def _check(command: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[:3]} failed:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def run(options: BenchOptions) -> list[BenchResult]:
+    root = WORK_DIR / "airflow_run"
+    shutil.rmtree(root, ignore_errors=True)
+    project = root / "project"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("target", "logs", "*.duckdb"))
+    home = root / "airflow_home"
+    home.mkdir()
+    dags = root / "dags"
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+        "PK_AIRFLOW_DUCKDB_PATH": str(root / "parse.duckdb"),
+    }
+    dbt = str(BIN_DIR / "dbt")
+    dirs = ["--project-dir", str(project), "--profiles-dir", str(project)]
+    _check([dbt, "parse", *dirs], env)
+    _check([str(BIN_DIR / "airflow"), "db", "migrate"], env)
+    warehouse = root / "warehouse.duckdb"
+    baseline: list[float] = []
+    for _ in range(max(options.repeat, 1)):
+        warehouse.unlink(missing_ok=True)
+        started = time.perf_counter()
+        _check([dbt, "build", *dirs], {**env, "PK_AIRFLOW_DUCKDB_PATH": str(warehouse)})
+        baseline.append(time.perf_counter() - started)
+    results = []
+    for invocation in ("subprocess", "in_process"):
+        config = build_config(
+            {
+                "dag_id": f"fixture_per_folder_{invocation}",
+                "granularity": "group",
+                "dbt_executable": dbt,
+                "dbt_invocation": invocation,
+                "project_dir": str(project),
+                "profiles_dir": str(project),
+                "env": {"PK_AIRFLOW_DUCKDB_PATH": str(warehouse)},
+            }
+        )
+        (dag_file,) = write_dags(generate_dags(project / "target" / "manifest.json", config), dags)
+        ours: list[float] = []
+        task_sums: list[float] = []
+        for _ in range(max(options.repeat, 1)):
+            warehouse.unlink(missing_ok=True)
+            stdout = _check([sys.executable, str(RUNNER), str(dag_file)], env)
+            line = next(line for line in stdout.splitlines() if line.startswith("DAG_TEST_RESULT "))
+            result = json.loads(line.removeprefix("DAG_TEST_RESULT "))
+            if result["run_state"] != "success":
+                raise RuntimeError(f"DAG run failed: {result}")
+            ours.append(float(result["seconds"]))
+            task_sums.append(float(result["task_seconds"]))
+        results.append(
+            BenchResult(
+                label=f"fixture_per_folder_{invocation}",
+                ours_s=statistics.median(ours),
+                baseline_s=statistics.median(baseline),
+                baseline_name="one `dbt build`",
+                extra={
+                    "tasks": str(len(result["tasks"])),
+                    # Time inside the tasks (dbt's work), without dag.test()'s own bookkeeping.
+                    "sum_task_s": f"{statistics.median(task_sums):.3f}",
+                    "project": "tests/fixtures/airflow_project",
+                },
+            )
+        )
+    return results

@@ -1,0 +1,229 @@
+"""DAG-level settings for the generator: read from `airflow.yml`, overridden by CLI options.
+
+Every key is validated here, so a typo is one error naming the file and the key rather than a
+DAG that silently ignores it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline_kit.errors import InputFileError, PipelineKitError
+from pipeline_kit.graph.plan import Granularity, GroupBy, PlanOptions, TestBehavior
+
+DEFAULT_ARG_KEYS = frozenset(
+    {
+        "owner",
+        "retries",
+        "retry_delay",
+        "execution_timeout",
+        "pool",
+        "priority_weight",
+        "depends_on_past",
+        "email",
+        "email_on_failure",
+        "email_on_retry",
+        "retry_exponential_backoff",
+        "max_retry_delay",
+    }
+)
+SECONDS_ARGS = frozenset({"retry_delay", "execution_timeout", "max_retry_delay"})
+_DAG_ID = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+
+
+@dataclass(frozen=True)
+class DbtInvocation:
+    """How tasks call dbt: absolute executable, directories, target and extra environment."""
+
+    executable: str = "dbt"
+    project_dir: str = "."
+    profiles_dir: str | None = None
+    target: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # "subprocess": a dbt process per task; "in_process": dbt's Python API (dbtRunner) inside the
+    # task's own process, which saves an interpreter start and dbt's imports per task.
+    invocation: str = "subprocess"
+
+
+@dataclass(frozen=True)
+class DagSettings:
+    dag_id: str = "dbt"
+    schedule: str | None = None
+    start_date: datetime.date = datetime.date(2024, 1, 1)
+    catchup: bool = False
+    tags: tuple[str, ...] = ("dbt",)
+    max_active_tasks: int | None = None
+    default_args: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    dag: DagSettings = field(default_factory=DagSettings)
+    dbt: DbtInvocation = field(default_factory=DbtInvocation)
+    plan: PlanOptions = field(default_factory=PlanOptions)
+
+
+_DAG_KEYS = {f.name for f in fields(DagSettings)}
+_DBT_KEYS = {"dbt_executable", "project_dir", "profiles_dir", "target", "env", "dbt_invocation"}
+_INVOCATIONS = ("subprocess", "in_process")
+_PLAN_KEYS = {f.name for f in fields(PlanOptions)}
+_ENUMS: dict[str, type[Any]] = {
+    "granularity": Granularity,
+    "test_behavior": TestBehavior,
+    "group_by": GroupBy,
+}
+
+
+def load_config(path: str | Path | None, overrides: Mapping[str, Any]) -> GeneratorConfig:
+    """The config file (if any) with CLI `overrides` (None values ignored) on top."""
+    raw: dict[str, Any] = {}
+    where = "command line"
+    if path is not None:
+        where = str(path)
+        try:
+            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputFileError(path, "config file not found") from None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise InputFileError(path, f"cannot read config: {error}") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, Mapping):
+            raise InputFileError(path, "config must be a mapping of keys to values")
+        raw = {str(key): value for key, value in loaded.items()}
+    raw.update({key: value for key, value in overrides.items() if value is not None})
+    return build_config(raw, where)
+
+
+def build_config(raw: Mapping[str, Any], where: str = "config") -> GeneratorConfig:
+    unknown = sorted(set(raw) - _DAG_KEYS - _DBT_KEYS - _PLAN_KEYS)
+    if unknown:
+        known = ", ".join(sorted(_DAG_KEYS | _DBT_KEYS | _PLAN_KEYS))
+        raise PipelineKitError(f"{where}: unknown key {unknown[0]!r} (known keys: {known})")
+    dag = DagSettings()
+    dbt = DbtInvocation(executable=_default_dbt())
+    plan = PlanOptions()
+    for key, value in raw.items():
+        label = f"{where}: {key}"
+        if key in _DAG_KEYS:
+            dag = replace(dag, **{key: _dag_value(key, value, label)})
+        elif key in _DBT_KEYS:
+            name = {"dbt_executable": "executable", "dbt_invocation": "invocation"}.get(key, key)
+            dbt = replace(dbt, **{name: _dbt_value(key, value, label)})
+        else:
+            plan = replace(plan, **{key: _plan_value(key, value, label)})
+    return GeneratorConfig(dag=dag, dbt=dbt, plan=plan)
+
+
+def _default_dbt() -> str:
+    return shutil.which("dbt") or "dbt"
+
+
+def _dag_value(key: str, value: Any, label: str) -> Any:
+    if key == "dag_id":
+        if not isinstance(value, str) or not _DAG_ID.match(value):
+            raise PipelineKitError(f"{label}: expected letters, digits, '_', '.' or '-', got {value!r}")
+        return value
+    if key == "schedule":
+        return None if value in (None, "", "none", "None") else _text(value, label)
+    if key == "start_date":
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise PipelineKitError(f"{label}: expected a date like 2024-01-31, got {value!r}") from None
+    if key == "catchup":
+        return _bool(value, label)
+    if key == "max_active_tasks":
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise PipelineKitError(f"{label}: expected a positive integer, got {value!r}")
+        return value
+    if key == "tags":
+        return tuple(_text(tag, label) for tag in _sequence(value, label))
+    return _default_args(value, label)
+
+
+def _default_args(value: Any, label: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise PipelineKitError(f"{label}: expected a mapping, got {value!r}")
+    result: dict[str, Any] = {}
+    for key, item in sorted(value.items()):
+        if key not in DEFAULT_ARG_KEYS:
+            known = ", ".join(sorted(DEFAULT_ARG_KEYS))
+            raise PipelineKitError(f"{label}: unknown key {key!r} (supported: {known})")
+        if key in SECONDS_ARGS:
+            if isinstance(item, bool) or not isinstance(item, int | float) or item <= 0:
+                raise PipelineKitError(f"{label}.{key}: expected a positive number of seconds, got {item!r}")
+            result[str(key)] = float(item)
+            continue
+        if not isinstance(item, str | int | float | bool | list):
+            raise PipelineKitError(f"{label}.{key}: expected a plain value, got {item!r}")
+        result[str(key)] = item
+    return result
+
+
+def _dbt_value(key: str, value: Any, label: str) -> Any:
+    if key == "env":
+        if not isinstance(value, Mapping):
+            raise PipelineKitError(f"{label}: expected a mapping of names to strings, got {value!r}")
+        return {str(name): _text(item, f"{label}.{name}") for name, item in sorted(value.items())}
+    if key == "dbt_invocation":
+        if value not in _INVOCATIONS:
+            raise PipelineKitError(f"{label}: expected one of {', '.join(_INVOCATIONS)}, got {value!r}")
+        return value
+    if key == "dbt_executable":
+        text = _text(value, label)
+        return shutil.which(text) or text
+    if key in ("profiles_dir", "target") and value is None:
+        return None
+    return _text(value, label)
+
+
+def _plan_value(key: str, value: Any, label: str) -> Any:
+    if key in _ENUMS:
+        enum = _ENUMS[key]
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            raise PipelineKitError(f"{label}: expected one of {allowed}, got {value!r}") from None
+    if key == "source_freshness":
+        return _bool(value, label)
+    if key in ("select", "exclude", "split_tags"):
+        return tuple(_text(item, label) for item in _sequence(value, label))
+    if key == "selector":
+        return None if value is None else _text(value, label)
+    return _text(value, label)
+
+
+def _text(value: Any, label: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PipelineKitError(f"{label}: expected text, got {value!r}")
+    return str(value)
+
+
+def _bool(value: Any, label: str) -> bool:
+    if not isinstance(value, bool):
+        raise PipelineKitError(f"{label}: expected true or false, got {value!r}")
+    return value
+
+
+def _sequence(value: Any, label: str) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list | tuple):
+        raise PipelineKitError(f"{label}: expected a list, got {value!r}")
+    return list(value)

@@ -1,0 +1,167 @@
+"""A tolerant reader of dbt's manifest.json: only the fields the task graph needs.
+
+Unknown keys are ignored and missing optional ones get defaults, so manifests from dbt 1.5
+to 1.11 load alike; what is missing and required is one clear InputFileError.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline_kit.errors import InputFileError
+
+EXECUTABLE_TYPES = frozenset({"model", "seed", "snapshot"})
+KNOWN_TYPES = EXECUTABLE_TYPES | {"test", "source"}
+
+
+@dataclass(frozen=True)
+class ManifestNode:
+    """One model, seed, snapshot, test or source of the manifest."""
+
+    unique_id: str
+    resource_type: str
+    name: str
+    package_name: str
+    path: str
+    fqn: tuple[str, ...]
+    tags: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    materialized: str = ""
+    database: str = ""
+    schema: str = ""
+    alias: str = ""
+    source_name: str = ""
+    has_freshness: bool = False
+    meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def is_executable(self) -> bool:
+        """A node a dbt command materializes (ephemeral models are inlined, not run)."""
+        return self.resource_type in EXECUTABLE_TYPES and self.materialized != "ephemeral"
+
+    @property
+    def airflow_meta(self) -> Mapping[str, Any]:
+        value = self.meta.get("airflow", {})
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def dbt_selector(self) -> str:
+        """A selector naming this node alone on a dbt command line."""
+        if self.resource_type == "source":
+            return f"source:{self.source_name}.{self.name}"
+        return "fqn:" + ".".join(self.fqn)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    project_name: str
+    nodes: Mapping[str, ManifestNode]
+    selectors: Mapping[str, Any] = field(default_factory=dict)
+
+    def children(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {uid: [] for uid in self.nodes}
+        for node in self.nodes.values():
+            for parent in node.depends_on:
+                if parent in result:
+                    result[parent].append(node.unique_id)
+        return result
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    manifest_path = Path(path)
+    try:
+        text = manifest_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(manifest_path, "manifest not found (run `dbt parse` first)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputFileError(manifest_path, f"cannot read manifest: {error}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(manifest_path, f"not valid JSON: {error}") from None
+    return parse_manifest(raw, source=str(manifest_path))
+
+
+def parse_manifest(raw: object, source: str = "manifest") -> Manifest:
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("nodes"), Mapping):
+        raise InputFileError(source, "not a dbt manifest: no 'nodes' object")
+    nodes: dict[str, ManifestNode] = {}
+    for section in ("nodes", "sources"):
+        entries = raw.get(section) or {}
+        if not isinstance(entries, Mapping):
+            raise InputFileError(source, f"'{section}' is not an object")
+        for unique_id, entry in entries.items():
+            node = _parse_node(str(unique_id), entry, source)
+            if node is not None:
+                nodes[node.unique_id] = node
+    metadata = raw.get("metadata") or {}
+    project_name = str(metadata.get("project_name") or "") if isinstance(metadata, Mapping) else ""
+    if not project_name:
+        packages = sorted({node.package_name for node in nodes.values() if node.is_executable})
+        project_name = packages[0] if packages else "dbt"
+    selectors = raw.get("selectors") or {}
+    return Manifest(
+        project_name=project_name,
+        nodes=nodes,
+        selectors=selectors if isinstance(selectors, Mapping) else {},
+    )
+
+
+def _parse_node(unique_id: str, entry: object, source: str) -> ManifestNode | None:
+    if not isinstance(entry, Mapping):
+        raise InputFileError(source, f"node {unique_id!r} is not an object")
+    resource_type = str(entry.get("resource_type") or unique_id.split(".", 1)[0])
+    if resource_type not in KNOWN_TYPES:
+        return None  # analyses, operations, unit tests, semantic nodes: not orchestrated
+    name = entry.get("name")
+    if not isinstance(name, str) or not name:
+        raise InputFileError(source, f"node {unique_id!r} has no 'name'")
+    config = entry.get("config") if isinstance(entry.get("config"), Mapping) else {}
+    assert isinstance(config, Mapping)
+    meta = {**_mapping(entry.get("meta")), **_mapping(config.get("meta"))}
+    depends = entry.get("depends_on") if isinstance(entry.get("depends_on"), Mapping) else {}
+    assert isinstance(depends, Mapping)
+    package = str(entry.get("package_name") or ([*unique_id.split("."), ""])[1])
+    fqn_raw = entry.get("fqn")
+    fqn = tuple(str(part) for part in fqn_raw) if isinstance(fqn_raw, list) and fqn_raw else (package, name)
+    return ManifestNode(
+        unique_id=unique_id,
+        resource_type=resource_type,
+        name=name,
+        package_name=package,
+        path=str(entry.get("original_file_path") or entry.get("path") or ""),
+        fqn=fqn,
+        tags=tuple(sorted({str(tag) for tag in _list(entry.get("tags")) + _list(config.get("tags"))})),
+        depends_on=tuple(sorted({str(uid) for uid in _list(depends.get("nodes"))})),
+        materialized=str(config.get("materialized") or ""),
+        database=str(entry.get("database") or ""),
+        schema=str(entry.get("schema") or ""),
+        alias=str(entry.get("alias") or entry.get("identifier") or name),
+        source_name=str(entry.get("source_name") or ""),
+        has_freshness=resource_type == "source" and _has_freshness(entry.get("freshness")),
+        meta=meta,
+    )
+
+
+def _has_freshness(freshness: object) -> bool:
+    if not isinstance(freshness, Mapping):
+        return False
+    for key in ("warn_after", "error_after"):
+        rule = freshness.get(key)
+        if isinstance(rule, Mapping) and rule.get("count") is not None and rule.get("period"):
+            return True
+    return False
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return {str(key): item for key, item in value.items()} if isinstance(value, Mapping) else {}
+
+
+def _list(value: object) -> list[Any]:
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list | tuple) else []

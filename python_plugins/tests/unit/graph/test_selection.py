@@ -1,0 +1,120 @@
+"""dbt-style selection: names, methods, graph operators, set operations, YAML selectors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline_kit.graph import parse_manifest, select_nodes
+from pipeline_kit.graph.selection import SelectionError
+
+from .manifest_factory import ManifestBuilder
+
+
+def manifest() -> ManifestBuilder:
+    m = ManifestBuilder()
+    m.source("app", "orders")
+    m.node("raw_customers", resource_type="seed", folder="seeds")
+    m.node("stg_orders", "source.shop.app.orders", folder="models/staging", tags=("daily",))
+    m.node("stg_customers", "raw_customers", folder="models/staging", tags=("daily", "pii"))
+    m.node("customer_orders", "stg_orders", "stg_customers", folder="models/marts")
+    m.node("revenue", "customer_orders", folder="models/marts/finance", tags=("finance",))
+    m.node("report", "revenue", folder="models/marts/finance", tags=("finance",))
+    m.node("snap", "stg_orders", resource_type="snapshot", folder="snapshots")
+    m.selectors["nightly"] = {
+        "name": "nightly",
+        "definition": {
+            "union": [
+                {"method": "tag", "value": "finance", "parents": True, "parents_depth": 1},
+                "stg_orders",
+                {"exclude": [{"method": "fqn", "value": "report"}]},
+            ]
+        },
+    }
+    m.selectors["pii_marts"] = {
+        "name": "pii_marts",
+        "definition": {
+            "intersection": [{"method": "tag", "value": "pii", "children": True}, "path:models/marts"]
+        },
+    }
+    m.selectors["outer"] = {"name": "outer", "definition": {"method": "selector", "value": "pii_marts"}}
+    return m
+
+
+def names(*select: str, exclude: tuple[str, ...] = (), selector: str | None = None) -> set[str]:
+    parsed = parse_manifest(manifest().build())
+    chosen = select_nodes(parsed, select, exclude, selector)
+    return {parsed.nodes[uid].name for uid in chosen}
+
+
+ALL = {
+    "orders",
+    "raw_customers",
+    "stg_orders",
+    "stg_customers",
+    "customer_orders",
+    "revenue",
+    "report",
+    "snap",
+}
+
+
+@pytest.mark.parametrize(
+    ("select", "expected"),
+    [
+        ((), ALL),
+        (("stg_orders",), {"stg_orders"}),
+        (("tag:finance",), {"revenue", "report"}),
+        (("path:models/marts",), {"customer_orders", "revenue", "report"}),
+        (("models/marts/finance",), {"revenue", "report"}),
+        (("shop.marts.finance",), {"revenue", "report"}),
+        (("stg_*",), {"stg_orders", "stg_customers"}),
+        (
+            ("+customer_orders",),
+            {"customer_orders", "stg_orders", "stg_customers", "raw_customers", "orders"},
+        ),
+        (("1+customer_orders",), {"customer_orders", "stg_orders", "stg_customers"}),
+        (("stg_orders+",), {"stg_orders", "customer_orders", "revenue", "report", "snap"}),
+        (("stg_orders+1",), {"stg_orders", "customer_orders", "snap"}),
+        (("@stg_customers",), ALL - {"snap"}),
+        (("tag:daily,tag:pii",), {"stg_customers"}),
+        (("tag:finance stg_orders",), {"revenue", "report", "stg_orders"}),
+        (("resource_type:snapshot",), {"snap"}),
+        (("source:app.orders+1",), {"orders", "stg_orders"}),
+        (("config.materialized:table,path:seeds",), {"raw_customers"}),
+    ],
+)
+def test_select_forms(select: tuple[str, ...], expected: set[str]) -> None:
+    assert names(*select) == expected
+
+
+def test_exclude_removes_after_select() -> None:
+    # The source is declared in models/sources.yml, so path:models selects it too, as in dbt.
+    expected = {"orders", "stg_orders", "stg_customers"}
+    assert names("path:models", exclude=("tag:finance", "customer_orders")) == expected
+
+
+def test_yaml_selectors_from_the_manifest() -> None:
+    assert names(selector="nightly") == {"customer_orders", "revenue", "stg_orders"}
+    assert names(selector="pii_marts") == {"customer_orders", "revenue", "report"}
+    assert names("selector:outer", "tag:daily") == {"customer_orders", "revenue", "report"} | {
+        "stg_orders",
+        "stg_customers",
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"selector": "weekly"},
+            r"--selector 'weekly': unknown selector 'weekly' \(manifest selectors: nightly",
+        ),
+        ({"select": ("colour:red",)}, r"--select 'colour:red': unknown selector method 'colour'"),
+        ({"select": ("nope",)}, r"--select 'nope': selector 'nope' matches no node"),
+        ({"exclude": ("selector:missing",)}, r"--exclude 'selector:missing': unknown selector 'missing'"),
+    ],
+)
+def test_bad_selectors_are_clear_errors(kwargs: dict[str, object], message: str) -> None:
+    parsed = parse_manifest(manifest().build())
+    with pytest.raises(SelectionError, match=message):
+        select_nodes(parsed, **kwargs)  # type: ignore[arg-type]
