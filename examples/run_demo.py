@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,16 @@ def summarize_run_results() -> tuple[dict[str, int], dict[str, int]]:
     return built, tests
 
 
+def run_plugin(*args: str) -> str:
+    """Run a `pipeline-kit` command; return what it reported writing (its stderr), or stop."""
+    command = [str(BIN_DIR / "pipeline-kit"), *args]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout[-4000:] + completed.stderr[-2000:])
+        sys.exit(f"demo: `pipeline-kit {' '.join(args)}` failed with exit code {completed.returncode}")
+    return completed.stderr.strip().removeprefix(f"pipeline-kit {args[0]}: ")
+
+
 def main() -> int:
     os.environ.setdefault("SALES_WAREHOUSE_PATH", str(WAREHOUSE))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -60,6 +71,7 @@ def main() -> int:
     dbt("build", "--exclude", "resource_type:seed", batch=BATCHES)
     print(f"  batch {BATCHES}: loaded and tested")
     built, tests = summarize_run_results()
+    analysis = run_plugin("analyze", str(TARGET), "--threads", "4", "--format", "none")
 
     print()
     print(f"demo: done in {time.perf_counter() - started:.0f}s")
@@ -72,6 +84,13 @@ def main() -> int:
     path = WAREHOUSE.relative_to(REPO_ROOT)
     snippet = f"import duckdb; print(duckdb.connect('{path}', read_only=True).sql('{query}'))"
     print(f'    .venv/bin/python -c "{snippet}"')
+    report = json.loads((TARGET / "pipeline_kit" / "analysis.json").read_text())
+    path = report["critical_path"]
+    print(
+        f"  run analysis: wall {report['run']['wall_s']:.1f}s, critical path {len(path['nodes'])} nodes "
+        f"= {path['share_of_wall']:.0%} of wall time"
+    )
+    print(f"    {analysis}")
     failed = sum(count for status, count in tests.items() if status not in {"pass", "success"})
     return 1 if failed else 0
 
