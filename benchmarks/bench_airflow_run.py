@@ -7,8 +7,9 @@ picks another DuckDB project whose profile reads PK_AIRFLOW_DUCKDB_PATH or SALES
 Both sides build a fresh warehouse file; `dbt parse` and `airflow db migrate`
 run once beforehand and are not timed. Ours is the `dag.test()` call alone (in a fresh process),
 the baseline the `dbt build` process; medians of `--repeat` runs. Two variants: dbt as a
-subprocess per task (default) and in-process through dbtRunner. `sum_task_s` adds the task
-instances' own durations, i.e. the run without dag.test()'s scheduling and API bookkeeping.
+subprocess per task (default) and in-process through dbtRunner, plus one task for the whole
+selection. `sum_task_s` adds the task instances' recorded durations (they include Airflow's
+per-task start-up and state reporting, not dag.test()'s scheduling between tasks).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def run(options: BenchOptions) -> list[BenchResult]:
                 baseline_name="one `dbt build`",
                 extra={
                     "tasks": str(len(result["tasks"])),
-                    # Time inside the tasks (dbt's work), without dag.test()'s own bookkeeping.
+                    # Recorded task durations: dbt plus Airflow's per-task start-up and reporting.
                     "sum_task_s": f"{statistics.median(task_sums):.3f}",
                     "project": label,
                 },
