@@ -46,14 +46,15 @@ def summarize_run_results() -> tuple[dict[str, int], dict[str, int]]:
     return built, tests
 
 
-def run_plugin(*args: str) -> str:
-    """Run a `pipeline-kit` command; return what it reported writing (its stderr), or stop."""
+def run_plugin(*args: str, stream: str = "stderr") -> str:
+    """Run a `pipeline-kit` command; return what it reported writing (on `stream`), or stop."""
     command = [str(BIN_DIR / "pipeline-kit"), *args]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         sys.stderr.write(completed.stdout[-4000:] + completed.stderr[-2000:])
         sys.exit(f"demo: `pipeline-kit {' '.join(args)}` failed with exit code {completed.returncode}")
-    return completed.stderr.strip().removeprefix(f"pipeline-kit {args[0]}: ")
+    reported = completed.stderr if stream == "stderr" else completed.stdout
+    return reported.strip().removeprefix(f"pipeline-kit {args[0]}: ")
 
 
 def main() -> int:
@@ -84,6 +85,26 @@ def main() -> int:
     path = WAREHOUSE.relative_to(REPO_ROOT)
     snippet = f"import duckdb; print(duckdb.connect('{path}', read_only=True).sql('{query}'))"
     print(f'    .venv/bin/python -c "{snippet}"')
+    dags_dir = PROJECT / "dags"
+    dag_files = run_plugin(
+        "airflow",
+        "generate",
+        "--manifest",
+        str(TARGET / "manifest.json"),
+        "--out",
+        str(dags_dir),
+        "--dag-id",
+        "sales_warehouse",
+        "--granularity",
+        "group",
+        "--dbt-executable",
+        str(BIN_DIR / "dbt"),
+        "--project-dir",
+        str(PROJECT),
+        "--profiles-dir",
+        str(PROJECT),
+        stream="stdout",
+    )
     report = json.loads((TARGET / "pipeline_kit" / "analysis.json").read_text())
     path = report["critical_path"]
     print(
@@ -91,6 +112,7 @@ def main() -> int:
         f"= {path['share_of_wall']:.0%} of wall time"
     )
     print(f"    {analysis}")
+    print(f"  Airflow DAG (one task per folder): {dag_files}")
     failed = sum(count for status, count in tests.items() if status not in {"pass", "success"})
     return 1 if failed else 0
 
