@@ -31,7 +31,6 @@
 
   {#- build SQL: the batch lands in a temporary table first (cast errors etc. surface here, before
       any change to the target), then its columns are checked against the config. -#}
-  {{ drop_relation_if_exists(load_cached_relation(staging_relation)) }}
   {% do run_query(pipeline_kit._merge_create_scratch(staging_relation, sql)) %}
   {%- set source_columns = adapter.get_columns_in_relation(staging_relation) -%}
   {%- set m = pipeline_kit._merge_resolve_columns(cfg, source_columns) -%}
@@ -62,6 +61,11 @@
   {%- endfor -%}
   {% call statement('main') %}{{ statements[-1] }}{% endcall %}
 
+  {#- scratch tables go inside the transaction (temporary ones have no schema for dbt's cache) -#}
+  {%- for scratch in [staging_relation] + ([dedup_relation] if not use_merge else []) -%}
+    {% call statement('pk_drop_scratch_' ~ loop.index) %}drop table if exists {{ scratch }}{% endcall %}
+  {%- endfor -%}
+
   {#- swap: a full refresh of an existing table replaces it inside the same transaction -#}
   {%- if full_refresh and existing_relation is not none -%}
     {% do adapter.rename_relation(existing_relation, backup_relation) %}
@@ -78,10 +82,6 @@
   {% do adapter.commit() %}
   {%- if full_refresh and existing_relation is not none -%}
     {% do adapter.drop_relation(backup_relation) %}
-  {%- endif -%}
-  {% do adapter.drop_relation(staging_relation) %}
-  {%- if dedup_relation is defined -%}
-    {% do adapter.drop_relation(dedup_relation) %}
   {%- endif -%}
   {{ run_hooks(post_hooks, inside_transaction=False) }}
 
