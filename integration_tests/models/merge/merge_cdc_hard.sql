@@ -9,6 +9,7 @@
     merge_delete_mode='hard',
     merge_force_fallback=var('merge_force_fallback', false),
     on_schema_change='append_new_columns',
+    post_hook=([var('merge_fault_sql')] if var('merge_fault_sql', '') else []),
     tags=['merge_batches']
 ) }}
 {%- set batch = var('merge_batch', 5) | int %}
@@ -25,3 +26,7 @@ from {{ ref('merge_cdc_events') }}
 where
   batch_id <= {{ batch }}
   and ({{ pipeline_kit.merge_lookback_filter(2, 'day') }})
+  {%- if var('merge_fault_cast', false) %}
+  -- fault injection: a cast that fails on one row of the batch
+  and cast(case when order_id = 4 then 'not a number' else '1' end as integer) = 1
+  {%- endif %}

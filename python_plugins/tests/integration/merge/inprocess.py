@@ -38,5 +38,8 @@ def run_inprocess(project: DbtProject, *args: str, dbt_vars: dict[str, Any] | No
             from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
             DuckDBConnectionManager.close_all_connections()
-    message = "" if result.success else f"{result.exception or ''}\n{result.result}"
+    messages = [str(result.exception or "")]
+    for node in getattr(result.result, "results", None) or []:
+        messages.append(f"{getattr(node, 'status', '')}: {getattr(node, 'message', '')}")
+    message = "" if result.success else "\n".join(messages)
     return DbtResult(tuple(cli_args), 0 if result.success else 1, message)
