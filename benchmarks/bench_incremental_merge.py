@@ -46,7 +46,9 @@ def _project(adapter: str, root: Path) -> Path:
             "type: postgres\n      host: 127.0.0.1\n      port: 5432\n      user: postgres\n"
             f"      password: ''\n      dbname: postgres\n      schema: {PG_SCHEMA}\n      threads: 1"
         )
-    (project / "profiles.yml").write_text(f"bench:\n  target: {adapter}\n  outputs:\n    {adapter}:\n      {output}\n")
+    (project / "profiles.yml").write_text(
+        f"bench:\n  target: {adapter}\n  outputs:\n    {adapter}:\n      {output}\n"
+    )
     (project / "models" / "bm_ours.sql").write_text(MODEL_OURS)
     for strategy, model in BUILTINS.items():
         (project / "models" / f"{model}.sql").write_text(MODEL_BUILTIN % strategy)
@@ -56,7 +58,9 @@ def _project(adapter: str, root: Path) -> Path:
 def _setup_sql(adapter: str, rows: int, changes: int) -> list[str]:
     series = f"range(1, {rows} + 1) as g(i)" if adapter == "duckdb" else f"generate_series(1, {rows}) as g(i)"
     upd = (
-        f"range(1, {changes} + 1) as g(i)" if adapter == "duckdb" else f"generate_series(1, {changes}) as g(i)"
+        f"range(1, {changes} + 1) as g(i)"
+        if adapter == "duckdb"
+        else f"generate_series(1, {changes}) as g(i)"
     )
     base = (
         "select cast(i as bigint) as id, timestamp '2024-01-01' + i * interval '1 second' as updated_at, "
@@ -65,7 +69,8 @@ def _setup_sql(adapter: str, rows: int, changes: int) -> list[str]:
     )
     stride = max(rows // changes, 1)
     batch = (
-        f"select cast(i * {stride} as bigint) as id, timestamp '2025-01-01' + i * interval '1 second' as updated_at, "
+        f"select cast(i * {stride} as bigint) as id, "
+        "timestamp '2025-01-01' + i * interval '1 second' as updated_at, "
         "cast(i % 89 as integer) as qty, 'changed-' || cast(i as varchar) as label, "
         f"cast(i as double precision) as price from {upd} "
         f"union all select cast({rows} + i as bigint), timestamp '2025-02-01' + i * interval '1 second', "
@@ -107,7 +112,9 @@ def _run_model(project: Path, model: str, adapter: str) -> float:
     batch_table = "bm_batch" if adapter == "duckdb" else f"{PG_SCHEMA}.bm_batch"
     env = {"DBT_TARGET_PATH": str(project / "target"), "DBT_LOG_PATH": str(project / "logs")}
     run_dbt(["run", "--select", model, "--vars", json.dumps({"batch_table": batch_table})], project, env)
-    results: list[dict[str, Any]] = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    results: list[dict[str, Any]] = json.loads((project / "target" / "run_results.json").read_text())[
+        "results"
+    ]
     return float(results[0]["execution_time"])
 
 

@@ -2,10 +2,6 @@
     _merge_resolve_columns plus: insert_columns / update_columns (Column objects present in the
     target), `now` (one timestamp literal per run). Aliases: t = target, s = deduplicated batch. -#}
 
-{% macro _merge_q(column) %}
-  {{- return(adapter.quote(column.name)) -}}
-{% endmacro %}
-
 {#- Is this change a delete? NULL operations / flags are not deletes. -#}
 {% macro _merge_is_delete_expr(m, alias) %}
   {%- if m.op_column_obj is not none -%}
@@ -13,9 +9,9 @@
     {%- for value in m.delete_values -%}
       {%- do literals.append(value if value is number else pipeline_kit._string_literal(value)) -%}
     {%- endfor -%}
-    {{- return('coalesce(' ~ alias ~ '.' ~ pipeline_kit._merge_q(m.op_column_obj) ~ ' in (' ~ literals | join(', ') ~ '), false)') -}}
+    {{- return('coalesce(' ~ alias ~ '.' ~ adapter.quote(m.op_column_obj.name) ~ ' in (' ~ literals | join(', ') ~ '), false)') -}}
   {%- elif m.flag_column_obj is not none -%}
-    {{- return('coalesce(' ~ alias ~ '.' ~ pipeline_kit._merge_q(m.flag_column_obj) ~ ', false)') -}}
+    {{- return('coalesce(' ~ alias ~ '.' ~ adapter.quote(m.flag_column_obj.name) ~ ', false)') -}}
   {%- endif -%}
   {{- return('false') -}}
 {% endmacro %}
@@ -24,13 +20,13 @@
     on a tie a delete wins, then the smallest row by every column, so the pick is deterministic. -#}
 {% macro _merge_source_sql(m, staging_relation) %}
   {%- set is_delete = pipeline_kit._merge_is_delete_expr(m, '_pk_batch') -%}
-  {%- set order_items = ['_pk_batch.' ~ pipeline_kit._merge_q(m.order_column) ~ ' desc nulls last', 'case when ' ~ is_delete ~ ' then 1 else 0 end desc'] -%}
+  {%- set order_items = ['_pk_batch.' ~ adapter.quote(m.order_column.name) ~ ' desc nulls last', 'case when ' ~ is_delete ~ ' then 1 else 0 end desc'] -%}
   {%- for column in m.data_columns -%}
-    {%- do order_items.append('_pk_batch.' ~ pipeline_kit._merge_q(column) ~ ' nulls last') -%}
+    {%- do order_items.append('_pk_batch.' ~ adapter.quote(column.name) ~ ' nulls last') -%}
   {%- endfor -%}
   {%- set partition = [] -%}
   {%- for column in m.key_columns -%}
-    {%- do partition.append('_pk_batch.' ~ pipeline_kit._merge_q(column)) -%}
+    {%- do partition.append('_pk_batch.' ~ adapter.quote(column.name)) -%}
   {%- endfor -%}
   {%- set sql -%}
     select _pk_ranked.*
@@ -54,7 +50,7 @@
 {% macro default___merge_key_match(m) %}
   {%- set parts = [] -%}
   {%- for column in m.key_columns -%}
-    {%- set q = pipeline_kit._merge_q(column) -%}
+    {%- set q = adapter.quote(column.name) -%}
     {%- do parts.append('t.' ~ q ~ ' is not distinct from s.' ~ q) -%}
   {%- endfor -%}
   {{- return(parts | join(' and ')) -}}
@@ -64,7 +60,7 @@
 {% macro postgres___merge_key_match(m) %}
   {%- set parts = [] -%}
   {%- for column in m.key_columns -%}
-    {%- set q = pipeline_kit._merge_q(column) -%}
+    {%- set q = adapter.quote(column.name) -%}
     {%- if column.is_number() -%}
       {%- set t_value, s_value = 'coalesce(t.' ~ q ~ ', 0)', 'coalesce(s.' ~ q ~ ', 0)' -%}
     {%- elif column.is_string() -%}
@@ -79,7 +75,7 @@
 
 {#- The batch row is not older than the target row (a target without an ordering value loses). -#}
 {% macro _merge_newer(m) %}
-  {%- set q = pipeline_kit._merge_q(m.order_column) -%}
+  {%- set q = adapter.quote(m.order_column.name) -%}
   {{- return('(t.' ~ q ~ ' is null or s.' ~ q ~ ' >= t.' ~ q ~ ')') -}}
 {% endmacro %}
 
@@ -87,7 +83,7 @@
 {% macro _merge_changed(m) %}
   {%- set parts = [] -%}
   {%- for column in m.update_columns -%}
-    {%- set q = pipeline_kit._merge_q(column) -%}
+    {%- set q = adapter.quote(column.name) -%}
     {%- do parts.append('t.' ~ q ~ ' is distinct from s.' ~ q) -%}
   {%- endfor -%}
   {%- if m.delete_mode == 'soft' -%}
@@ -100,7 +96,7 @@
 {% macro _merge_update_set(m) %}
   {%- set items = [] -%}
   {%- for column in m.update_columns -%}
-    {%- set q = pipeline_kit._merge_q(column) -%}
+    {%- set q = adapter.quote(column.name) -%}
     {%- do items.append(q ~ ' = s.' ~ q) -%}
   {%- endfor -%}
   {%- if m.delete_mode == 'soft' -%}
@@ -115,7 +111,7 @@
 
 {#- SET list of a soft delete: keep the last values, mark deleted, move the ordering value on. -#}
 {% macro _merge_soft_delete_set(m) %}
-  {%- set q = pipeline_kit._merge_q(m.order_column) -%}
+  {%- set q = adapter.quote(m.order_column.name) -%}
   {%- set items = ['is_deleted = true', 'deleted_at = s.' ~ q, q ~ ' = s.' ~ q] -%}
   {%- if m.audit -%}
     {%- do items.append('_updated_at = ' ~ m.now) -%}
@@ -127,7 +123,7 @@
 {% macro _merge_insert_parts(m) %}
   {%- set names, values = [], [] -%}
   {%- for column in m.insert_columns -%}
-    {%- set q = pipeline_kit._merge_q(column) -%}
+    {%- set q = adapter.quote(column.name) -%}
     {%- do names.append(q) -%}
     {%- do values.append('s.' ~ q) -%}
   {%- endfor -%}
@@ -135,7 +131,7 @@
     {%- do names.append('is_deleted') -%}
     {%- do values.append('s._pk_is_delete') -%}
     {%- do names.append('deleted_at') -%}
-    {%- do values.append('case when s._pk_is_delete then s.' ~ pipeline_kit._merge_q(m.order_column) ~ ' end') -%}
+    {%- do values.append('case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end') -%}
   {%- endif -%}
   {%- if m.audit -%}
     {%- do names.append('_loaded_at') -%}
@@ -150,11 +146,11 @@
 {% macro _merge_empty_target_sql(m, staging_relation) %}
   {%- set items = [] -%}
   {%- for column in m.data_columns -%}
-    {%- do items.append('_pk_batch.' ~ pipeline_kit._merge_q(column) ~ ' as ' ~ pipeline_kit._merge_q(column)) -%}
+    {%- do items.append('_pk_batch.' ~ adapter.quote(column.name) ~ ' as ' ~ adapter.quote(column.name)) -%}
   {%- endfor -%}
   {%- if m.delete_mode == 'soft' -%}
     {%- do items.append('cast(null as boolean) as is_deleted') -%}
-    {%- do items.append('_pk_batch.' ~ pipeline_kit._merge_q(m.order_column) ~ ' as deleted_at') -%}
+    {%- do items.append('_pk_batch.' ~ adapter.quote(m.order_column.name) ~ ' as deleted_at') -%}
   {%- endif -%}
   {%- if m.audit -%}
     {%- do items.append('cast(null as ' ~ pipeline_kit._naive_timestamp_type() ~ ') as _loaded_at') -%}
@@ -190,7 +186,7 @@
   {%- set match = pipeline_kit._merge_key_match(m) -%}
   {%- set newer = pipeline_kit._merge_newer(m) -%}
   {%- set changed = pipeline_kit._merge_changed(m) -%}
-  {%- set order_q = pipeline_kit._merge_q(m.order_column) -%}
+  {%- set order_q = adapter.quote(m.order_column.name) -%}
   {%- set has_deletes = m.op_column_obj is not none or m.flag_column_obj is not none -%}
   {%- set soft = m.delete_mode == 'soft' -%}
   {%- set insert = pipeline_kit._merge_insert_parts(m) -%}

@@ -1,5 +1,10 @@
 -- Bad-configuration cases: the test passes a config through --vars merge_bad_config; off otherwise.
-{{ config(enabled=var('merge_bad_enabled', false), materialized='pipeline_kit_merge', **var('merge_bad_config', {})) }}
+{%- set bad_config = var('merge_bad_config', {}) %}
+{{ config(
+    enabled=var('merge_bad_enabled', false),
+    materialized='pipeline_kit_merge',
+    **(bad_config if bad_config is mapping else {})
+) }}
 
 select
   1 as id,

@@ -23,6 +23,5 @@ select
   loaded_at,
   op
 from {{ ref('stg_orders_cdc') }}
-{%- if pipeline_kit.merge_is_incremental() %}
-where batch_id = {{ var('demo_batch') }}
-{%- endif %}
+where
+  {% if pipeline_kit.merge_is_incremental() %}batch_id = {{ var('demo_batch') }}{% else %}true{% endif %}

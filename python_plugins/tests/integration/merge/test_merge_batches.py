@@ -37,7 +37,9 @@ def check_batch(project: DbtProject, batch: int) -> None:
     for mode in ("hard", "soft"):
         actual = read_table(project, f"merge_cdc_{mode}")
         columns = columns_for(mode, batch)
-        assert sorted(actual[0]) == sorted(columns) if actual else True, f"{mode}: columns {sorted(actual[0])}"
+        assert sorted(actual[0]) == sorted(columns) if actual else True, (
+            f"{mode}: columns {sorted(actual[0])}"
+        )
         assert as_multiset(actual, columns) == as_multiset(expected_rows(mode, batch), columns), (
             f"{project.target.name} {mode} after batch {batch}"
         )

@@ -30,7 +30,9 @@ def test_failed_batch_leaves_target_unchanged(
 ) -> None:
     project: DbtProject = project_for(adapter, adapter_targets, tmp_root)
     assert run_inprocess(project, "seed", "--select", "merge_cdc_events", "--full-refresh").ok
-    loaded = run_inprocess(project, "run", "--select", "merge_cdc_hard", "--full-refresh", dbt_vars={"merge_batch": 3})
+    loaded = run_inprocess(
+        project, "run", "--select", "merge_cdc_hard", "--full-refresh", dbt_vars={"merge_batch": 3}
+    )
     assert loaded.ok, loaded.output
     before = read_table(project, "merge_cdc_hard")
     columns = sorted(before[0])
@@ -56,9 +58,17 @@ BAD_CONFIGS = {
         {"unique_key": "id", "merge_order_by": "modified_at"},
         ["`merge_order_by`", "modified_at"],
     ),
-    "unique_key column absent": ({"unique_key": ["id", "region"], "merge_order_by": "updated_at"}, ["`unique_key`", "region"]),
+    "unique_key column absent": (
+        {"unique_key": ["id", "region"], "merge_order_by": "updated_at"},
+        ["`unique_key`", "region"],
+    ),
     "unknown delete mode": (
-        {"unique_key": "id", "merge_order_by": "updated_at", "merge_op_column": "op", "merge_delete_mode": "archive"},
+        {
+            "unique_key": "id",
+            "merge_order_by": "updated_at",
+            "merge_op_column": "op",
+            "merge_delete_mode": "archive",
+        },
         ["`merge_delete_mode`", "archive"],
     ),
     "missing op column": (
@@ -96,5 +106,11 @@ def test_bad_config_raises_named_compiler_error(
         for fragment in ["pipeline_kit.pipeline_kit_merge", "merge_bad_config", *fragments]:
             assert fragment in result.output, f"{case}: {fragment!r} missing from:\n{result.output}"
     good = {"unique_key": "id", "merge_order_by": "updated_at", "merge_op_column": "op"}
-    result = run_inprocess(project, "run", "--select", "merge_bad_config", dbt_vars={"merge_bad_enabled": True, "merge_bad_config": good})
+    result = run_inprocess(
+        project,
+        "run",
+        "--select",
+        "merge_bad_config",
+        dbt_vars={"merge_bad_enabled": True, "merge_bad_config": good},
+    )
     assert result.ok, f"a valid config failed:\n{result.output}"

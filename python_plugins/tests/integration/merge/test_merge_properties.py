@@ -69,7 +69,13 @@ def check_sequence(project: Any, batches: list[list[Change]], mode: str, fallbac
         )
 
 
-@settings(max_examples=8, deadline=None, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(batches=sequences, mode=st.sampled_from(["hard", "soft"]))
 def test_duckdb_matches_reference(
     adapter_targets: dict[str, AdapterTarget], tmp_root: Any, batches: list[list[Change]], mode: str
@@ -78,7 +84,13 @@ def test_duckdb_matches_reference(
     check_sequence(project, batches, mode, fallback=False)
 
 
-@settings(max_examples=3, deadline=None, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=3,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(batches=sequences, mode=st.sampled_from(["hard", "soft"]), fallback=st.booleans())
 def test_postgres_matches_reference(
     adapter_targets: dict[str, AdapterTarget],

@@ -80,7 +80,9 @@ def read_table(project: DbtProject, table: str) -> list[Row]:
         payload, _ = json.JSONDecoder().raw_decode(result.output[start:])
         shown = payload["show"]
         names = sorted({key.lower() for row in shown for key in row})
-        rows = [tuple(next((v for k, v in row.items() if k.lower() == n), None) for n in names) for row in shown]
+        rows = [
+            tuple(next((v for k, v in row.items() if k.lower() == n), None) for n in names) for row in shown
+        ]
     return [{name: normalise(value) for name, value in zip(names, row, strict=True)} for row in rows]
 
 

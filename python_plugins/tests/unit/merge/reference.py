@@ -79,8 +79,6 @@ def apply_batch(
                 result[key] = Row(change.val, change.seq, True, change.seq)
             elif not target.is_deleted or target.seq != change.seq:
                 result[key] = replace(target, seq=change.seq, is_deleted=True, deleted_at=change.seq)
-        elif target is None:
-            result[key] = Row(change.val, change.seq)
-        elif target.is_deleted or target.val != change.val or target.seq != change.seq:
-            result[key] = Row(change.val, change.seq)
+        elif target is None or target.is_deleted or (target.val, target.seq) != (change.val, change.seq):
+            result[key] = Row(change.val, change.seq)  # insert, or an update that changes something
     return result
