@@ -17,7 +17,7 @@
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set staging_relation = pipeline_kit._merge_temp_relation(target_relation, '__pk_batch') -%}
   {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
-  {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}
+  {%- set backup_relation = make_backup_relation(target_relation, existing_relation.type if existing_relation is not none else 'table') -%}
   {%- set full_refresh = should_full_refresh() or existing_relation is none or not existing_relation.is_table -%}
   {%- set grant_config = config.get('grants') -%}
 
