@@ -9,10 +9,12 @@ run again and the tables must not change (idempotence)."""
 from __future__ import annotations
 
 import csv
+from typing import Any
 
 import pytest
 
-from ..dbt_harness import INTEGRATION_PROJECT, DbtProject
+from ..dbt_harness import INTEGRATION_PROJECT, DbtProject, DbtResult
+from .inprocess import run_inprocess
 from .warehouse import as_multiset, read_table
 
 pytestmark = pytest.mark.integration
@@ -33,6 +35,13 @@ def columns_for(mode: str, batch: int) -> list[str]:
     return [*columns, "channel"] if batch >= 5 else columns
 
 
+def run(project: DbtProject, *args: str, dbt_vars: dict[str, Any] | None = None) -> DbtResult:
+    """In-process for DuckDB/PostgreSQL (fast); fakesnow needs its own dbt process."""
+    if project.target.name == "snowflake":
+        return project.run(*args, dbt_vars=dbt_vars)
+    return run_inprocess(project, *args, dbt_vars=dbt_vars)
+
+
 def check_batch(project: DbtProject, batch: int) -> None:
     for mode in ("hard", "soft"):
         actual = read_table(project, f"merge_cdc_{mode}")
@@ -51,19 +60,20 @@ def test_cdc_batches_match_expected_after_each_batch(dbt_project: DbtProject, pa
         # The fallback exists for PostgreSQL < 15 (and DuckDB < 1.4); it is forced on PostgreSQL 15
         # here. Snowflake always has MERGE; DuckDB's fallback is covered by the fault tests.
         pytest.skip("fallback path is exercised on PostgreSQL (forced with merge_force_fallback)")
-    seeded = dbt_project.run("seed", "--select", "merge_cdc_events", "--full-refresh")
+    seeded = run(dbt_project, "seed", "--select", "merge_cdc_events", "--full-refresh")
     assert seeded.ok, seeded.tail()
     for batch in range(1, BATCHES + 1):
         args = ["run", "--select", "merge_cdc_hard", "merge_cdc_soft"]
         if batch == 1:
             args.append("--full-refresh")
-        result = dbt_project.run(
-            *args, dbt_vars={"merge_batch": batch, "merge_force_fallback": path == "fallback"}
+        result = run(
+            dbt_project, *args, dbt_vars={"merge_batch": batch, "merge_force_fallback": path == "fallback"}
         )
         assert result.ok, f"batch {batch} failed on {dbt_project.target.name}:\n{result.tail()}"
         check_batch(dbt_project, batch)
     before = {mode: read_table(dbt_project, f"merge_cdc_{mode}") for mode in ("hard", "soft")}
-    again = dbt_project.run(
+    again = run(
+        dbt_project,
         "run",
         "--select",
         "merge_cdc_hard",
