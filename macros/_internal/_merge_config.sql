@@ -1,0 +1,142 @@
+{#- Configuration of the pipeline_kit_merge materialization, validated before any SQL runs.
+    _merge_static_config reads only the model's config (no warehouse); _merge_resolve_columns
+    matches the configured names against the batch's real columns (case-insensitively) and
+    returns quoted names. Every problem raises through pipeline_kit._raise with the argument. -#}
+
+{% macro _merge_static_config() %}
+  {%- set name = 'pipeline_kit_merge' -%}
+  {%- set unique_key = config.get('unique_key') -%}
+  {%- if unique_key is none or (unique_key is string and unique_key | trim == '') or (unique_key is iterable and unique_key is not string and unique_key | length == 0) -%}
+    {{ pipeline_kit._raise(name, '`unique_key` is required (a column name or a list of them)', unique_key) }}
+  {%- endif -%}
+  {%- set keys = pipeline_kit._as_list(name, 'unique_key', unique_key) -%}
+  {%- set order_by = config.get('merge_order_by') -%}
+  {%- if order_by is none or order_by is not string or order_by | trim == '' -%}
+    {{ pipeline_kit._raise(name, '`merge_order_by` is required: one column (updated_at or a sequence) that decides which change wins', order_by) }}
+  {%- endif -%}
+  {%- set op_column = config.get('merge_op_column') -%}
+  {%- set flag_column = config.get('merge_deleted_flag_column') -%}
+  {%- if op_column is not none and (op_column is not string or op_column | trim == '') -%}
+    {{ pipeline_kit._raise(name, '`merge_op_column` must be a column name', op_column) }}
+  {%- endif -%}
+  {%- if flag_column is not none and (flag_column is not string or flag_column | trim == '') -%}
+    {{ pipeline_kit._raise(name, '`merge_deleted_flag_column` must be a column name', flag_column) }}
+  {%- endif -%}
+  {%- if op_column and flag_column -%}
+    {{ pipeline_kit._raise(name, 'set either `merge_op_column` or `merge_deleted_flag_column`, not both', [op_column, flag_column]) }}
+  {%- endif -%}
+  {%- set delete_values = config.get('merge_delete_values', ['D']) -%}
+  {%- if delete_values is string or delete_values is number -%}
+    {%- set delete_values = [delete_values] -%}
+  {%- endif -%}
+  {%- if delete_values is none or delete_values is mapping or delete_values is not iterable or delete_values | length == 0 -%}
+    {{ pipeline_kit._raise(name, '`merge_delete_values` must be a non-empty list of operation values', delete_values) }}
+  {%- endif -%}
+  {%- set delete_mode = config.get('merge_delete_mode') -%}
+  {%- if delete_mode is not none and delete_mode not in ['hard', 'soft'] -%}
+    {{ pipeline_kit._raise(name, "`merge_delete_mode` must be 'hard' or 'soft'", delete_mode) }}
+  {%- endif -%}
+  {%- if delete_mode is not none and not op_column and not flag_column -%}
+    {{ pipeline_kit._raise(name, '`merge_delete_mode` needs `merge_op_column` or `merge_deleted_flag_column` to know which rows are deletes', delete_mode) }}
+  {%- endif -%}
+  {%- set update_columns = config.get('merge_update_columns') -%}
+  {%- set exclude_columns = config.get('merge_exclude_columns') -%}
+  {%- if update_columns is not none and exclude_columns is not none -%}
+    {{ pipeline_kit._raise(name, 'set either `merge_update_columns` or `merge_exclude_columns`, not both', [update_columns, exclude_columns]) }}
+  {%- endif -%}
+  {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+  {%- if on_schema_change not in ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'] -%}
+    {{ pipeline_kit._raise(name, "`on_schema_change` must be one of 'ignore', 'fail', 'append_new_columns', 'sync_all_columns'", on_schema_change) }}
+  {%- endif -%}
+  {%- set audit = config.get('merge_audit_columns', false) -%}
+  {%- if audit is not boolean -%}
+    {{ pipeline_kit._raise(name, '`merge_audit_columns` must be true or false', audit) }}
+  {%- endif -%}
+  {%- set force_fallback = config.get('merge_force_fallback', false) -%}
+  {%- if force_fallback is not boolean -%}
+    {{ pipeline_kit._raise(name, '`merge_force_fallback` must be true or false', force_fallback) }}
+  {%- endif -%}
+  {{- return({
+      'unique_key': keys,
+      'order_by': order_by | trim,
+      'op_column': (op_column | trim) if op_column else none,
+      'flag_column': (flag_column | trim) if flag_column else none,
+      'delete_values': delete_values | list,
+      'delete_mode': delete_mode or 'hard',
+      'update_columns': (pipeline_kit._as_list(name, 'merge_update_columns', update_columns) if update_columns is not none else none),
+      'exclude_columns': (pipeline_kit._as_list(name, 'merge_exclude_columns', exclude_columns) if exclude_columns is not none else []),
+      'on_schema_change': on_schema_change,
+      'audit': audit,
+      'force_fallback': force_fallback,
+      'managed': (['is_deleted', 'deleted_at'] if delete_mode == 'soft' else []) + (['_loaded_at', '_updated_at'] if audit else [])}) -}}
+{% endmacro %}
+
+{#- Look a configured column up in a list of Column objects; raise naming the argument if absent. -#}
+{% macro _merge_find_column(columns, wanted, arg_name) %}
+  {%- for column in columns -%}
+    {%- if column.name | lower == wanted | lower -%}
+      {{- return(column) -}}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ pipeline_kit._raise('pipeline_kit_merge', '`' ~ arg_name ~ '` names a column the model does not select', wanted ~ '; columns: ' ~ (columns | map(attribute='name') | join(', '))) }}
+{% endmacro %}
+
+{#- Resolve names against the batch's columns: returns the static config plus Column objects. -#}
+{% macro _merge_resolve_columns(cfg, source_columns) %}
+  {%- set name = 'pipeline_kit_merge' -%}
+  {%- set resolved = {} -%}
+  {%- set key_columns = [] -%}
+  {%- for key in cfg.unique_key -%}
+    {%- do key_columns.append(pipeline_kit._merge_find_column(source_columns, key, 'unique_key')) -%}
+  {%- endfor -%}
+  {%- set order_column = pipeline_kit._merge_find_column(source_columns, cfg.order_by, 'merge_order_by') -%}
+  {%- set op_column = pipeline_kit._merge_find_column(source_columns, cfg.op_column, 'merge_op_column') if cfg.op_column else none -%}
+  {%- set flag_column = pipeline_kit._merge_find_column(source_columns, cfg.flag_column, 'merge_deleted_flag_column') if cfg.flag_column else none -%}
+  {%- set control = [] -%}
+  {%- if op_column is not none -%}{%- do control.append(op_column.name | lower) -%}{%- endif -%}
+  {%- if flag_column is not none -%}{%- do control.append(flag_column.name | lower) -%}{%- endif -%}
+  {%- set data_columns = [] -%}
+  {%- for column in source_columns -%}
+    {%- if column.name | lower in cfg.managed -%}
+      {{ pipeline_kit._raise(name, 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
+    {%- endif -%}
+    {%- if column.name | lower not in control and not column.name.startswith('_pk_') -%}
+      {%- do data_columns.append(column) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set key_names = key_columns | map(attribute='name') | map('lower') | list -%}
+  {%- if cfg.update_columns is not none -%}
+    {%- set update_columns = [] -%}
+    {%- for wanted in cfg.update_columns -%}
+      {%- do update_columns.append(pipeline_kit._merge_find_column(data_columns, wanted, 'merge_update_columns')) -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- for wanted in cfg.exclude_columns -%}
+      {%- do pipeline_kit._merge_find_column(data_columns, wanted, 'merge_exclude_columns') -%}
+    {%- endfor -%}
+    {%- set excluded = cfg.exclude_columns | map('lower') | list -%}
+    {%- set update_columns = [] -%}
+    {%- for column in data_columns -%}
+      {%- if column.name | lower not in excluded -%}
+        {%- do update_columns.append(column) -%}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {#- Keys are never updated; the ordering column always is (it protects against older changes). -#}
+  {%- set final_update = [] -%}
+  {%- for column in update_columns -%}
+    {%- if column.name | lower not in key_names and column.name | lower != order_column.name | lower -%}
+      {%- do final_update.append(column) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do final_update.append(order_column) -%}
+  {%- do resolved.update(cfg) -%}
+  {%- do resolved.update({
+      'key_columns': key_columns,
+      'order_column': order_column,
+      'op_column_obj': op_column,
+      'flag_column_obj': flag_column,
+      'data_columns': data_columns,
+      'update_columns': final_update}) -%}
+  {{- return(resolved) -}}
+{% endmacro %}

@@ -1,0 +1,15 @@
+{#- merge_is_incremental: dbt's is_incremental() for pipeline_kit_merge models. dbt's own macro
+    answers true only when materialized == 'incremental', so inside a pipeline_kit_merge model
+    it is always false; this one is true when the target exists as a table, the model is
+    materialized as pipeline_kit_merge (or incremental) and the run is not a full refresh. -#}
+{% macro merge_is_incremental() %}
+  {%- if not execute -%}
+    {{- return(false) -}}
+  {%- endif -%}
+  {%- set materialized = model.config.materialized if model is mapping and model.config is defined else none -%}
+  {%- if materialized not in ['pipeline_kit_merge', 'incremental'] -%}
+    {{- return(false) -}}
+  {%- endif -%}
+  {%- set relation = adapter.get_relation(this.database, this.schema, this.identifier) -%}
+  {{- return(relation is not none and relation.is_table and not should_full_refresh()) -}}
+{% endmacro %}

@@ -1,0 +1,37 @@
+{#- merge_lookback_filter: a WHERE condition for late-arriving data. On an incremental run it keeps
+    source rows whose `column` is at least max(column in the target) minus `lookback`; on a first
+    build or full refresh (and while the target is empty) it keeps everything.
+    - `lookback`: a number >= 0 (in `datepart` units, or plain units for a numeric sequence column
+      when `datepart` is none).
+    - `column`: defaults to the model's `merge_order_by` config.
+    Rows older than the window are not read at all; rows inside it are applied by the merge's
+    ordering rules (an older change never overwrites a newer one). -#}
+{% macro merge_lookback_filter(lookback, datepart='day', column=none) %}
+  {%- set name = 'merge_lookback_filter' -%}
+  {%- if lookback is none or lookback is boolean or lookback is not number or lookback < 0 -%}
+    {{ pipeline_kit._raise(name, '`lookback` must be a number >= 0', lookback) }}
+  {%- endif -%}
+  {%- if datepart is not none and datepart not in ['second', 'minute', 'hour', 'day', 'week', 'month', 'year'] -%}
+    {{ pipeline_kit._raise(name, '`datepart` must be one of second, minute, hour, day, week, month, year, or none for a numeric column', datepart) }}
+  {%- endif -%}
+  {%- if not execute -%}
+    {{- return('1 = 1') -}}
+  {%- endif -%}
+  {%- set column = column or config.get('merge_order_by') -%}
+  {%- if column is none or column is not string or column | trim == '' -%}
+    {{ pipeline_kit._raise(name, '`column` is required (or set the model config merge_order_by)', column) }}
+  {%- endif -%}
+  {%- if not pipeline_kit.merge_is_incremental() -%}
+    {{- return('1 = 1') -}}
+  {%- endif -%}
+  {{- return(adapter.dispatch('merge_lookback_filter', 'pipeline_kit')(lookback, datepart, column | trim)) -}}
+{% endmacro %}
+
+{% macro default__merge_lookback_filter(lookback, datepart, column) %}
+  {%- if datepart is none -%}
+    {%- set bound = 'max(' ~ column ~ ') - ' ~ lookback -%}
+  {%- else -%}
+    {%- set bound = dbt.dateadd(datepart, -lookback, 'max(' ~ column ~ ')') -%}
+  {%- endif -%}
+  {{- return('(' ~ column ~ ' >= (select ' ~ bound ~ ' from ' ~ this ~ ') or (select max(' ~ column ~ ') from ' ~ this ~ ') is null)') -}}
+{% endmacro %}
