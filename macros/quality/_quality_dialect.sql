@@ -92,3 +92,22 @@
   {%- set target_type = {'numeric': 'number(38, 10)', 'decimal': 'number(38, 10)', 'integer': 'number(38, 0)', 'bigint': 'number(38, 0)', 'float': 'double', 'timestamp': 'timestamp_ntz'}.get(type_name, type_name) -%}
   {{- return('(try_cast(cast(' ~ column ~ ' as varchar) as ' ~ target_type ~ ') is not null)') -}}
 {% endmacro %}
+
+{#- A double-precision float type for ratios and scores. -#}
+{% macro _quality_float_type() %}
+  {{- return(adapter.dispatch('_quality_float_type', 'pipeline_kit')()) -}}
+{% endmacro %}
+
+{% macro default___quality_float_type() %}
+  {{- return('double precision') -}}
+{% endmacro %}
+
+{# DuckDB: FLOAT is 4-byte REAL there; DOUBLE is the 8-byte type #}
+{% macro duckdb___quality_float_type() %}
+  {{- return('double') -}}
+{% endmacro %}
+
+{# Snowflake: FLOAT is already 8-byte; "double precision" is accepted but FLOAT is canonical #}
+{% macro snowflake___quality_float_type() %}
+  {{- return('float') -}}
+{% endmacro %}

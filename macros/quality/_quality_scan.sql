@@ -26,7 +26,7 @@
 
 {#- The rows-per-rule summary over a CTE `pk_scan` holding pk_failing_<i> / pk_evaluated_<i>. -#}
 {% macro _quality_summary(rules) %}
-  {%- set float_type = dbt.type_float() -%}
+  {%- set float_type = pipeline_kit._quality_float_type() -%}
   {%- set int_type = dbt.type_bigint() -%}
   pk_rules as (
   {%- for rule in rules %}
