@@ -13,6 +13,7 @@ import click
 
 from pipeline_kit import __version__
 from pipeline_kit.errors import ExitCode, PipelineKitError
+from pipeline_kit.quality.cli import quality
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,6 +23,9 @@ from pipeline_kit.errors import ExitCode, PipelineKitError
 def cli(ctx: click.Context, debug: bool) -> None:
     """Tooling around a dbt run: Airflow DAG generation and artifact analysis."""
     ctx.obj = {"debug": debug}
+
+
+cli.add_command(quality)
 
 
 def main(argv: list[str] | None = None) -> int:
