@@ -111,3 +111,22 @@
 {% macro snowflake___quality_float_type() %}
   {{- return('float') -}}
 {% endmacro %}
+
+{#- Distinct non-NULL keys (a key with any NULL part is not counted). -#}
+{% macro _quality_count_distinct(columns) %}
+  {%- if columns | length == 1 -%}
+    {{- return('count(distinct ' ~ columns[0] ~ ')') -}}
+  {%- endif -%}
+  {{- return(adapter.dispatch('_quality_count_distinct', 'pipeline_kit')(columns)) -}}
+{% endmacro %}
+
+{% macro default___quality_count_distinct(columns) %}
+  {%- set checks = [] -%}
+  {%- for column in columns -%}{%- do checks.append(column ~ ' is not null') -%}{%- endfor -%}
+  {{- return('count(distinct case when ' ~ (checks | join(' and ')) ~ ' then row(' ~ (columns | join(', ')) ~ ') end)') -}}
+{% endmacro %}
+
+{# Snowflake: COUNT(DISTINCT a, b) counts key combinations and skips rows with any NULL part #}
+{% macro snowflake___quality_count_distinct(columns) %}
+  {{- return('count(distinct ' ~ (columns | join(', ')) ~ ')') -}}
+{% endmacro %}

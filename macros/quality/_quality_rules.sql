@@ -422,12 +422,12 @@
     {%- for key in keys -%}
       {%- do checked.append(pipeline_kit._quality_column(ctx, label, {'column': key})) -%}
     {%- endfor -%}
-    {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_key_count_') -%}
     {%- set not_null = [] -%}
     {%- for key in checked -%}{%- do not_null.append(key ~ ' is not null') -%}{%- endfor -%}
-    {%- do out.windows.append('count(*) over (partition by ' ~ (checked | join(', ')) ~ ') as ' ~ alias) -%}
+    {#- Duplicate rows: rows with a complete key beyond the first per key (an aggregate, so the
+        check stays in the single scan: no window, no self-join). -#}
     {%- do out.update({'name': 'unique(' ~ (checked | join(', ')) ~ ')', 'column': checked | join(', '),
-                       'failing': pipeline_kit._quality_count_when(alias ~ ' > 1 and ' ~ (not_null | join(' and ')))}) -%}
+                       'failing': pipeline_kit._quality_count_when(not_null | join(' and ')) ~ ' - ' ~ pipeline_kit._quality_count_distinct(checked)}) -%}
   {%- endif -%}
 
   {%- if rule.get('name') -%}
