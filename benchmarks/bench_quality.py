@@ -27,7 +27,10 @@ CUSTOMERS = 1_000
 SCHEMA = "pk_bench_quality"
 
 RULES = {
-    "completeness": [{"column": "customer_id", "null_threshold": 0.01}, {"column": "email", "null_threshold": 0.01}],
+    "completeness": [
+        {"column": "customer_id", "null_threshold": 0.01},
+        {"column": "email", "null_threshold": 0.01},
+    ],
     "accuracy": [
         {"column": "quantity", "min_value": 1, "max_value": 100},
         {"business_rule": "quantity * unit_price = line_total", "tolerance": 0.01},
@@ -62,7 +65,11 @@ SEPARATE_COLUMNS = {
                 "arguments": {"max_age_hours": 48, "reference_time": "2024-03-20 00:00:00"}
             }
         },
-        {"pipeline_kit.timeliness_load_lag": {"arguments": {"event_column": "event_at", "max_lag_hours": 24}}},
+        {
+            "pipeline_kit.timeliness_load_lag": {
+                "arguments": {"event_column": "event_at", "max_lag_hours": 24}
+            }
+        },
     ],
 }
 
@@ -90,7 +97,8 @@ def _data_sql(adapter: str, rows: int) -> list[str]:
           cast((i % 100) / 4.0 + 1 as decimal(10, 2)) as unit_price,
           cast((i % 5 + 1) * cast((i % 100) / 4.0 + 1 as decimal(10, 2)) as decimal(12, 2)) as line_total,
           case i % 3 when 0 then 'pending' when 1 then 'completed' else 'cancelled' end as status,
-          case when i % 1009 = 0 then null else 'user' || cast(i % 50000 as varchar) || '@example.com' end as email,
+          case when i % 1009 = 0 then null
+            else 'user' || cast(i % 50000 as varchar) || '@example.com' end as email,
           {ts} as event_at,
           {ts} + {lag} as loaded_at
         from {series}""",
@@ -123,12 +131,16 @@ def _write_project(project: Path, adapter: str, duckdb_path: Path) -> None:
     profile = {"bench_quality": {"target": adapter, "outputs": {adapter: outputs[adapter]}}}
     (project / "profiles.yml").write_text(json.dumps(profile))
     # The data is created outside dbt; the models are views over it (ephemeral-free, zero cost).
-    (project / "models" / "bench_customers.sql").write_text("{{ config(materialized='table') }}\n"
-                                                           "select * from {{ target.schema }}.bench_customers_raw\n")
+    (project / "models" / "bench_customers.sql").write_text(
+        "{{ config(materialized='table') }}\nselect * from {{ target.schema }}.bench_customers_raw\n"
+    )
     quality = {"pipeline_kit.quality": {"arguments": {"dimensions": RULES}}}
     separate = [
-        {"pipeline_kit.accuracy_expression": {"arguments": {"expression": "quantity * unit_price = line_total",
-                                                            "tolerance": 0.01}}}
+        {
+            "pipeline_kit.accuracy_expression": {
+                "arguments": {"expression": "quantity * unit_price = line_total", "tolerance": 0.01}
+            }
+        }
     ]
     sources = {
         "version": 2,
@@ -140,8 +152,9 @@ def _write_project(project: Path, adapter: str, duckdb_path: Path) -> None:
             }
         ],
     }
-    (project / "models" / "bench_orders.sql").write_text("{{ config(materialized='table') }}\n"
-                                                        "select * from {{ target.schema }}.bench_orders_raw\n")
+    (project / "models" / "bench_orders.sql").write_text(
+        "{{ config(materialized='table') }}\nselect * from {{ target.schema }}.bench_orders_raw\n"
+    )
     (project / "models" / "schema.yml").write_text(json.dumps(sources))
 
 
@@ -182,7 +195,11 @@ def _bench_adapter(adapter: str, options: BenchOptions) -> list[BenchResult]:
     duckdb_path = work / "bench.duckdb"
     execute, close = _connect(adapter, duckdb_path)
     for statement in _data_sql(adapter, rows):
-        execute(statement.replace("bench_orders", "bench_orders_raw").replace("bench_customers", "bench_customers_raw"))
+        execute(
+            statement.replace("bench_orders", "bench_orders_raw").replace(
+                "bench_customers", "bench_customers_raw"
+            )
+        )
     if adapter == "postgres":
         execute("analyze bench_orders_raw")
     close()  # DuckDB allows one writer: dbt builds the tables next
@@ -218,7 +235,9 @@ def _bench_adapter(adapter: str, options: BenchOptions) -> list[BenchResult]:
     close()
     extra = {"rows": str(rows), "rules": "10", "failing_rules": str(failing_rules)}
     return [
-        BenchResult(f"{adapter} vs separate", ours, separate, "10 separate tests (built-ins where they exist)", extra),
+        BenchResult(
+            f"{adapter} vs separate", ours, separate, "10 separate tests (built-ins where they exist)", extra
+        ),
         BenchResult(f"{adapter} vs one scan", ours, scan, "select count(*) (one scan)", extra),
     ]
 

@@ -24,6 +24,6 @@ select
   failing_rows,
   evaluated_rows,
   evaluated_rows - failing_rows as passing_rows,
-  case when evaluated_rows > 0 then cast(evaluated_rows - failing_rows as {{ pipeline_kit._quality_float_type() }}) / evaluated_rows end as score,
+  case when evaluated_rows > 0 then cast(evaluated_rows - failing_rows as double precision) / evaluated_rows end as score,
   run_started_at = max(run_started_at) over () as is_latest
 from summed

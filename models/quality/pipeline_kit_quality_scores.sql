@@ -4,7 +4,7 @@
 {{ config(enabled=var('pipeline_kit_enable_models', false), pre_hook="{{ pipeline_kit._quality_results_create_sql() }}") }}
 
 with results as (
-  select * from {{ pipeline_kit.quality_results_relation() }}
+  select * from {{ pipeline_kit.quality_results_relation() }} -- noqa: PRS
 ),
 
 per_model_dimension as (
@@ -31,5 +31,5 @@ select
   failing_rows,
   evaluated_rows,
   evaluated_rows - failing_rows as passing_rows,
-  case when evaluated_rows > 0 then cast(evaluated_rows - failing_rows as {{ pipeline_kit._quality_float_type() }}) / evaluated_rows end as score
+  case when evaluated_rows > 0 then cast(evaluated_rows - failing_rows as double precision) / evaluated_rows end as score
 from per_model_dimension

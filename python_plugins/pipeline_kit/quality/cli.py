@@ -35,10 +35,14 @@ MODES = {
     help="Results table (schema-qualify it when not in the search path).",
 )
 @click.option(
-    "--output-dir", type=click.Path(path_type=Path), help="Where to write quality.md / quality.html [target-dir/quality]."
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    help="Where to write quality.md / quality.html [target-dir/quality].",
 )
-@click.option("--threshold", type=float, help="Exit 1 when any score (overall, dimension, model) is below this (0-1).")
-def quality(
+@click.option(
+    "--threshold", type=float, help="Exit 1 when any score (overall, dimension, model) is below this (0-1)."
+)
+def quality(  # noqa: PLR0917 (one parameter per click option)
     target_dir: Path,
     duckdb_path: Path | None,
     connection: str | None,

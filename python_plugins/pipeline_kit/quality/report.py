@@ -21,7 +21,9 @@ def _rows(card: Scorecard) -> list[tuple[str, str, Score]]:
 def render_text(card: Scorecard) -> str:
     lines = [f"pipeline_kit quality scorecard ({card.mode})"]
     lines += [f"  note: {note}" for note in card.notes]
-    header = f"  {'scope':<10} {'name':<28} {'score':>8} {'passing':>9} {'evaluated':>10} {'failing rules':>14}"
+    header = (
+        f"  {'scope':<10} {'name':<28} {'score':>8} {'passing':>9} {'evaluated':>10} {'failing rules':>14}"
+    )
     lines += ["", header]
     for scope, name, score in _rows(card):
         lines.append(
@@ -41,7 +43,11 @@ def render_text(card: Scorecard) -> str:
 def render_markdown(card: Scorecard) -> str:
     lines = ["# Data quality scorecard", "", f"Scores are passing / evaluated ({card.mode})."]
     lines += [f"> {note}" for note in card.notes]
-    lines += ["", "| scope | name | score | passing | evaluated | failing rules |", "|---|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| scope | name | score | passing | evaluated | failing rules |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for scope, name, score in _rows(card):
         lines.append(
             f"| {scope} | {name} | {_pct(score)} | {score.passing_rows} | {score.evaluated_rows} "
@@ -56,7 +62,8 @@ def render_markdown(card: Scorecard) -> str:
         for rule in failing:
             cell = rule.rule.replace("|", "\\|")
             lines.append(
-                f"| {rule.model} | {rule.dimension} | `{cell}` | {rule.failing_rows} | {rule.evaluated_rows} |"
+                f"| {rule.model} | {rule.dimension} | `{cell}` "
+                f"| {rule.failing_rows} | {rule.evaluated_rows} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -76,9 +83,12 @@ def render_html(card: Scorecard, threshold: float | None = None) -> str:
     def bar(score: Score) -> str:
         value = 0.0 if score.score is None else score.score
         low = " low" if threshold is not None and score.score is not None and value < threshold else ""
-        return f'<span class="bar{low}"><span class="fill" style="width:{value * 100:.1f}%;display:block"></span></span>'
+        fill = f'<span class="fill" style="width:{value * 100:.1f}%;display:block"></span>'
+        return f'<span class="bar{low}">{fill}</span>'
 
-    body = [f"<h1>Data quality scorecard</h1><p>Scores are passing / evaluated ({html.escape(card.mode)}).</p>"]
+    body = [
+        f"<h1>Data quality scorecard</h1><p>Scores are passing / evaluated ({html.escape(card.mode)}).</p>"
+    ]
     body += [f"<p><em>{html.escape(note)}</em></p>" for note in card.notes]
     body.append(
         "<table><tr><th>scope</th><th>name</th><th>score</th><th></th><th>passing</th>"
@@ -86,7 +96,8 @@ def render_html(card: Scorecard, threshold: float | None = None) -> str:
     )
     for scope, name, score in _rows(card):
         body.append(
-            f"<tr><td>{scope}</td><td>{html.escape(name)}</td><td class=n>{_pct(score)}</td><td>{bar(score)}</td>"
+            f"<tr><td>{scope}</td><td>{html.escape(name)}</td>"
+            f"<td class=n>{_pct(score)}</td><td>{bar(score)}</td>"
             f"<td class=n>{score.passing_rows}</td><td class=n>{score.evaluated_rows}</td>"
             f"<td class=n>{score.failing_rules} of {score.rules}</td></tr>"
         )
@@ -95,7 +106,9 @@ def render_html(card: Scorecard, threshold: float | None = None) -> str:
     if not failing:
         body.append("<p>None.</p>")
     else:
-        body.append("<table><tr><th>model</th><th>dimension</th><th>rule</th><th>failing</th><th>evaluated</th></tr>")
+        body.append(
+            "<table><tr><th>model</th><th>dimension</th><th>rule</th><th>failing</th><th>evaluated</th></tr>"
+        )
         for rule in failing:
             body.append(
                 f"<tr><td>{html.escape(rule.model)}</td><td>{html.escape(rule.dimension)}</td>"

@@ -82,7 +82,11 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
     for result in results:
         node = nodes.get(result.get("unique_id"), {})
         metadata = node.get("test_metadata")
-        if node.get("resource_type") != "test" or not metadata or result.get("status") not in RECORDED_STATUSES:
+        if (
+            node.get("resource_type") != "test"
+            or not metadata
+            or result.get("status") not in RECORDED_STATUSES
+        ):
             continue
         attached = nodes.get(node.get("attached_node") or "", {})
         runs.append(
@@ -134,7 +138,9 @@ def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
             )
             for dimension, rule, failing, evaluated, is_failing in query(sql):
                 results.append(
-                    RuleResult(run.model, str(dimension), str(rule), int(failing), int(evaluated), bool(is_failing))
+                    RuleResult(
+                        run.model, str(dimension), str(rule), int(failing), int(evaluated), bool(is_failing)
+                    )
                 )
         elif run.name in BUILTIN_DIMENSIONS and run.namespace is None and run.relation:
             ((count,),) = query(f"select count(*) from {run.relation}")
@@ -173,7 +179,8 @@ def duckdb_query(path: Path) -> Query:
         raise InputFileError(path, f"cannot open DuckDB file ({error})") from error
 
     def run(sql: str) -> Sequence[Sequence[Any]]:
-        return connection.execute(sql).fetchall()
+        rows: Sequence[Sequence[Any]] = connection.execute(sql).fetchall()
+        return rows
 
     return run
 
@@ -183,7 +190,9 @@ def dbapi_query(url: str) -> Query:
     try:
         import psycopg2
     except ImportError as error:
-        raise PipelineKitError("--connection needs psycopg2 (pip install 'pipeline-kit[postgres]')") from error
+        raise PipelineKitError(
+            "--connection needs psycopg2 (pip install 'pipeline-kit[postgres]')"
+        ) from error
     try:
         connection = psycopg2.connect(url)
     except psycopg2.Error as error:
@@ -193,7 +202,8 @@ def dbapi_query(url: str) -> Query:
     def run(sql: str) -> Sequence[Sequence[Any]]:
         with connection.cursor() as cursor:
             cursor.execute(sql)
-            return cursor.fetchall()
+            rows: Sequence[Sequence[Any]] = cursor.fetchall()
+            return rows
 
     return run
 

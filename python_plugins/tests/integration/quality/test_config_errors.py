@@ -53,7 +53,9 @@ def copied_project(
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_rule_config_is_a_named_compiler_error(copied_project: tuple[DbtProject, Path], case: str) -> None:
+def test_bad_rule_config_is_a_named_compiler_error(
+    copied_project: tuple[DbtProject, Path], case: str
+) -> None:
     project, bad_file = copied_project
     dimensions, fragments = CASES[case]
     bad_file.write_text(

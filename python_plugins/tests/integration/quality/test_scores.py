@@ -43,9 +43,11 @@ SCORES_SQL = """
 select 'dimension' as scope, dimension as name, failing_rows, evaluated_rows, score, rules
 from {{ ref('pipeline_kit_quality_scores') }} where model_name = 'quality_scored_orders'
 union all
-select 'model', model_name, failing_rows, evaluated_rows, score, rules from {{ ref('pipeline_kit_quality_model_scores') }}
+select 'model', model_name, failing_rows, evaluated_rows, score, rules
+from {{ ref('pipeline_kit_quality_model_scores') }}
 union all
-select 'overall', 'all', failing_rows, evaluated_rows, score, rules from {{ ref('pipeline_kit_quality_overall_scores') }}
+select 'overall', 'all', failing_rows, evaluated_rows, score, rules
+from {{ ref('pipeline_kit_quality_overall_scores') }}
 union all
 select 'failing rule', rule_name, failing_rows, evaluated_rows, null, null
 from {{ pipeline_kit.quality_results_relation() }}
@@ -62,12 +64,20 @@ def test_scores_match_hand_computed_values(
     store = {**negative, "pipeline_kit_store_results": True, "pipeline_kit_results_batch_size": 3}
     for command in ("seed", "run"):
         built = copy.run(
-            command, "--select", "path:seeds/quality", "quality_scored_orders", "quality_customers",
-            "quality_negative_orders", dbt_vars=negative,
+            command,
+            "--select",
+            "path:seeds/quality",
+            "quality_scored_orders",
+            "quality_customers",
+            "quality_negative_orders",
+            dbt_vars=negative,
         )
         assert built.ok, built.tail()
     tested = copy.run(
-        "test", "--select", "quality_scored_orders", "quality_negative_orders,test_name:quality",
+        "test",
+        "--select",
+        "quality_scored_orders",
+        "quality_negative_orders,test_name:quality",
         dbt_vars=store,
     )
     assert not tested.ok and "Got 3 results" in tested.output, tested.tail()  # the negative quality test
@@ -79,7 +89,10 @@ def test_scores_match_hand_computed_values(
     rows = show(copy, SCORES_SQL, dbt_vars=model_vars)
     by_scope: dict[str, dict[str, tuple[int, int]]] = {}
     for row in rows:
-        by_scope.setdefault(row["scope"], {})[row["name"]] = (int(row["failing_rows"]), int(row["evaluated_rows"]))
+        by_scope.setdefault(row["scope"], {})[row["name"]] = (
+            int(row["failing_rows"]),
+            int(row["evaluated_rows"]),
+        )
         if row["score"] is not None:
             failing, evaluated = by_scope[row["scope"]][row["name"]]
             assert float(row["score"]) == pytest.approx((evaluated - failing) / evaluated)

@@ -38,7 +38,9 @@ def _compiled_tests(project: DbtProject) -> dict[str, dict[str, str]]:
     tests = {}
     for node in manifest["nodes"].values():
         meta = node.get("test_metadata") or {}
-        if meta.get("namespace") == "pipeline_kit" and node.get("attached_node", "").endswith(".quality_orders"):
+        if meta.get("namespace") == "pipeline_kit" and node.get("attached_node", "").endswith(
+            ".quality_orders"
+        ):
             tests[node["unique_id"]] = {"name": meta["name"], "sql": node["compiled_code"]}
     return tests
 
