@@ -205,7 +205,7 @@ def _bench_adapter(adapter: str, options: BenchOptions) -> list[BenchResult]:
     close()  # DuckDB allows one writer: dbt builds the tables next
     project = work / "project"
     _write_project(project, adapter, duckdb_path)
-    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_TARGET_PATH": str(project / "target")}
     run_dbt(["deps"], project, env)
     run_dbt(["run"], project, env)
     run_dbt(["compile"], project, env)

@@ -176,7 +176,10 @@ def duckdb_query(path: Path) -> Query:
     try:
         connection = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
-        raise InputFileError(path, f"cannot open DuckDB file ({error})") from error
+        if "different configuration" not in str(error):
+            raise InputFileError(path, f"cannot open DuckDB file ({error})") from error
+        # Opened already in this process (e.g. by dbt run in-process): share that database.
+        connection = duckdb.connect(str(path))
 
     def run(sql: str) -> Sequence[Sequence[Any]]:
         rows: Sequence[Sequence[Any]] = connection.execute(sql).fetchall()
