@@ -5,7 +5,8 @@
       {dimension, kind, name, threshold, failing, evaluated, joins, windows}
     where `failing` / `evaluated` are aggregate SQL expressions over one scan of the model
     (`pk_source`), `joins` are extra relations joined once each (relationships,
-    reconciliation), and `windows` are window columns computed in the same scan (uniqueness).
+    reconciliation), and `windows` are window columns computed in the same scan (none of the
+    built-in rules needs one: uniqueness is `rows - count(distinct key)`).
     Errors name the test, the model and the rule: `pipeline_kit.<test>: <model>: rule <label> ...`. -#}
 
 {#- Keys every rule may carry besides its own. -#}
