@@ -15,6 +15,7 @@ from pipeline_kit import __version__
 from pipeline_kit.airflow.commands import airflow_group
 from pipeline_kit.analyze.command import analyze_command
 from pipeline_kit.errors import ExitCode, PipelineKitError
+from pipeline_kit.quality.cli import quality
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +29,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 cli.add_command(airflow_group)
 cli.add_command(analyze_command)
+cli.add_command(quality)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,132 @@
+{#- Engine-specific SQL fragments the quality rules need (regex, try-cast, percentiles, hour
+    differences). Each dispatches per adapter; the default is PostgreSQL's spelling. -#}
+
+{#- Continuous percentile of `expression` (fraction in [0, 1]) as an aggregate. -#}
+{% macro _quality_percentile(expression, fraction) %}
+  {{- return(adapter.dispatch('_quality_percentile', 'pipeline_kit')(expression, fraction)) -}}
+{% endmacro %}
+
+{% macro default___quality_percentile(expression, fraction) %}
+  {{- return('percentile_cont(' ~ fraction ~ ') within group (order by ' ~ expression ~ ')') -}}
+{% endmacro %}
+
+{# DuckDB: quantile_cont is the native aggregate (same interpolation as percentile_cont) #}
+{% macro duckdb___quality_percentile(expression, fraction) %}
+  {{- return('quantile_cont(' ~ expression ~ ', ' ~ fraction ~ ')') -}}
+{% endmacro %}
+
+{#- Hours from `earlier` to `later` (fractional; positive when later is after earlier). -#}
+{% macro _quality_hours_between(earlier, later) %}
+  {{- return(adapter.dispatch('_quality_hours_between', 'pipeline_kit')(earlier, later)) -}}
+{% endmacro %}
+
+{% macro default___quality_hours_between(earlier, later) %}
+  {{- return('(extract(epoch from (' ~ later ~ ') - (' ~ earlier ~ ')) / 3600.0)') -}}
+{% endmacro %}
+
+{# DuckDB: date_diff on timestamps counts whole seconds between them #}
+{% macro duckdb___quality_hours_between(earlier, later) %}
+  {{- return("(date_diff('second', " ~ earlier ~ ', ' ~ later ~ ') / 3600.0)') -}}
+{% endmacro %}
+
+{# Snowflake: DATEDIFF with a second part; timestamp subtraction is not defined there #}
+{% macro snowflake___quality_hours_between(earlier, later) %}
+  {{- return("(datediff('second', " ~ earlier ~ ', ' ~ later ~ ') / 3600.0)') -}}
+{% endmacro %}
+
+{#- True when `column` (text) contains a match of `pattern` (search, not whole-string, semantics). -#}
+{% macro _quality_regex_match(column, pattern) %}
+  {{- return(adapter.dispatch('_quality_regex_match', 'pipeline_kit')(column, pipeline_kit._string_literal(pattern))) -}}
+{% endmacro %}
+
+{% macro default___quality_regex_match(column, pattern_literal) %}
+  {{- return('(cast(' ~ column ~ ' as text) ~ ' ~ pattern_literal ~ ')') -}}
+{% endmacro %}
+
+{# DuckDB: regexp_matches searches (it is not anchored), like PostgreSQL's ~ #}
+{% macro duckdb___quality_regex_match(column, pattern_literal) %}
+  {{- return('regexp_matches(cast(' ~ column ~ ' as varchar), ' ~ pattern_literal ~ ')') -}}
+{% endmacro %}
+
+{# Snowflake: REGEXP_LIKE matches the whole string, so search with REGEXP_INSTR instead #}
+{% macro snowflake___quality_regex_match(column, pattern_literal) %}
+  {{- return('(regexp_instr(cast(' ~ column ~ ' as varchar), ' ~ pattern_literal ~ ') > 0)') -}}
+{% endmacro %}
+
+{#- Types `castable_to` accepts. -#}
+{% macro _quality_castable_types() %}
+  {{- return(['integer', 'bigint', 'numeric', 'decimal', 'double', 'float', 'date', 'timestamp', 'boolean']) -}}
+{% endmacro %}
+
+{#- True when the text of `column` converts to `type_name` without error. -#}
+{% macro _quality_is_castable(column, type_name) %}
+  {{- return(adapter.dispatch('_quality_is_castable', 'pipeline_kit')(column, type_name)) -}}
+{% endmacro %}
+
+{# PostgreSQL 15 has neither try_cast nor pg_input_is_valid (16+): match each type's input syntax.
+   Dates are checked for month 01-12 and day 01-31 (not per-month day counts). #}
+{% macro default___quality_is_castable(column, type_name) %}
+  {%- set date_re = '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])' -%}
+  {%- set patterns = {
+      'integer': '^\\s*[-+]?[0-9]+\\s*$',
+      'bigint': '^\\s*[-+]?[0-9]+\\s*$',
+      'numeric': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
+      'decimal': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
+      'double': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
+      'float': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
+      'date': '^\\s*' ~ date_re ~ '\\s*$',
+      'timestamp': '^\\s*' ~ date_re ~ '([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?)?\\s*$',
+      'boolean': '^\\s*(true|false|t|f|yes|no|y|n|on|off|1|0)\\s*$'} -%}
+  {%- set operator = '~*' if type_name == 'boolean' else '~' -%}
+  {{- return('(cast(' ~ column ~ ' as text) ' ~ operator ~ ' ' ~ pipeline_kit._string_literal(patterns[type_name]) ~ ')') -}}
+{% endmacro %}
+
+{# DuckDB: try_cast returns NULL instead of failing #}
+{% macro duckdb___quality_is_castable(column, type_name) %}
+  {%- set target_type = {'numeric': 'decimal(38, 10)', 'decimal': 'decimal(38, 10)', 'float': 'double'}.get(type_name, type_name) -%}
+  {{- return('(try_cast(cast(' ~ column ~ ' as varchar) as ' ~ target_type ~ ') is not null)') -}}
+{% endmacro %}
+
+{# Snowflake: TRY_CAST only accepts string input, so cast to varchar first #}
+{% macro snowflake___quality_is_castable(column, type_name) %}
+  {%- set target_type = {'numeric': 'number(38, 10)', 'decimal': 'number(38, 10)', 'integer': 'number(38, 0)', 'bigint': 'number(38, 0)', 'float': 'double', 'timestamp': 'timestamp_ntz'}.get(type_name, type_name) -%}
+  {{- return('(try_cast(cast(' ~ column ~ ' as varchar) as ' ~ target_type ~ ') is not null)') -}}
+{% endmacro %}
+
+{#- A double-precision float type for ratios and scores. -#}
+{% macro _quality_float_type() %}
+  {{- return(adapter.dispatch('_quality_float_type', 'pipeline_kit')()) -}}
+{% endmacro %}
+
+{% macro default___quality_float_type() %}
+  {{- return('double precision') -}}
+{% endmacro %}
+
+{# DuckDB: FLOAT is 4-byte REAL there; DOUBLE is the 8-byte type #}
+{% macro duckdb___quality_float_type() %}
+  {{- return('double') -}}
+{% endmacro %}
+
+{# Snowflake: FLOAT is already 8-byte; "double precision" is accepted but FLOAT is canonical #}
+{% macro snowflake___quality_float_type() %}
+  {{- return('float') -}}
+{% endmacro %}
+
+{#- Distinct non-NULL keys (a key with any NULL part is not counted). -#}
+{% macro _quality_count_distinct(columns) %}
+  {%- if columns | length == 1 -%}
+    {{- return('count(distinct ' ~ columns[0] ~ ')') -}}
+  {%- endif -%}
+  {{- return(adapter.dispatch('_quality_count_distinct', 'pipeline_kit')(columns)) -}}
+{% endmacro %}
+
+{% macro default___quality_count_distinct(columns) %}
+  {%- set checks = [] -%}
+  {%- for column in columns -%}{%- do checks.append(column ~ ' is not null') -%}{%- endfor -%}
+  {{- return('count(distinct case when ' ~ (checks | join(' and ')) ~ ' then row(' ~ (columns | join(', ')) ~ ') end)') -}}
+{% endmacro %}
+
+{# Snowflake: COUNT(DISTINCT a, b) counts key combinations and skips rows with any NULL part #}
+{% macro snowflake___quality_count_distinct(columns) %}
+  {{- return('count(distinct ' ~ (columns | join(', ')) ~ ')') -}}
+{% endmacro %}

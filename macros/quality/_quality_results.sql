@@ -1,0 +1,99 @@
+{#- Private pieces of the results hook: the table's columns, DDL, one SELECT per test result,
+    the batched INSERT and the commit. -#}
+
+{% macro _quality_results_columns() %}
+  {{- return([
+      ('invocation_id', dbt.type_string()), ('run_started_at', pipeline_kit._naive_timestamp_type()),
+      ('test_unique_id', dbt.type_string()), ('test_name', dbt.type_string()), ('test_status', dbt.type_string()),
+      ('model_name', dbt.type_string()), ('source', dbt.type_string()), ('dimension', dbt.type_string()),
+      ('rule_name', dbt.type_string()), ('rule_kind', dbt.type_string()), ('column_name', dbt.type_string()),
+      ('failing_rows', dbt.type_bigint()), ('evaluated_rows', dbt.type_bigint()),
+      ('max_failure_ratio', pipeline_kit._quality_float_type()), ('is_failing', dbt.type_int())]) -}}
+{% endmacro %}
+
+{% macro _quality_results_ensure_table(relation) %}
+  {%- do adapter.create_schema(relation) -%}
+  {%- if adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) is none -%}
+    {%- do run_query(pipeline_kit._quality_results_create_sql()) -%}
+  {%- endif -%}
+{% endmacro %}
+
+{#- Dimension of each dbt built-in test. -#}
+{% macro _quality_builtin_dimensions() %}
+  {{- return({'not_null': 'completeness', 'unique': 'validity', 'accepted_values': 'validity', 'relationships': 'consistency'}) -}}
+{% endmacro %}
+
+{#- One SELECT yielding the result table's columns for a test result, or '' when not recorded. -#}
+{% macro _quality_result_select(result) %}
+  {%- set node = result.node -%}
+  {%- if node.resource_type != 'test' or result.status not in ['pass', 'fail', 'warn'] or not node.test_metadata -%}
+    {{- return('') -}}
+  {%- endif -%}
+  {%- set metadata = node.test_metadata -%}
+  {%- set attached = graph.nodes.get(node.attached_node) if node.attached_node else none -%}
+  {%- set model_name = attached.name if attached else '' -%}
+  {%- set head = 'select '
+      ~ pipeline_kit._string_literal(invocation_id) ~ ' as invocation_id, '
+      ~ 'cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ') as run_started_at, '
+      ~ pipeline_kit._string_literal(node.unique_id) ~ ' as test_unique_id, '
+      ~ pipeline_kit._string_literal(node.name) ~ ' as test_name, '
+      ~ pipeline_kit._string_literal(result.status) ~ ' as test_status, '
+      ~ pipeline_kit._string_literal(model_name) ~ ' as model_name, ' -%}
+  {%- if metadata.namespace == 'pipeline_kit' and node.compiled_code -%}
+    {{- return(head ~ "'pipeline_kit' as source, dimension, rule_name, rule_kind, column_name, failing_rows, evaluated_rows, max_failure_ratio, is_failing from ("
+        ~ node.compiled_code ~ ') as pk_test_result') -}}
+  {%- endif -%}
+  {%- set dimensions = pipeline_kit._quality_builtin_dimensions() -%}
+  {%- if metadata.namespace is none and metadata.name in dimensions and attached -%}
+    {%- set column = metadata.kwargs.get('column_name') or '' -%}
+    {%- set tested = api.Relation.create(database=attached.database, schema=attached.schema, identifier=(attached.alias or attached.name)) -%}
+    {%- set row_filter = (' where ' ~ node.config.where) if node.config.get('where') else '' -%}
+    {%- set failures = result.failures or 0 -%}
+    {{- return(head ~ "'dbt' as source, "
+        ~ pipeline_kit._string_literal(dimensions[metadata.name]) ~ ' as dimension, '
+        ~ pipeline_kit._string_literal(metadata.name ~ '(' ~ column ~ ')') ~ ' as rule_name, '
+        ~ pipeline_kit._string_literal(metadata.name) ~ ' as rule_kind, '
+        ~ pipeline_kit._string_literal(column) ~ ' as column_name, '
+        ~ 'cast(' ~ failures ~ ' as ' ~ dbt.type_bigint() ~ ') as failing_rows, '
+        ~ 'cast(count(*) as ' ~ dbt.type_bigint() ~ ') as evaluated_rows, '
+        ~ 'cast(0 as ' ~ pipeline_kit._quality_float_type() ~ ') as max_failure_ratio, '
+        ~ (1 if result.status in ['fail', 'warn'] else 0) ~ ' as is_failing from ' ~ tested ~ row_filter) -}}
+  {%- endif -%}
+  {{- return('') -}}
+{% endmacro %}
+
+{% macro _quality_results_insert(relation, selects) %}
+  {%- set names = pipeline_kit._quality_results_columns() | map(attribute=0) | join(', ') -%}
+  {%- set parts = [] -%}
+  {%- for select_sql in selects -%}
+    {%- do parts.append('select ' ~ names ~ ' from (' ~ select_sql ~ ') as pk_result_' ~ loop.index) -%}
+  {%- endfor -%}
+  {{- return('insert into ' ~ relation ~ ' (' ~ names ~ ')\n' ~ (parts | join('\nunion all\n'))) -}}
+{% endmacro %}
+
+{#- Make the inserted rows visible to the next session. -#}
+{% macro _quality_results_commit() %}
+  {{- return(adapter.dispatch('_quality_results_commit', 'pipeline_kit')()) -}}
+{% endmacro %}
+
+{% macro default___quality_results_commit() %}
+  {%- do run_query('commit') -%}
+{% endmacro %}
+
+{# DuckDB: dbt-duckdb runs hook statements in autocommit mode; COMMIT without a transaction fails #}
+{% macro duckdb___quality_results_commit() %}
+{% endmacro %}
+
+{#- For the score models' pre-hook: create the results table if the hook has not run yet, so the
+    views always read the real table. Returns the DDL to run. -#}
+{% macro _quality_results_create_sql() %}
+  {%- set relation = pipeline_kit.quality_results_relation() -%}
+  {%- if execute -%}
+    {%- do adapter.create_schema(relation) -%}
+  {%- endif -%}
+  {%- set columns = [] -%}
+  {%- for name, type in pipeline_kit._quality_results_columns() -%}
+    {%- do columns.append(name ~ ' ' ~ type) -%}
+  {%- endfor -%}
+  {{- return('create table if not exists ' ~ relation ~ ' (' ~ (columns | join(', ')) ~ ')') -}}
+{% endmacro %}

@@ -1,0 +1,438 @@
+{#- Rule normalisation for every pipeline_kit quality test (the generic tests and `quality`).
+
+    A rule arrives as a mapping of user keys; `_quality_rule` validates it (dimension, keys,
+    thresholds, columns) and returns a normalised rule:
+      {dimension, kind, name, threshold, failing, evaluated, joins, windows}
+    where `failing` / `evaluated` are aggregate SQL expressions over one scan of the model
+    (`pk_source`), `joins` are extra relations joined once each (relationships,
+    reconciliation), and `windows` are window columns computed in the same scan (none of the
+    built-in rules needs one: uniqueness is `rows - count(distinct key)`).
+    Errors name the test, the model and the rule: `pipeline_kit.<test>: <model>: rule <label> ...`. -#}
+
+{#- Keys every rule may carry besides its own. -#}
+{% macro _quality_common_keys() %}
+  {{- return(['name', 'threshold', 'max_failure_ratio', 'mostly']) -}}
+{% endmacro %}
+
+{#- Per dimension: rule kind -> (the key that selects it, the keys it accepts). Order matters:
+    the first kind whose selecting key is present wins. -#}
+{% macro _quality_kinds() %}
+  {{- return({
+      'completeness': [
+        ('min_row_count', 'min_row_count', ['min_row_count']),
+        ('required_columns', 'columns', ['columns']),
+        ('null_ratio', 'column', ['column', 'null_threshold', 'treat_empty_as_null'])],
+      'accuracy': [
+        ('aggregate', 'aggregate', ['column', 'aggregate', 'percentile', 'min_value', 'max_value']),
+        ('expression', 'business_rule', ['business_rule', 'tolerance']),
+        ('expression', 'expression', ['expression', 'tolerance']),
+        ('range', 'column', ['column', 'min_value', 'max_value'])],
+      'consistency': [
+        ('relationship', 'to', ['column', 'to', 'field']),
+        ('reconciliation', 'compare_to', ['compare_to', 'measure', 'column', 'compare_column', 'tolerance']),
+        ('cross_column', 'business_rule', ['business_rule', 'tolerance']),
+        ('cross_column', 'expression', ['expression', 'tolerance'])],
+      'timeliness': [
+        ('load_lag', 'max_lag_hours', ['column', 'event_column', 'max_lag_hours', 'percentile']),
+        ('freshness', 'max_age_hours', ['column', 'max_age_hours', 'reference_time'])],
+      'validity': [
+        ('accepted_values', 'allowed_values', ['column', 'allowed_values', 'quote']),
+        ('regex', 'regex', ['column', 'regex']),
+        ('length', 'min_length', ['column', 'min_length', 'max_length']),
+        ('length', 'max_length', ['column', 'min_length', 'max_length']),
+        ('castable', 'castable_to', ['column', 'castable_to']),
+        ('unique', 'unique', ['column', 'columns', 'unique'])]
+  }) -}}
+{% endmacro %}
+
+{#- The name of the tested model for messages (a relation, or dbt's `where` subquery). -#}
+{% macro _quality_model_name(model) %}
+  {%- if model is string -%}
+    {%- set found = modules.re.search('from\\s+(\\S+)', model, modules.re.IGNORECASE) -%}
+    {{- return(found.group(1).split('.')[-1] | replace('"', '') if found else model) -}}
+  {%- endif -%}
+  {{- return(model.identifier if model.identifier is defined and model.identifier else model | string) -}}
+{% endmacro %}
+
+{#- Raise a config error naming the test, the model and the rule. -#}
+{% macro _quality_fail(ctx, label, message, got=none) %}
+  {{ pipeline_kit._raise(ctx.test, ctx.model_name ~ ': rule ' ~ label ~ ': ' ~ message, got) }}
+{% endmacro %}
+
+{#- Columns of the tested relation, lower-cased name -> column, or none when unknown (parse time). -#}
+{% macro _quality_columns(model) %}
+  {%- if not execute -%}
+    {{- return(none) -}}
+  {%- endif -%}
+  {%- set relation = model -%}
+  {%- if model is string -%}
+    {#- dbt's `where` config hands tests `(select * from <relation> where ...) dbt_subquery` -#}
+    {%- set found = modules.re.search('from\\s+(\\S+)\\s+where', model, modules.re.IGNORECASE) -%}
+    {%- if not found -%}
+      {{- return(none) -}}
+    {%- endif -%}
+    {%- set parts = found.group(1).replace('"', '').split('.') -%}
+    {%- set relation = adapter.get_relation(database=(parts[-3] if parts | length > 2 else target.database),
+                                            schema=(parts[-2] if parts | length > 1 else target.schema),
+                                            identifier=parts[-1]) -%}
+    {%- if relation is none -%}
+      {{- return(none) -}}
+    {%- endif -%}
+  {%- endif -%}
+  {%- set columns = {} -%}
+  {%- for column in adapter.get_columns_in_relation(relation) -%}
+    {%- do columns.update({column.name | lower: column}) -%}
+  {%- endfor -%}
+  {{- return(columns if columns else none) -}}
+{% endmacro %}
+
+{#- A required column name that must exist in the model. -#}
+{% macro _quality_column(ctx, label, rule, key='column') %}
+  {%- set value = rule.get(key) -%}
+  {%- if value is not string or value | trim == '' -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a column name', value) }}
+  {%- endif -%}
+  {%- if ctx.columns is not none and (value | trim | lower) not in ctx.columns -%}
+    {{ pipeline_kit._quality_fail(ctx, label, 'column `' ~ value ~ '` is not in the model (columns: ' ~ (ctx.columns.keys() | list | sort | join(', ')) ~ ')', value) }}
+  {%- endif -%}
+  {{- return(value | trim) -}}
+{% endmacro %}
+
+{#- A number (int/float, not bool), or raise. -#}
+{% macro _quality_number(ctx, label, rule, key, required=false, default=none) %}
+  {%- set value = rule.get(key, default) -%}
+  {%- if value is none -%}
+    {%- if required -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` is required', value) }}
+    {%- endif -%}
+    {{- return(none) -}}
+  {%- endif -%}
+  {%- if value is boolean or value is not number -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a number', value) }}
+  {%- endif -%}
+  {{- return(value) -}}
+{% endmacro %}
+
+{#- A ratio in [0, 1]. -#}
+{% macro _quality_ratio(ctx, label, key, value) %}
+  {%- if value is boolean or value is not number or value < 0 or value > 1 -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a ratio in [0, 1]', value) }}
+  {%- endif -%}
+  {{- return(value) -}}
+{% endmacro %}
+
+{#- The failing-row ratio a rule tolerates: threshold / max_failure_ratio / null_threshold, or 1 - mostly. -#}
+{% macro _quality_threshold(ctx, label, rule, default) %}
+  {%- set given = [] -%}
+  {%- for key in ['threshold', 'max_failure_ratio', 'null_threshold', 'mostly'] -%}
+    {%- if rule.get(key) is not none -%}
+      {%- do given.append(key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if given | length > 1 -%}
+    {{ pipeline_kit._quality_fail(ctx, label, 'give only one of ' ~ (given | join(', ')), given | join(', ')) }}
+  {%- endif -%}
+  {%- if not given -%}
+    {{- return(default) -}}
+  {%- endif -%}
+  {%- set value = pipeline_kit._quality_ratio(ctx, label, given[0], rule.get(given[0])) -%}
+  {{- return(((1 - value) | round(12)) if given[0] == 'mostly' else value) -}}
+{% endmacro %}
+
+{#- A SQL literal for a rule value: numbers as they are, everything else as a string literal. -#}
+{% macro _quality_literal(value, quote=true) %}
+  {%- if value is number and value is not boolean -%}
+    {{- return(value | string) -}}
+  {%- endif -%}
+  {{- return(pipeline_kit._string_literal(value) if quote else value | string) -}}
+{% endmacro %}
+
+{#- `lhs = rhs` within tolerance becomes abs(lhs - rhs) <= tolerance; anything else is a boolean. -#}
+{% macro _quality_expression(ctx, label, expression, tolerance) %}
+  {%- if expression is not string or expression | trim == '' -%}
+    {{ pipeline_kit._quality_fail(ctx, label, 'the expression must be a non-empty SQL boolean expression', expression) }}
+  {%- endif -%}
+  {%- set parts = modules.re.split('(?<![<>!=])=(?!=)', expression) -%}
+  {%- if tolerance is not none and parts | length == 2 -%}
+    {{- return('abs((' ~ parts[0] | trim ~ ') - (' ~ parts[1] | trim ~ ')) <= ' ~ tolerance) -}}
+  {%- endif -%}
+  {%- if tolerance is not none -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`tolerance` needs an expression of the form `a = b`', expression) }}
+  {%- endif -%}
+  {{- return('(' ~ expression ~ ')') -}}
+{% endmacro %}
+
+{#- Row-level rule: count rows matching `condition` (NULL conditions count as passing). -#}
+{% macro _quality_count_when(condition) %}
+  {{- return('sum(case when ' ~ condition ~ ' then 1 else 0 end)') -}}
+{% endmacro %}
+
+{#- Resolve a `to` / `compare_to` value (a relation, `ref('x')` text or a model name) to a relation. -#}
+{% macro _quality_relation(ctx, label, key, value) %}
+  {%- if value is string -%}
+    {%- set found = modules.re.match("^\\s*(ref|source)\\((.*)\\)\\s*$", value) -%}
+    {%- if found -%}
+      {%- set names = modules.re.findall("['\"]([^'\"]+)['\"]", found.group(2)) -%}
+      {%- if found.group(1) == 'source' and names | length == 2 -%}
+        {{- return(source(names[0], names[1])) -}}
+      {%- elif found.group(1) == 'ref' and names | length == 1 -%}
+        {{- return(ref(names[0])) -}}
+      {%- endif -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a model name, ref(...) or source(...)', value) }}
+    {%- endif -%}
+    {%- if modules.re.match('^\\w+$', value | trim) -%}
+      {{- return(ref(value | trim)) -}}
+    {%- endif -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a model name, ref(...) or source(...)', value) }}
+  {%- endif -%}
+  {%- if value is none -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` is required', value) }}
+  {%- endif -%}
+  {{- return(value) -}}
+{% endmacro %}
+
+{#- A fresh alias for a join / window column of this scan. -#}
+{% macro _quality_alias(ctx, prefix) %}
+  {%- do ctx.aliases.append(prefix) -%}
+  {{- return(prefix ~ (ctx.aliases | length)) -}}
+{% endmacro %}
+
+{#- Validate one rule and build its SQL. `index` numbers the joins / windows it adds. -#}
+{% macro _quality_rule(ctx, dimension, rule, index, kind=none) %}
+  {%- set position = dimension ~ '[' ~ index ~ ']' -%}
+  {%- set kinds = pipeline_kit._quality_kinds() -%}
+  {%- if dimension not in kinds -%}
+    {{ pipeline_kit._quality_fail(ctx, position, 'unknown dimension; use one of ' ~ (kinds.keys() | list | join(', ')), dimension) }}
+  {%- endif -%}
+  {%- if rule is not mapping -%}
+    {{ pipeline_kit._quality_fail(ctx, position, 'each rule must be a mapping of rule keys', rule) }}
+  {%- endif -%}
+  {%- set label = dimension ~ '[' ~ index ~ '] ' ~ (rule.get('name') or rule.get('column') or rule.get('business_rule') or rule.get('expression') or '') -%}
+  {%- set matches = [] -%}
+  {%- for candidate in kinds[dimension] -%}
+    {%- if candidate[1] in rule and (kind is none or candidate[0] == kind) -%}
+      {%- do matches.append(candidate) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for candidate in kinds[dimension] -%}
+    {%- if kind is not none and candidate[0] == kind -%}
+      {%- do matches.append(candidate) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set chosen = matches[0] if matches else none -%}
+  {%- if chosen is none -%}
+    {{ pipeline_kit._quality_fail(ctx, label, 'no rule key for ' ~ dimension ~ '; expected one of ' ~ (kinds[dimension] | map(attribute=1) | unique | join(', ')), rule.keys() | list | join(', ')) }}
+  {%- endif -%}
+  {%- set kind = chosen[0] -%}
+  {%- set allowed = chosen[2] + pipeline_kit._quality_common_keys() + (['null_threshold'] if kind == 'null_ratio' else []) -%}
+  {%- for key in rule -%}
+    {%- if key not in allowed -%}
+      {{ pipeline_kit._quality_fail(ctx, label, 'unknown rule key `' ~ key ~ '` for a ' ~ dimension ~ ' ' ~ kind ~ ' rule; allowed: ' ~ (allowed | join(', ')), key) }}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if 'null_threshold' in rule and kind != 'null_ratio' -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`null_threshold` only applies to completeness column rules', rule['null_threshold']) }}
+  {%- endif -%}
+  {%- set threshold = pipeline_kit._quality_threshold(ctx, label, rule, 0) -%}
+  {%- set out = {'dimension': dimension, 'kind': kind, 'threshold': threshold, 'joins': [], 'windows': [],
+                 'evaluated': 'count(*)', 'column': rule.get('column')} -%}
+
+  {%- if kind == 'null_ratio' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set condition = column ~ ' is null' -%}
+    {%- set known = ctx.columns[column | lower] if ctx.columns is not none else none -%}
+    {%- if rule.get('treat_empty_as_null', true) and (known is none or known.is_string()) -%}
+      {%- set condition = '(' ~ column ~ ' is null or trim(cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')) = \'\')' -%}
+    {%- endif -%}
+    {%- do out.update({'name': 'null_ratio(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(condition)}) -%}
+
+  {%- elif kind == 'required_columns' -%}
+    {%- set columns = rule.get('columns') -%}
+    {%- if columns is string -%}{%- set columns = [columns] -%}{%- endif -%}
+    {%- if columns is not iterable or columns is mapping or columns | length == 0 -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`columns` must be a non-empty list of column names', columns) }}
+    {%- endif -%}
+    {%- set checks = [] -%}
+    {%- for name in columns -%}
+      {%- do checks.append(pipeline_kit._quality_column(ctx, label, {'column': name}) ~ ' is null') -%}
+    {%- endfor -%}
+    {%- do out.update({'name': 'required_columns(' ~ (columns | join(', ')) ~ ')', 'column': columns | join(', '),
+                       'failing': pipeline_kit._quality_count_when('(' ~ (checks | join(' or ')) ~ ')')}) -%}
+
+  {%- elif kind == 'min_row_count' -%}
+    {%- set minimum = pipeline_kit._quality_number(ctx, label, rule, 'min_row_count', required=true) -%}
+    {%- do out.update({'name': 'min_row_count(' ~ minimum ~ ')', 'evaluated': '1',
+                       'failing': 'case when count(*) < ' ~ minimum ~ ' then 1 else 0 end'}) -%}
+
+  {%- elif kind == 'range' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set low = pipeline_kit._quality_number(ctx, label, rule, 'min_value') -%}
+    {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_value') -%}
+    {%- if low is none and high is none -%}
+      {{ pipeline_kit._quality_fail(ctx, label, 'a range needs `min_value` and/or `max_value`', rule) }}
+    {%- endif -%}
+    {%- set checks = [] -%}
+    {%- if low is not none -%}{%- do checks.append(column ~ ' < ' ~ low) -%}{%- endif -%}
+    {%- if high is not none -%}{%- do checks.append(column ~ ' > ' ~ high) -%}{%- endif -%}
+    {%- do out.update({'name': 'range(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when('(' ~ (checks | join(' or ')) ~ ')')}) -%}
+
+  {%- elif kind in ['expression', 'cross_column'] -%}
+    {%- set text = rule.get('business_rule', rule.get('expression')) -%}
+    {%- set tolerance = pipeline_kit._quality_number(ctx, label, rule, 'tolerance') -%}
+    {%- if tolerance is not none and tolerance < 0 -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`tolerance` must be >= 0', tolerance) }}
+    {%- endif -%}
+    {%- set condition = pipeline_kit._quality_expression(ctx, label, text, tolerance) -%}
+    {%- do out.update({'name': ('business_rule(' if kind == 'expression' else 'cross_column(') ~ text ~ ')',
+                       'failing': pipeline_kit._quality_count_when('not ' ~ condition)}) -%}
+
+  {%- elif kind == 'aggregate' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set aggregate = rule.get('aggregate') -%}
+    {%- if aggregate not in ['sum', 'mean', 'avg', 'min', 'max', 'percentile'] -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`aggregate` must be one of sum, mean, avg, min, max, percentile', aggregate) }}
+    {%- endif -%}
+    {%- if aggregate == 'percentile' -%}
+      {%- set fraction = pipeline_kit._quality_ratio(ctx, label, 'percentile', rule.get('percentile', 0.5)) -%}
+      {%- set value = pipeline_kit._quality_percentile(column, fraction) -%}
+    {%- else -%}
+      {%- set value = ('avg' if aggregate == 'mean' else aggregate) ~ '(' ~ column ~ ')' -%}
+    {%- endif -%}
+    {%- set low = pipeline_kit._quality_number(ctx, label, rule, 'min_value') -%}
+    {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_value') -%}
+    {%- if low is none and high is none -%}
+      {{ pipeline_kit._quality_fail(ctx, label, 'an aggregate bound needs `min_value` and/or `max_value`', rule) }}
+    {%- endif -%}
+    {%- set checks = [value ~ ' is null'] -%}
+    {%- if low is not none -%}{%- do checks.append(value ~ ' < ' ~ low) -%}{%- endif -%}
+    {%- if high is not none -%}{%- do checks.append(value ~ ' > ' ~ high) -%}{%- endif -%}
+    {%- do out.update({'name': aggregate ~ '(' ~ column ~ ')', 'evaluated': '1',
+                       'failing': 'case when ' ~ (checks | join(' or ')) ~ ' then 1 else 0 end'}) -%}
+
+  {%- elif kind == 'relationship' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set parent = pipeline_kit._quality_relation(ctx, label, 'to', rule.get('to')) -%}
+    {%- set field = rule.get('field') -%}
+    {%- if field is not string or not modules.re.match('^\\w+$', field) -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`field` must be the parent column name', field) }}
+    {%- endif -%}
+    {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_ref_') -%}
+    {%- do out.joins.append('left join (select distinct ' ~ field ~ ' as ' ~ alias ~ '_key from ' ~ parent ~ ') as ' ~ alias
+                            ~ ' on pk_source.' ~ column ~ ' = ' ~ alias ~ '.' ~ alias ~ '_key') -%}
+    {%- do out.update({'name': 'relationship(' ~ column ~ ' -> ' ~ field ~ ')',
+                       'failing': pipeline_kit._quality_count_when('pk_source.' ~ column ~ ' is not null and ' ~ alias ~ '.' ~ alias ~ '_key is null')}) -%}
+
+  {%- elif kind == 'reconciliation' -%}
+    {%- set other = pipeline_kit._quality_relation(ctx, label, 'compare_to', rule.get('compare_to')) -%}
+    {%- set measure = rule.get('measure', 'count') -%}
+    {%- if measure not in ['count', 'sum'] -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`measure` must be count or sum', measure) }}
+    {%- endif -%}
+    {%- set tolerance = pipeline_kit._quality_number(ctx, label, rule, 'tolerance', default=0) -%}
+    {%- if tolerance < 0 -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`tolerance` must be >= 0', tolerance) }}
+    {%- endif -%}
+    {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_cmp_') -%}
+    {%- if measure == 'sum' -%}
+      {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+      {%- set other_column = rule.get('compare_column', column) -%}
+      {%- if other_column is not string or not modules.re.match('^\\w+$', other_column) -%}
+        {{ pipeline_kit._quality_fail(ctx, label, '`compare_column` must be a column name', other_column) }}
+      {%- endif -%}
+      {%- set ours = 'coalesce(sum(pk_source.' ~ column ~ '), 0)' -%}
+      {%- set theirs_sql = 'coalesce(sum(' ~ other_column ~ '), 0)' -%}
+    {%- else -%}
+      {%- set ours = 'count(*)' -%}
+      {%- set theirs_sql = 'count(*)' -%}
+    {%- endif -%}
+    {%- do out.joins.append('cross join (select ' ~ theirs_sql ~ ' as ' ~ alias ~ '_value from ' ~ other ~ ') as ' ~ alias) -%}
+    {%- do out.update({'name': 'reconciliation(' ~ measure ~ ((' ' ~ rule.get('column')) if measure == 'sum' else '') ~ ')', 'evaluated': '1',
+                       'failing': 'case when abs(' ~ ours ~ ' - max(' ~ alias ~ '.' ~ alias ~ '_value)) > ' ~ tolerance ~ ' then 1 else 0 end'}) -%}
+
+  {%- elif kind == 'freshness' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set hours = pipeline_kit._quality_number(ctx, label, rule, 'max_age_hours', required=true) -%}
+    {%- set reference = rule.get('reference_time') -%}
+    {%- if reference is none -%}
+      {%- set reference_sql = 'cast(' ~ dbt.current_timestamp() ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')' -%}
+    {%- elif reference is string and modules.re.match('^\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}(:\\d{2})?)?$', reference) -%}
+      {%- set reference_sql = 'cast(' ~ pipeline_kit._string_literal(reference) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')' -%}
+    {%- else -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`reference_time` must be a timestamp literal YYYY-MM-DD[ HH:MM[:SS]]', reference) }}
+    {%- endif -%}
+    {%- set age = pipeline_kit._quality_hours_between('max(' ~ column ~ ')', reference_sql) -%}
+    {%- do out.update({'name': 'freshness(' ~ column ~ ')', 'evaluated': '1',
+                       'failing': 'case when max(' ~ column ~ ') is null or ' ~ age ~ ' > ' ~ hours ~ ' then 1 else 0 end'}) -%}
+
+  {%- elif kind == 'load_lag' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set event_column = pipeline_kit._quality_column(ctx, label, rule, 'event_column') -%}
+    {%- set hours = pipeline_kit._quality_number(ctx, label, rule, 'max_lag_hours', required=true) -%}
+    {%- set fraction = pipeline_kit._quality_ratio(ctx, label, 'percentile', rule.get('percentile', 0.95)) -%}
+    {%- set lag = pipeline_kit._quality_percentile(pipeline_kit._quality_hours_between(event_column, column), fraction) -%}
+    {%- do out.update({'name': 'load_lag_p' ~ ((fraction * 100) | round(1) | string).replace('.0', '') ~ '(' ~ column ~ ' - ' ~ event_column ~ ')', 'evaluated': '1',
+                       'failing': 'case when ' ~ lag ~ ' > ' ~ hours ~ ' then 1 else 0 end'}) -%}
+
+  {%- elif kind == 'accepted_values' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set values = rule.get('allowed_values') -%}
+    {%- if values is string or values is not iterable or values is mapping or values | length == 0 -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`allowed_values` must be a non-empty list', values) }}
+    {%- endif -%}
+    {%- set literals = [] -%}
+    {%- for value in values -%}
+      {%- do literals.append(pipeline_kit._quality_literal(value, rule.get('quote', true))) -%}
+    {%- endfor -%}
+    {%- do out.update({'name': 'accepted_values(' ~ column ~ ')',
+                       'failing': pipeline_kit._quality_count_when(column ~ ' is not null and ' ~ column ~ ' not in (' ~ (literals | join(', ')) ~ ')')}) -%}
+
+  {%- elif kind == 'regex' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set pattern = rule.get('regex') -%}
+    {%- if pattern is not string or pattern == '' -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`regex` must be a non-empty pattern', pattern) }}
+    {%- endif -%}
+    {%- do out.update({'name': 'regex(' ~ column ~ ')',
+                       'failing': pipeline_kit._quality_count_when(column ~ ' is not null and not ' ~ pipeline_kit._quality_regex_match(column, pattern))}) -%}
+
+  {%- elif kind == 'length' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set low = pipeline_kit._quality_number(ctx, label, rule, 'min_length') -%}
+    {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_length') -%}
+    {%- set checks = [] -%}
+    {%- if low is not none -%}{%- do checks.append('length(' ~ column ~ ') < ' ~ low) -%}{%- endif -%}
+    {%- if high is not none -%}{%- do checks.append('length(' ~ column ~ ') > ' ~ high) -%}{%- endif -%}
+    {%- do out.update({'name': 'length(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when('(' ~ (checks | join(' or ')) ~ ')')}) -%}
+
+  {%- elif kind == 'castable' -%}
+    {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
+    {%- set type_name = (rule.get('castable_to') or '') | string | lower | trim -%}
+    {%- if type_name not in pipeline_kit._quality_castable_types() -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`castable_to` must be one of ' ~ (pipeline_kit._quality_castable_types() | join(', ')), rule.get('castable_to')) }}
+    {%- endif -%}
+    {%- do out.update({'name': 'castable(' ~ column ~ ' as ' ~ type_name ~ ')',
+                       'failing': pipeline_kit._quality_count_when(column ~ ' is not null and not ' ~ pipeline_kit._quality_is_castable(column, type_name))}) -%}
+
+  {%- elif kind == 'unique' -%}
+    {%- set keys = rule.get('columns') or rule.get('column') -%}
+    {%- if keys is string -%}{%- set keys = [keys] -%}{%- endif -%}
+    {%- if keys is none or keys is mapping or keys | length == 0 or rule.get('unique', true) is not true -%}
+      {{ pipeline_kit._quality_fail(ctx, label, 'a uniqueness rule needs `column` or `columns` and `unique: true`', rule) }}
+    {%- endif -%}
+    {%- set checked = [] -%}
+    {%- for key in keys -%}
+      {%- do checked.append(pipeline_kit._quality_column(ctx, label, {'column': key})) -%}
+    {%- endfor -%}
+    {%- set not_null = [] -%}
+    {%- for key in checked -%}{%- do not_null.append(key ~ ' is not null') -%}{%- endfor -%}
+    {#- Duplicate rows: rows with a complete key beyond the first per key (an aggregate, so the
+        check stays in the single scan: no window, no self-join). -#}
+    {%- do out.update({'name': 'unique(' ~ (checked | join(', ')) ~ ')', 'column': checked | join(', '),
+                       'failing': pipeline_kit._quality_count_when(not_null | join(' and ')) ~ ' - ' ~ pipeline_kit._quality_count_distinct(checked)}) -%}
+  {%- endif -%}
+
+  {%- if rule.get('name') -%}
+    {%- do out.update({'name': rule.get('name') | string}) -%}
+  {%- endif -%}
+  {{- return(out) -}}
+{% endmacro %}

@@ -1,0 +1,76 @@
+"""`pipeline-kit quality`: print the scorecard, write Markdown + HTML, gate on --threshold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline_kit.errors import GateFailedError, PipelineKitError
+from pipeline_kit.quality.report import render_html, render_markdown, render_text
+from pipeline_kit.quality.results import Query, dbapi_query, duckdb_query, load_rule_results
+from pipeline_kit.quality.scorecard import Scorecard
+
+MODES = {
+    "results table": "rows, from the pipeline_kit results table",
+    "warehouse": "rows, from re-running the tests' SQL on the warehouse",
+    "artifacts": "tests: artifacts only, each test counts as one check",
+}
+
+
+@click.command("quality")
+@click.option(
+    "--target-dir",
+    type=click.Path(path_type=Path),
+    default=Path("target"),
+    show_default=True,
+    help="dbt target directory holding run_results.json and manifest.json.",
+)
+@click.option("--duckdb", "duckdb_path", type=click.Path(path_type=Path), help="DuckDB warehouse file.")
+@click.option("--connection", help="PostgreSQL connection URL (psycopg2) for the results table / tests.")
+@click.option(
+    "--results-table",
+    default="pipeline_kit_test_results",
+    show_default=True,
+    help="Results table (schema-qualify it when not in the search path).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    help="Where to write quality.md / quality.html [target-dir/quality].",
+)
+@click.option(
+    "--threshold", type=float, help="Exit 1 when any score (overall, dimension, model) is below this (0-1)."
+)
+def quality(  # noqa: PLR0917 (one parameter per click option)
+    target_dir: Path,
+    duckdb_path: Path | None,
+    connection: str | None,
+    results_table: str,
+    output_dir: Path | None,
+    threshold: float | None,
+) -> None:
+    """Score the last dbt run's tests per dimension and model (passing / evaluated rows)."""
+    if threshold is not None and not 0 <= threshold <= 1:
+        raise PipelineKitError(f"--threshold must be between 0 and 1 (got {threshold})")
+    if duckdb_path and connection:
+        raise PipelineKitError("give --duckdb or --connection, not both")
+    query: Query | None = None
+    if duckdb_path:
+        query = duckdb_query(duckdb_path)
+    elif connection:
+        query = dbapi_query(connection)
+    results, source = load_rule_results(target_dir, query, results_table)
+    card = Scorecard(results, mode=MODES[source])
+    if not results:
+        card.notes.append("no recorded quality tests in this run")
+    click.echo(render_text(card), nl=False)
+    out = output_dir or target_dir / "quality"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "quality.md").write_text(render_markdown(card))
+    (out / "quality.html").write_text(render_html(card, threshold))
+    click.echo(f"  reports: {out / 'quality.md'}, {out / 'quality.html'}")
+    if threshold is not None:
+        below = card.below(threshold)
+        if below:
+            raise GateFailedError(f"quality below {threshold}: " + ", ".join(below))

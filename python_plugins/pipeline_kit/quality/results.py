@@ -1,0 +1,230 @@
+"""Read a dbt run's quality results: from the artifacts alone, or with the warehouse.
+
+Three sources, best first:
+1. the pipeline_kit results table (filled by the `store_quality_results` on-run-end hook) for
+   the run's invocation id;
+2. the warehouse itself: each pipeline_kit test's compiled SQL is re-run (it returns one row per
+   rule with failing / evaluated rows) and dbt built-ins get the tested model's row count;
+3. the artifacts alone: each test counts as one evaluated check (a test pass rate).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline_kit.errors import InputFileError, PipelineKitError
+
+BUILTIN_DIMENSIONS = {
+    "not_null": "completeness",
+    "unique": "validity",
+    "accepted_values": "validity",
+    "relationships": "consistency",
+}
+RECORDED_STATUSES = {"pass", "fail", "warn"}
+RESULT_COLUMNS = "model_name, dimension, rule_name, failing_rows, evaluated_rows, is_failing, source"
+
+Query = Callable[[str], Sequence[Sequence[Any]]]
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    model: str
+    dimension: str
+    rule: str
+    failing_rows: int
+    evaluated_rows: int
+    is_failing: bool
+    source: str = "pipeline_kit"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError as error:
+        raise InputFileError(path, "not found (run dbt build/test first, or pass --target-dir)") from error
+    except (OSError, json.JSONDecodeError) as error:
+        raise InputFileError(path, f"not readable JSON ({error})") from error
+    if not isinstance(data, dict):
+        raise InputFileError(path, "not a dbt artifact (expected a JSON object)")
+    return data
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """One recorded test of the run with what the manifest says about it."""
+
+    unique_id: str
+    status: str
+    failures: int
+    name: str
+    namespace: str | None
+    kwargs: dict[str, Any]
+    model: str
+    relation: str | None
+    compiled_code: str | None
+
+
+def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
+    """The invocation id and the pass/fail/warn tests of `run_results.json` (with the manifest)."""
+    run_results = _read_json(target_dir / "run_results.json")
+    manifest = _read_json(target_dir / "manifest.json")
+    try:
+        invocation_id = str(run_results["metadata"]["invocation_id"])
+        results = run_results["results"]
+        nodes = manifest["nodes"]
+    except (KeyError, TypeError) as error:
+        raise InputFileError(target_dir, f"run_results.json / manifest.json lack {error}") from error
+    runs = []
+    for result in results:
+        node = nodes.get(result.get("unique_id"), {})
+        metadata = node.get("test_metadata")
+        if (
+            node.get("resource_type") != "test"
+            or not metadata
+            or result.get("status") not in RECORDED_STATUSES
+        ):
+            continue
+        attached = nodes.get(node.get("attached_node") or "", {})
+        runs.append(
+            TestRun(
+                unique_id=result["unique_id"],
+                status=result["status"],
+                failures=int(result.get("failures") or 0),
+                name=metadata.get("name", ""),
+                namespace=metadata.get("namespace"),
+                kwargs=metadata.get("kwargs") or {},
+                model=attached.get("name", ""),
+                relation=attached.get("relation_name"),
+                compiled_code=result.get("compiled_code") or node.get("compiled_code"),
+            )
+        )
+    return invocation_id, runs
+
+
+def _dimensions_of(run: TestRun) -> list[str]:
+    if run.namespace == "pipeline_kit":
+        if run.name == "quality":
+            dimensions = run.kwargs.get("dimensions")
+            return sorted(dimensions) if isinstance(dimensions, dict) and dimensions else ["quality"]
+        return [run.name.split("_", 1)[0]]
+    return [BUILTIN_DIMENSIONS[run.name]] if run.name in BUILTIN_DIMENSIONS else []
+
+
+def from_artifacts(runs: Sequence[TestRun]) -> list[RuleResult]:
+    """Each test is one evaluated check per dimension it covers; failing when the test failed/warned."""
+    results = []
+    for run in runs:
+        for dimension in _dimensions_of(run):
+            failed = run.status in {"fail", "warn"}
+            column = run.kwargs.get("column_name") or ""
+            results.append(
+                RuleResult(run.model, dimension, f"{run.name}({column})", int(failed), 1, failed, "artifacts")
+            )
+    return results
+
+
+def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
+    """Re-run each pipeline_kit test's compiled SQL; count the rows of models with built-in tests."""
+    results = []
+    for run in runs:
+        if run.namespace == "pipeline_kit" and run.compiled_code:
+            sql = (
+                "select dimension, rule_name, failing_rows, evaluated_rows, is_failing "
+                f"from ({run.compiled_code}) as pk_test_result"
+            )
+            for dimension, rule, failing, evaluated, is_failing in query(sql):
+                results.append(
+                    RuleResult(
+                        run.model, str(dimension), str(rule), int(failing), int(evaluated), bool(is_failing)
+                    )
+                )
+        elif run.name in BUILTIN_DIMENSIONS and run.namespace is None and run.relation:
+            ((count,),) = query(f"select count(*) from {run.relation}")
+            column = run.kwargs.get("column_name") or ""
+            results.append(
+                RuleResult(
+                    run.model,
+                    BUILTIN_DIMENSIONS[run.name],
+                    f"{run.name}({column})",
+                    run.failures,
+                    int(count),
+                    run.status in {"fail", "warn"},
+                    "dbt",
+                )
+            )
+    return results
+
+
+def from_results_table(invocation_id: str, table: str, query: Query) -> list[RuleResult]:
+    rows = query(
+        f"select {RESULT_COLUMNS} from {table} where invocation_id = '{invocation_id.replace(chr(39), '')}'"
+    )
+    return [
+        RuleResult(str(m), str(d), str(r), int(f), int(e), bool(i), str(s)) for m, d, r, f, e, i, s in rows
+    ]
+
+
+def duckdb_query(path: Path) -> Query:
+    import duckdb
+
+    if not path.exists():
+        raise InputFileError(path, "DuckDB file not found")
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        if "different configuration" not in str(error):
+            raise InputFileError(path, f"cannot open DuckDB file ({error})") from error
+        # Opened already in this process (e.g. by dbt run in-process): share that database.
+        connection = duckdb.connect(str(path))
+
+    def run(sql: str) -> Sequence[Sequence[Any]]:
+        rows: Sequence[Sequence[Any]] = connection.execute(sql).fetchall()
+        return rows
+
+    return run
+
+
+def dbapi_query(url: str) -> Query:
+    """A PostgreSQL connection URL (postgresql://user@host:port/db?options=-csearch_path=schema)."""
+    try:
+        import psycopg2
+    except ImportError as error:
+        raise PipelineKitError(
+            "--connection needs psycopg2 (pip install 'pipeline-kit[postgres]')"
+        ) from error
+    try:
+        connection = psycopg2.connect(url)
+    except psycopg2.Error as error:
+        raise PipelineKitError(f"cannot connect to {url}: {str(error).strip()}") from error
+    connection.autocommit = True
+
+    def run(sql: str) -> Sequence[Sequence[Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows: Sequence[Sequence[Any]] = cursor.fetchall()
+            return rows
+
+    return run
+
+
+def load_rule_results(
+    target_dir: Path, query: Query | None = None, results_table: str = "pipeline_kit_test_results"
+) -> tuple[list[RuleResult], str]:
+    """Rule results of the run in `target_dir` and which source they came from."""
+    invocation_id, runs = load_test_runs(target_dir)
+    if query is None:
+        return from_artifacts(runs), "artifacts"
+    try:
+        stored = from_results_table(invocation_id, results_table, query)
+    except Exception:  # no results table (the hook is opt-in): fall back to re-running tests
+        stored = []
+    if stored:
+        return stored, "results table"
+    try:
+        return from_warehouse(runs, query), "warehouse"
+    except Exception as error:
+        raise PipelineKitError(f"re-running the tests' SQL failed: {error}") from error

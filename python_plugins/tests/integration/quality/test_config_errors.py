@@ -1,0 +1,80 @@
+"""Bad rule configuration fails compilation with a message naming the model and the rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ..conftest import project_for
+from ..dbt_harness import AdapterTarget, DbtProject, copy_project_tree
+
+pytestmark = pytest.mark.integration
+
+CASES = {
+    "unknown dimension": (
+        {"correctness": [{"column": "status", "allowed_values": ["a"]}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "correctness", "unknown dimension"],
+    ),
+    "unknown rule key": (
+        {"validity": [{"column": "status", "allowed_valuez": ["a"]}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "validity[0] status", "allowed_valuez"],
+    ),
+    "column missing": (
+        {"completeness": [{"column": "no_such_column", "null_threshold": 0}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "completeness[0] no_such_column", "not in the model"],
+    ),
+    "threshold above 1": (
+        {"completeness": [{"column": "email", "null_threshold": 1.5}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "completeness[0] email", "[0, 1]", "1.5"],
+    ),
+    "negative threshold": (
+        {"validity": [{"column": "status", "allowed_values": ["a"], "threshold": -0.1}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "validity[0] status", "[0, 1]", "-0.1"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def copied_project(
+    tmp_path_factory: pytest.TempPathFactory, adapter_targets: dict[str, AdapterTarget], tmp_root: Path
+) -> tuple[DbtProject, Path]:
+    duckdb_project = project_for("duckdb", adapter_targets, tmp_root)
+    project_dir = copy_project_tree(tmp_path_factory.mktemp("quality_errors") / "pkg")
+    project = DbtProject(duckdb_project.target, project_dir=project_dir)
+    assert project.deps().ok
+    model_dir = project_dir / "models" / "quality"
+    (model_dir / "quality_bad_rules.sql").write_text("select * from {{ ref('quality_orders_input') }}\n")
+    for command in ("seed", "run"):
+        built = project.run(command, "--select", "quality_orders_input", "quality_bad_rules")
+        assert built.ok, built.tail()
+    return project, model_dir / "bad_rules.yml"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_rule_config_is_a_named_compiler_error(
+    copied_project: tuple[DbtProject, Path], case: str
+) -> None:
+    project, bad_file = copied_project
+    dimensions, fragments = CASES[case]
+    bad_file.write_text(
+        yaml.safe_dump(
+            {
+                "version": 2,
+                "models": [
+                    {
+                        "name": "quality_bad_rules",
+                        "data_tests": [{"pipeline_kit.quality": {"arguments": {"dimensions": dimensions}}}],
+                    }
+                ],
+            }
+        )
+    )
+    try:
+        result = project.run("compile", "--select", "quality_bad_rules")
+    finally:
+        bad_file.unlink()
+    assert not result.ok, f"{case}: compiled without error:\n{result.tail()}"
+    for fragment in fragments:
+        assert fragment in result.output, f"{case}: {fragment!r} missing from:\n{result.tail()}"

@@ -1,0 +1,105 @@
+"""Results hook + score models: scores equal hand-computed values on the seed, the hook is
+idempotent per invocation and batched, and a failing `quality` test names its failing rules.
+
+quality_scored_orders carries one `quality` test (16 rules) and three dbt built-ins (unique
+order_id, not_null customer_id (warn), relationships customer_id (warn)). The seed's defects
+(docs/quality.md) give, failing / evaluated rows:
+  completeness: null customer_id 1/10, null email 1/10, required 1/10, min_row_count 0/1,
+                built-in not_null 1/10                                  -> 4/41
+  accuracy:     range 1/10, business rule 1/10, sum 0/1                 -> 2/21
+  consistency:  relationship 1/10, cross-column 0/10, reconciliation 0/1,
+                built-in relationships 1/10                             -> 2/31
+  timeliness:   freshness 0/1, load lag 0/1                             -> 0/2
+  validity:     accepted 1/10, regex 1/10, length 1/10, castable 1/10, unique 1/10 (one duplicate row),
+                built-in unique 0/10                                    -> 5/60
+  overall                                                               -> 13/155
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ..dbt_harness import DbtProject
+from .helpers import hooked_copy, show
+
+pytestmark = pytest.mark.integration
+
+EXPECTED_DIMENSIONS = {
+    "completeness": (4, 41),
+    "accuracy": (2, 21),
+    "consistency": (2, 31),
+    "timeliness": (0, 2),
+    "validity": (5, 60),
+}
+# quality_negative_orders' `quality` test has the same 17 rules (3 with tighter thresholds) on the
+# same rows: the counts without the built-ins (11 failing of 125) plus the load lag check, which
+# now fails (p95 14.2 h > 2 h): 12 failing of 125 evaluated rows.
+EXPECTED_MODELS = {"quality_scored_orders": (13, 155), "quality_negative_orders": (12, 125)}
+EXPECTED_OVERALL = (25, 280)
+
+SCORES_SQL = """
+select 'dimension' as scope, dimension as name, failing_rows, evaluated_rows, score, rules
+from {{ ref('pipeline_kit_quality_scores') }} where model_name = 'quality_scored_orders'
+union all
+select 'model', model_name, failing_rows, evaluated_rows, score, rules
+from {{ ref('pipeline_kit_quality_model_scores') }}
+union all
+select 'overall', 'all', failing_rows, evaluated_rows, score, rules
+from {{ ref('pipeline_kit_quality_overall_scores') }}
+union all
+select 'failing rule', rule_name, failing_rows, evaluated_rows, null, null
+from {{ pipeline_kit.quality_results_relation() }}
+where model_name = 'quality_negative_orders' and is_failing = 1
+"""
+
+
+def test_scores_match_hand_computed_values(
+    dbt_project: DbtProject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    copy = hooked_copy(dbt_project, Path(tmp_path_factory.mktemp(f"scores_{dbt_project.target.name}")))
+    negative = {"pk_quality_negative": True}
+    # batch size 3: the hook's 5 recorded tests go in two INSERTs
+    store = {**negative, "pipeline_kit_store_results": True, "pipeline_kit_results_batch_size": 3}
+    for command in ("seed", "run"):
+        built = copy.run(
+            command,
+            "--select",
+            "path:seeds/quality",
+            "quality_scored_orders",
+            "quality_customers",
+            "quality_negative_orders",
+            dbt_vars=negative,
+        )
+        assert built.ok, built.tail()
+    tested = copy.run(
+        "test",
+        "--select",
+        "quality_scored_orders",
+        "quality_negative_orders,test_name:quality",
+        dbt_vars=store,
+    )
+    assert not tested.ok and "Got 3 results" in tested.output, tested.tail()  # the negative quality test
+    assert "stored results of 5 quality tests" in tested.output, tested.tail()
+    model_vars = {**negative, "pipeline_kit_enable_models": True}
+    scores = copy.run("run", "--select", "package:pipeline_kit", dbt_vars=model_vars)
+    assert scores.ok, scores.tail()
+
+    rows = show(copy, SCORES_SQL, dbt_vars=model_vars)
+    by_scope: dict[str, dict[str, tuple[int, int]]] = {}
+    for row in rows:
+        by_scope.setdefault(row["scope"], {})[row["name"]] = (
+            int(row["failing_rows"]),
+            int(row["evaluated_rows"]),
+        )
+        if row["score"] is not None:
+            failing, evaluated = by_scope[row["scope"]][row["name"]]
+            assert float(row["score"]) == pytest.approx((evaluated - failing) / evaluated)
+    assert by_scope["dimension"] == EXPECTED_DIMENSIONS
+    assert by_scope["model"] == EXPECTED_MODELS
+    assert by_scope["overall"] == {"all": EXPECTED_OVERALL}
+    # The failing quality test's rows name exactly the three rules over threshold.
+    assert sorted(by_scope["failing rule"]) == sorted(
+        ["null_ratio(customer_id)", "unique(order_code)", "load_lag_p95(loaded_at - event_at)"]
+    )

@@ -1,0 +1,123 @@
+"""The scorecard from dbt artifacts (and a DuckDB warehouse): scores, reports and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline_kit.cli import main
+from pipeline_kit.quality import Scorecard, load_rule_results
+from pipeline_kit.quality.report import render_html, render_markdown, render_text
+from pipeline_kit.quality.results import RuleResult, duckdb_query
+
+RULES_SQL = """
+select 'completeness' as dimension, 'null_ratio(customer_id)' as rule_name, 1 as failing_rows,
+       10 as evaluated_rows, 0 as is_failing
+union all
+select 'validity', 'regex(email)', 3, 10, 1
+"""
+
+
+def _write_artifacts(target: Path, orders_relation: str = '"wh"."main"."orders"') -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    nodes = {
+        "model.p.orders": {"resource_type": "model", "name": "orders", "relation_name": orders_relation},
+        "test.p.quality_orders": {
+            "resource_type": "test",
+            "attached_node": "model.p.orders",
+            "test_metadata": {
+                "name": "quality",
+                "namespace": "pipeline_kit",
+                "kwargs": {"dimensions": {"completeness": [], "validity": []}},
+            },
+            "compiled_code": RULES_SQL,
+        },
+        "test.p.not_null_orders_id": {
+            "resource_type": "test",
+            "attached_node": "model.p.orders",
+            "test_metadata": {"name": "not_null", "namespace": None, "kwargs": {"column_name": "id"}},
+            "compiled_code": "select * from orders where id is null",
+        },
+        "test.p.my_singular": {"resource_type": "test", "attached_node": None},
+    }
+    results = [
+        {"unique_id": "test.p.quality_orders", "status": "fail", "failures": 1},
+        {"unique_id": "test.p.not_null_orders_id", "status": "warn", "failures": 2},
+        {"unique_id": "test.p.my_singular", "status": "pass", "failures": 0},
+        {"unique_id": "model.p.orders", "status": "success"},
+    ]
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
+    (target / "run_results.json").write_text(
+        json.dumps({"metadata": {"invocation_id": "inv-1"}, "results": results})
+    )
+
+
+def _warehouse(path: Path, with_results_table: bool = False) -> Path:
+    connection = duckdb.connect(str(path))
+    connection.execute("create table orders as select range as id from range(20)")
+    if with_results_table:
+        connection.execute(
+            "create table pipeline_kit_test_results as select 'inv-1' as invocation_id,"
+            " 'orders' as model_name,"
+            " 'accuracy' as dimension, 'range(x)' as rule_name, 5 as failing_rows, 50 as evaluated_rows,"
+            " 1 as is_failing, 'pipeline_kit' as source"
+        )
+    connection.close()
+    return path
+
+
+def test_artifacts_only_scores_tests_as_checks(tmp_path: Path) -> None:
+    _write_artifacts(tmp_path / "target")
+    results, source = load_rule_results(tmp_path / "target")
+    assert source == "artifacts"
+    card = Scorecard(results)
+    # quality test (failed) counts once per declared dimension; not_null (warn) once; singular ignored
+    assert card.overall.evaluated_rows == 3
+    assert card.overall.failing_rows == 3
+    assert set(card.by_dimension()) == {"completeness", "validity"}
+
+
+def test_warehouse_mode_reruns_compiled_sql_and_counts_builtin_rows(tmp_path: Path) -> None:
+    _write_artifacts(tmp_path / "target")
+    query = duckdb_query(_warehouse(tmp_path / "wh.duckdb"))
+    results, source = load_rule_results(tmp_path / "target", query)
+    assert source == "warehouse"
+    card = Scorecard(results)
+    # rules: 1/10 + 3/10 from the quality test, not_null: 2 failing of 20 rows
+    assert (card.overall.failing_rows, card.overall.evaluated_rows) == (6, 40)
+    assert card.overall.score == pytest.approx(34 / 40)
+    assert card.by_dimension()["completeness"].score == pytest.approx(27 / 30)
+    assert [r.rule for r in card.failing_rules()] == ["not_null(id)", "regex(email)"]
+
+
+def test_results_table_is_preferred_when_it_has_the_invocation(tmp_path: Path) -> None:
+    _write_artifacts(tmp_path / "target")
+    query = duckdb_query(_warehouse(tmp_path / "wh.duckdb", with_results_table=True))
+    results, source = load_rule_results(tmp_path / "target", query)
+    assert source == "results table"
+    assert results == [RuleResult("orders", "accuracy", "range(x)", 5, 50, True, "pipeline_kit")]
+
+
+def test_reports_are_self_contained(tmp_path: Path) -> None:
+    card = Scorecard([RuleResult("m", "validity", "regex(<b>)", 1, 4, True)])
+    html = render_html(card, threshold=0.9)
+    assert "<script" not in html and "http" not in html and "<link" not in html
+    assert "regex(&lt;b&gt;)" in html and "75.00%" in html
+    assert "| model | m | 75.00% | 3 | 4 | 1 of 1 |" in render_markdown(card)
+    assert "m: validity: regex(<b>) (1 of 4 rows failing)" in render_text(card)
+
+
+def test_cli_gate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write_artifacts(tmp_path / "target")
+    _warehouse(tmp_path / "wh.duckdb")
+    base = ["quality", "--target-dir", str(tmp_path / "target"), "--duckdb", str(tmp_path / "wh.duckdb")]
+    assert main([*base, "--threshold", "0.7"]) == 0  # lowest score: validity 0.7
+    assert main([*base, "--threshold", "0.9"]) == 1
+    assert "quality below 0.9" in capsys.readouterr().err
+    assert (tmp_path / "target" / "quality" / "quality.html").exists()
+    assert main([*base, "--threshold", "1.5"]) == 2
+    assert main(["quality", "--target-dir", str(tmp_path / "missing")]) == 2
+    assert "run_results.json: not found" in capsys.readouterr().err

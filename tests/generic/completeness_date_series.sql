@@ -1,0 +1,60 @@
+{#- completeness_date_series: no missing periods between the first and the last period present
+    (or between start_date and end_date, half-open): the expected periods come from
+    pipeline_kit.date_spine, and each missing period counts as one failing row. -#}
+{% test completeness_date_series(model, column_name, datepart='day', start_date=none, end_date=none, max_failure_ratio=none, mostly=none, rule_name=none) %}
+  {{ config(fail_calc='coalesce(sum(is_failing), 0)', tags=['pipeline_kit_quality', 'completeness']) }}
+  {%- set ctx = pipeline_kit._quality_context(model, 'completeness_date_series') -%}
+  {%- set label = 'completeness[0] ' ~ column_name -%}
+  {%- set column = pipeline_kit._quality_column(ctx, label, {'column': column_name}) -%}
+  {%- if datepart not in ['hour', 'day', 'month', 'year'] -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`datepart` must be one of hour, day, month, year', datepart) }}
+  {%- endif -%}
+  {%- set threshold = pipeline_kit._quality_threshold(ctx, label, {'max_failure_ratio': max_failure_ratio, 'mostly': mostly}, 0) -%}
+  {%- set start, end = start_date, end_date -%}
+  {%- if (start is none or end is none) and execute -%}
+    {#- Bounds from the data: the first period present .. one period past the last. -#}
+    {%- set bounds = run_query('select min(' ~ column ~ '), max(' ~ column ~ ') from ' ~ model) -%}
+    {%- set first, last = bounds.rows[0][0], bounds.rows[0][1] -%}
+    {%- if first is not none -%}
+      {%- set first = modules.datetime.datetime.fromisoformat(first | string) -%}
+      {%- set last = modules.datetime.datetime.fromisoformat(last | string) -%}
+      {%- if datepart == 'hour' -%}
+        {%- set first = first.replace(minute=0, second=0, microsecond=0) -%}
+        {%- set last = last.replace(minute=0, second=0, microsecond=0) + modules.datetime.timedelta(hours=1) -%}
+      {%- else -%}
+        {%- set first = first.replace(hour=0, minute=0, second=0, microsecond=0) -%}
+        {%- if datepart in ['month', 'year'] -%}{%- set first = first.replace(day=1) -%}{%- endif -%}
+        {%- if datepart == 'year' -%}{%- set first = first.replace(month=1) -%}{%- endif -%}
+        {%- set last = last.replace(hour=0, minute=0, second=0, microsecond=0) + modules.datetime.timedelta(days=1) -%}
+      {%- endif -%}
+      {%- set fmt = '%Y-%m-%d %H:%M:%S' if datepart == 'hour' else '%Y-%m-%d' -%}
+      {%- set start = start if start is not none else first.strftime(fmt) -%}
+      {%- set end = end if end is not none else last.strftime(fmt) -%}
+    {%- endif -%}
+  {%- endif -%}
+  {%- if start is none or end is none -%}
+    {%- set start, end = '2000-01-01', '2000-01-01' -%}
+  {%- endif -%}
+  {%- set period_type = pipeline_kit._naive_timestamp_type() if datepart == 'hour' else 'date' -%}
+  {%- set rule = {'dimension': 'completeness', 'kind': 'date_series', 'column': column, 'threshold': threshold,
+                  'name': rule_name or ('date_series(' ~ column ~ ' by ' ~ datepart ~ ')')} -%}
+  with pk_spine as (
+    {{ pipeline_kit.date_spine(datepart, start, end) }}
+  ),
+
+  pk_present as (
+    select distinct cast(date_trunc('{{ datepart }}', {{ column }}) as {{ period_type }}) as pk_period
+    from {{ model }}
+    where {{ column }} is not null
+  ),
+
+  pk_scan as (
+    select
+      count(*) - count(pk_present.pk_period) as pk_failing_0,
+      count(*) as pk_evaluated_0
+    from pk_spine
+    left join pk_present on pk_spine.date_{{ datepart }} = pk_present.pk_period
+  ),
+
+  {{ pipeline_kit._quality_summary([rule]) }}
+{% endtest %}
