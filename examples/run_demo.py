@@ -57,6 +57,17 @@ def run_plugin(*args: str, stream: str = "stderr") -> str:
     return reported.strip().removeprefix(f"pipeline-kit {args[0]}: ")
 
 
+def print_quality_scorecard() -> None:
+    """The five-dimension scorecard of this build's tests. In this process, because dbt-duckdb
+    still holds the warehouse file open here and the scorecard re-reads test results from it."""
+    from pipeline_kit.cli import main as pipeline_kit
+
+    print()
+    code = pipeline_kit(["quality", "--target-dir", str(TARGET), "--duckdb", str(WAREHOUSE)])
+    if code != 0:
+        sys.exit(f"demo: `pipeline-kit quality` failed with exit code {code}")
+
+
 def main() -> int:
     os.environ.setdefault("SALES_WAREHOUSE_PATH", str(WAREHOUSE))
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -72,6 +83,7 @@ def main() -> int:
     dbt("build", "--exclude", "resource_type:seed", batch=BATCHES)
     print(f"  batch {BATCHES}: loaded and tested")
     built, tests = summarize_run_results()
+    print_quality_scorecard()
     analysis = run_plugin("analyze", str(TARGET), "--threads", "4", "--format", "none")
 
     print()
@@ -113,6 +125,7 @@ def main() -> int:
     )
     print(f"    {analysis}")
     print(f"  Airflow DAG (one task per folder): {dag_files}")
+    print(f"  quality reports: {(TARGET / 'quality').relative_to(REPO_ROOT)}/quality.md, quality.html")
     failed = sum(count for status, count in tests.items() if status not in {"pass", "success"})
     return 1 if failed else 0
 
