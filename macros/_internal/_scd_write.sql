@@ -77,3 +77,18 @@
 {% macro _scd3_rows_sql(arg_dict) %}
   {{ pipeline_kit._raise('scd', 'scd_type 3 is not implemented yet', 3) }}
 {% endmacro %}
+
+{#- Scratch tables for the staged batch, touched keys and new rows: session-temporary. -#}
+{% macro _scd_create_scratch(relation, sql) %}
+  {{- return(adapter.dispatch('_scd_create_scratch', 'pipeline_kit')(relation, sql)) -}}
+{% endmacro %}
+
+{% macro default___scd_create_scratch(relation, sql) %}
+  {{- return(get_create_table_as_sql(True, relation, sql)) -}}
+{% endmacro %}
+
+{# Snowflake: a transient table beside the target (dropped at the end); the fakesnow emulator
+   cannot create schema-qualified temporary tables, and transient tables are valid Snowflake #}
+{% macro snowflake___scd_create_scratch(relation, sql) %}
+  {{- return('create or replace transient table ' ~ relation ~ ' as (' ~ sql ~ ')') -}}
+{% endmacro %}

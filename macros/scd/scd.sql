@@ -24,13 +24,13 @@
     {{ drop_relation_if_exists(relation) }}
   {%- endfor -%}
   {%- call statement('scd_stage_raw') -%}
-    {{ get_create_table_as_sql(True, raw_relation, sql) }}
+    {{ pipeline_kit._scd_create_scratch(raw_relation, sql) }}
   {%- endcall -%}
   {%- set cols = pipeline_kit._scd_resolve_columns(cfg, adapter.get_columns_in_relation(raw_relation)) -%}
   {%- set arg_dict = {'cfg': cfg, 'cols': cols, 'raw_relation': raw_relation, 'source': source_relation,
                       'keys_relation': keys_relation, 'target': target_relation, 'has_target': not full_refresh} -%}
   {%- call statement('scd_stage_source') -%}
-    {{ get_create_table_as_sql(True, source_relation, pipeline_kit._scd_stage_source_sql(arg_dict)) }}
+    {{ pipeline_kit._scd_create_scratch(source_relation, pipeline_kit._scd_stage_source_sql(arg_dict)) }}
   {%- endcall -%}
 
   {%- if full_refresh -%}
@@ -46,10 +46,10 @@
   {%- else -%}
     {{ pipeline_kit._scd_check_target_columns(arg_dict) }}
     {%- call statement('scd_stage_keys') -%}
-      {{ get_create_table_as_sql(True, keys_relation, pipeline_kit._scd_touched_keys_sql(arg_dict)) }}
+      {{ pipeline_kit._scd_create_scratch(keys_relation, pipeline_kit._scd_touched_keys_sql(arg_dict)) }}
     {%- endcall -%}
     {%- call statement('scd_stage_rows') -%}
-      {{ get_create_table_as_sql(True, new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }}
+      {{ pipeline_kit._scd_create_scratch(new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }}
     {%- endcall -%}
     {#- main statement: replace the touched keys' rows in one transaction -#}
     {{ pipeline_kit._scd_replace_rows(arg_dict, new_relation) }}
