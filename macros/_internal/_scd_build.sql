@@ -116,9 +116,10 @@
       where t._pk_key = s._pk_key
         and t._pk_hash = s._pk_hash
         and not t._pk_del
-        and t._pk_vf <= s._pk_ts
-        and (t._pk_vt is null or s._pk_ts < t._pk_vt)
-        and t._pk_upd >= s._pk_ts
+        and (
+          t._pk_upd = s._pk_ts
+          or (t._pk_vf <= s._pk_ts and (t._pk_vt is null or s._pk_ts < t._pk_vt) and t._pk_upd >= s._pk_ts)
+        )
     )
   )
   {%- if deletes %},
@@ -184,9 +185,9 @@
     select {{ payload }}, t._pk_key, t._pk_vt, 'deleted', true, t._pk_vt, 2
     from tgt_v as t
     where t._pk_vt is not null and not t._pk_del and (t._pk_next_vf is null or t._pk_next_vf <> t._pk_vt)
-    {%- if cfg.scd_type == 1 %}
+    {%- if cfg.scd_type != 2 %}
     union all
-    -- SCD1 keeps when a key was first seen: an event that never becomes the current state
+    -- SCD1/3 keep when a key was first seen: an event that never becomes the current state
     select {{ payload }}, t._pk_key, t._pk_first, 'first_seen', t._pk_del, t._pk_first, 0
     from tgt_v as t
     where t._pk_first < t._pk_vf
@@ -288,7 +289,7 @@
   {%- if cfg.hard_deletes != 'new_record' %}
     and not v._pk_del
   {%- endif %}
-  {%- if cfg.scd_type == 1 %}
+  {%- if cfg.scd_type != 2 %}
     and v._pk_vt is null
   {%- endif %}
 {% endmacro %}

@@ -45,8 +45,7 @@
     {%- if scd_type != 2 -%}
       {{ pipeline_kit._raise('scd', '`open_end` is only for scd_type 2', open_end) }}
     {%- endif -%}
-    {%- set bound = pipeline_kit._parse_datetime_bound('scd', 'open_end', open_end) -%}
-    {%- set open_end_literal = 'cast(' ~ pipeline_kit._string_literal(bound.value.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')' -%}
+    {%- set open_end_literal = pipeline_kit._scd_timestamp_literal('scd', 'open_end', open_end) -%}
   {%- endif -%}
   {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
                       'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'first_seen_at': 'first_seen_at',
@@ -135,4 +134,22 @@
   {%- endfor -%}
   {{- return({'payload': payload, 'keys': key_names, 'updated_at': updated_at_column.name,
               'updated_at_type': updated_at_column.data_type, 'tracked': tracked, 'scd3': scd3}) -}}
+{% endmacro %}
+
+{#- A timestamp literal (YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]) as a SQL naive-timestamp
+    expression; up to 9999-12-31 (the usual far-future open end). -#}
+{% macro _scd_timestamp_literal(macro_name, arg_name, value) %}
+  {%- set text = (value | string).strip().strip("'").replace('T', ' ') -%}
+  {%- set m = modules.re.match('^(\\d{4})-(\\d{2})-(\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2}))?)?$', text) -%}
+  {%- set ok = m is not none -%}
+  {%- if ok -%}
+    {%- set y, mo, d = m.group(1) | int, m.group(2) | int, m.group(3) | int -%}
+    {%- set ok = y >= 1 and mo >= 1 and mo <= 12 and d >= 1 and d <= (31 if mo == 12 else pipeline_kit._days_in_month(y, mo))
+                 and (m.group(4) or '0') | int < 24 and (m.group(5) or '0') | int < 60 and (m.group(6) or '0') | int < 60 -%}
+  {%- endif -%}
+  {%- if value is not string or not ok -%}
+    {{ pipeline_kit._raise(macro_name, '`' ~ arg_name ~ '` must be a timestamp literal such as 9999-12-31 or 9999-12-31 23:59:59', value) }}
+  {%- endif -%}
+  {%- set canonical = m.group(1) ~ '-' ~ m.group(2) ~ '-' ~ m.group(3) ~ ' ' ~ (m.group(4) or '00') ~ ':' ~ (m.group(5) or '00') ~ ':' ~ (m.group(6) or '00') -%}
+  {{- return('cast(' ~ pipeline_kit._string_literal(canonical) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') -}}
 {% endmacro %}
