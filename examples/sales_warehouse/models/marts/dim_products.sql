@@ -1,12 +1,12 @@
--- Current products (latest version per product).
-with latest as (
-  {{ pipeline_kit.deduplicate(ref('stg_products'), partition_by='product_id', order_by='updated_at desc') }}
-)
-
+-- Current products (SCD1): latest values overwrite, with first_seen_at / last_changed_at.
+{{ config(materialized='scd', scd_type=1, unique_key='product_id', updated_at='updated_at',
+          strategy='check', check_cols='all') }}
+{%- set loaded = adapter.get_relation(this.database, this.schema, this.identifier) -%}
 select
   product_id,
   product_name,
   category,
   unit_price,
   updated_at
-from latest
+from {{ ref('stg_products') }}
+where batch_id {{ '=' if loaded is not none and not flags.FULL_REFRESH else '<=' }} {{ var('demo_batch') }}

@@ -1,0 +1,8 @@
+-- Bad-config case 05: disabled unless the SCD suite passes var scd_bad_config (a list of configs).
+{{ config(materialized='scd', enabled=(var('scd_bad_config', []) | length) >= 5, **(var('scd_bad_config', [])[5 - 1] if (var('scd_bad_config', []) | length) >= 5 else {})) }}
+select
+  id,
+  name,
+  tier,
+  updated_at
+from {{ ref('scd2_multi_input') }}
