@@ -73,7 +73,7 @@
   {%- set cfg = arg_dict.cfg -%}
   select
     {{ pipeline_kit._scd_prefixed('t', arg_dict.cols.payload) }},
-    {{ pipeline_kit._scd_key_hash(arg_dict, 't') }} as _pk_key,
+    t.{{ n.scd_key }} as _pk_key,
     {%- if cfg.scd_type == 2 %}
     t.{{ n.valid_from }} as _pk_vf,
     {%- if cfg.open_end %}
@@ -94,8 +94,10 @@
     t.{{ n.scd_hash }} as _pk_hash,
     {{ pipeline_kit._scd_ts_of(arg_dict, 't') }} as _pk_upd
   from {{ arg_dict.target }} as t
-  {%- if where_touched %}
-  where {{ pipeline_kit._scd_key_hash(arg_dict, 't') }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+  {%- if where_touched == 'keys' %}
+  where t.{{ n.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+  {%- elif where_touched == 'batch' %}
+  where t.{{ n.scd_key }} in (select s._pk_key from {{ arg_dict.source }} as s)
   {%- endif %}
 {% endmacro %}
 
@@ -105,7 +107,8 @@
 {% macro _scd_touched_keys_sql(arg_dict) %}
   {%- set deletes = arg_dict.cfg.hard_deletes != 'ignore' -%}
   with tgt as (
-    {{ pipeline_kit._scd_target_versions_sql(arg_dict, false) }}
+    {#- deletes need every live key; otherwise only the batch's keys are read (a stored key hash, no rehashing) #}
+    {{ pipeline_kit._scd_target_versions_sql(arg_dict, 'batch' if not deletes else none) }}
   ),
 
   changed as (
@@ -165,7 +168,7 @@
   {%- if arg_dict.has_target %}
   tgt_v as (
     select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
-    from ({{ pipeline_kit._scd_target_versions_sql(arg_dict, true) }}) as v
+    from ({{ pipeline_kit._scd_target_versions_sql(arg_dict, 'keys') }}) as v
   ),
   {%- endif %}
 
@@ -283,7 +286,8 @@
   {%- if cfg.hard_deletes == 'new_record' %}
     v._pk_del as {{ n.is_deleted }},
   {%- endif %}
-    v._pk_hash as {{ n.scd_hash }}
+    v._pk_hash as {{ n.scd_hash }},
+    v._pk_key as {{ n.scd_key }}
   from ranged as v
   where v._pk_hash <> 'first_seen'
   {%- if cfg.hard_deletes != 'new_record' %}

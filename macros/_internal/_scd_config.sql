@@ -48,7 +48,7 @@
     {%- set open_end_literal = pipeline_kit._scd_timestamp_literal('scd', 'open_end', open_end) -%}
   {%- endif -%}
   {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
-                      'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'first_seen_at': 'first_seen_at',
+                      'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'scd_key': 'scd_key', 'first_seen_at': 'first_seen_at',
                       'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
   {%- set given = config.get('scd_column_names', {}) -%}
   {%- if given is not mapping -%}

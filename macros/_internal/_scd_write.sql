@@ -14,6 +14,9 @@
     {%- do existing.append(column.name | lower) -%}
   {%- endfor -%}
   {%- set missing = [] -%}
+  {%- if arg_dict.cfg.names.scd_key | lower not in existing -%}
+    {{ pipeline_kit._raise('scd', 'the table has no ' ~ arg_dict.cfg.names.scd_key ~ ' column (not built by this materialization, or renamed); run with --full-refresh', arg_dict.target) }}
+  {%- endif -%}
   {%- for name in arg_dict.cols.payload if name | lower not in existing -%}
     {%- do missing.append(name) -%}
   {%- endfor -%}
@@ -37,8 +40,8 @@
 {% macro default___scd_replace_rows(arg_dict, new_relation) %}
   {%- set columns = pipeline_kit._scd_target_column_list(arg_dict) -%}
   {%- call statement('main') -%}
-    delete from {{ arg_dict.target }} as t
-    where {{ pipeline_kit._scd_key_hash(arg_dict, 't') }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k);
+    delete from {{ arg_dict.target }}
+    where {{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k);
     insert into {{ arg_dict.target }} ({{ columns }})
     select {{ columns }} from {{ new_relation }}
   {%- endcall -%}
@@ -52,8 +55,8 @@
     begin
   {%- endcall -%}
   {%- call statement('main') -%}
-    delete from {{ arg_dict.target }} as t
-    where {{ pipeline_kit._scd_key_hash(arg_dict, 't') }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k);
+    delete from {{ arg_dict.target }}
+    where {{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k);
     insert into {{ arg_dict.target }} ({{ columns }})
     select {{ columns }} from {{ new_relation }}
   {%- endcall -%}
@@ -88,9 +91,9 @@
   {%- if arg_dict.has_target %}
 
   tgt as (
-    select t.*, {{ pipeline_kit._scd_key_hash(arg_dict, 't') }} as _pk_key, {{ pipeline_kit._scd_ts_of(arg_dict, 't') }} as _pk_upd
+    select t.*, t.{{ n.scd_key }} as _pk_key, {{ pipeline_kit._scd_ts_of(arg_dict, 't') }} as _pk_upd
     from {{ arg_dict.target }} as t
-    where {{ pipeline_kit._scd_key_hash(arg_dict, 't') }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+    where t.{{ n.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
   ),
   {%- endif %}
   {%- for attribute in arg_dict.cols.scd3 %}
@@ -159,7 +162,7 @@
   {%- endfor %}
 
   keyed as (
-    select x.*, {{ pipeline_kit._scd_key_hash(arg_dict, 'x') }} as _pk_key from scd1 as x
+    select x.*, x.{{ n.scd_key }} as _pk_key from scd1 as x
   )
 
   select
@@ -173,7 +176,8 @@
     {%- if cfg.hard_deletes == 'new_record' %}
     k.{{ n.is_deleted }},
     {%- endif %}
-    k.{{ n.scd_hash }}
+    k.{{ n.scd_hash }},
+    k.{{ n.scd_key }}
   from keyed as k
   {%- for attribute in arg_dict.cols.scd3 %}
   left join a{{ loop.index }}_state as a{{ loop.index }} on k._pk_key = a{{ loop.index }}._pk_key

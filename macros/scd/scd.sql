@@ -48,11 +48,22 @@
     {%- call statement('scd_stage_keys') -%}
       {{ pipeline_kit._scd_create_scratch(keys_relation, pipeline_kit._scd_touched_keys_sql(arg_dict)) }}
     {%- endcall -%}
-    {%- call statement('scd_stage_rows') -%}
-      {{ pipeline_kit._scd_create_scratch(new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }}
+    {%- call statement('scd_count_keys', fetch_result=True) -%}
+      select count(*) as touched from {{ keys_relation }}
     {%- endcall -%}
-    {#- main statement: replace the touched keys' rows in one transaction -#}
-    {{ pipeline_kit._scd_replace_rows(arg_dict, new_relation) }}
+    {%- set touched = load_result('scd_count_keys')['data'][0][0] | int -%}
+    {%- if touched > 0 -%}
+      {%- call statement('scd_stage_rows') -%}
+        {{ pipeline_kit._scd_create_scratch(new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }}
+      {%- endcall -%}
+      {#- main statement: replace the touched keys' rows in one transaction -#}
+      {{ pipeline_kit._scd_replace_rows(arg_dict, new_relation) }}
+    {%- else -%}
+      {#- main statement: the batch holds nothing new; the table is left as it is -#}
+      {%- call statement('main') -%}
+        select 0 as touched_keys
+      {%- endcall -%}
+    {%- endif -%}
   {%- endif -%}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}

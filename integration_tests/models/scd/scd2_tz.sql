@@ -4,6 +4,6 @@
 select
   id,
   val,
-  cast(updated_at_text as {{ 'timestamp_tz' if target.type == 'snowflake' else 'timestamptz' }}) as updated_at
+  cast(updated_at_text as timestamptz) as updated_at  -- TIMESTAMPTZ is TIMESTAMP_TZ on Snowflake
 from {{ ref('scd2_tz_input') }}
 where batch = {{ var('scd_batch', 1) }}

@@ -1,5 +1,7 @@
 -- Bad-config case 05: disabled unless the SCD suite passes var scd_bad_config (a list of configs).
-{{ config(materialized='scd', enabled=(var('scd_bad_config', []) | length) >= 5, **(var('scd_bad_config', [])[5 - 1] if (var('scd_bad_config', []) | length) >= 5 else {})) }}
+{%- set cases = var('scd_bad_config', []) -%}
+{%- set case = cases[5 - 1] if cases is not string and cases | length >= 5 else {} -%}
+{{ config(materialized='scd', enabled=(case | length > 0), **case) }}
 select
   id,
   name,

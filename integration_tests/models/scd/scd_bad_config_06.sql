@@ -1,5 +1,7 @@
 -- Bad-config case 06: disabled unless the SCD suite passes var scd_bad_config (a list of configs).
-{{ config(materialized='scd', enabled=(var('scd_bad_config', []) | length) >= 6, **(var('scd_bad_config', [])[6 - 1] if (var('scd_bad_config', []) | length) >= 6 else {})) }}
+{%- set cases = var('scd_bad_config', []) -%}
+{%- set case = cases[6 - 1] if cases is not string and cases | length >= 6 else {} -%}
+{{ config(materialized='scd', enabled=(case | length > 0), **case) }}
 select
   id,
   name,

@@ -1,5 +1,7 @@
 -- Bad-config case 08: disabled unless the SCD suite passes var scd_bad_config (a list of configs).
-{{ config(materialized='scd', enabled=(var('scd_bad_config', []) | length) >= 8, **(var('scd_bad_config', [])[8 - 1] if (var('scd_bad_config', []) | length) >= 8 else {})) }}
+{%- set cases = var('scd_bad_config', []) -%}
+{%- set case = cases[8 - 1] if cases is not string and cases | length >= 8 else {} -%}
+{{ config(materialized='scd', enabled=(case | length > 0), **case) }}
 select
   id,
   name,

@@ -1,5 +1,7 @@
 -- Bad-config case 09: disabled unless the SCD suite passes var scd_bad_config (a list of configs).
-{{ config(materialized='scd', enabled=(var('scd_bad_config', []) | length) >= 9, **(var('scd_bad_config', [])[9 - 1] if (var('scd_bad_config', []) | length) >= 9 else {})) }}
+{%- set cases = var('scd_bad_config', []) -%}
+{%- set case = cases[9 - 1] if cases is not string and cases | length >= 9 else {} -%}
+{{ config(materialized='scd', enabled=(case | length > 0), **case) }}
 select
   id,
   name,

@@ -7,4 +7,4 @@ select
   k2,
   val,
   updated_at
-from {{ target.schema }}.scd_prop_input
+from {{ var('scd_prop_schema', 'main') }}.scd_prop_input

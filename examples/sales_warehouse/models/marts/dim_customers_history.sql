@@ -3,7 +3,6 @@
 -- so far, which gives the same history because versions are ordered by updated_at.
 {{ config(materialized='scd', scd_type=2, unique_key='customer_id', updated_at='updated_at',
           strategy='check', check_cols=['customer_name', 'email', 'country', 'segment']) }}
-{%- set loaded = adapter.get_relation(this.database, this.schema, this.identifier) -%}
 select
   customer_id,
   customer_name,
@@ -12,4 +11,4 @@ select
   segment,
   updated_at
 from {{ ref('stg_customers') }}
-where batch_id {{ '=' if loaded is not none and not flags.FULL_REFRESH else '<=' }} {{ var('demo_batch') }}
+where batch_id {{ '=' if pipeline_kit.scd_loaded() else '<=' }} {{ var('demo_batch') }}

@@ -123,7 +123,13 @@ def run_stream(project: DbtProject, stream: list[list[Event]]) -> None:
     for index, batch in enumerate(stream):
         warehouse.write_batch(batch)
         extra = ["--full-refresh"] if index == 0 else []
-        result = project.run("run", "--select", "scd_prop", *extra, dbt_vars={"scd_prop": True})
+        result = project.run(
+            "run",
+            "--select",
+            "scd_prop",
+            *extra,
+            dbt_vars={"scd_prop": True, "scd_prop_schema": project.target.schema},
+        )
         assert result.ok, result.tail()
         actual = warehouse.versions()
         expected = reference_versions(stream[: index + 1])
