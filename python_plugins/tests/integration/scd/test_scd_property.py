@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ...unit.scd.reference import Event, Version, check_invariants, reference_versions, state_as_of
@@ -140,7 +140,13 @@ def run_stream(project: DbtProject, stream: list[list[Event]]) -> None:
             assert state_as_of(actual, minute(m)) == state_as_of(expected, minute(m)), f"as of minute {m}"
 
 
-SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+# No shrinking: each step is a dbt run, and the failing stream is printed in full anyway.
+SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture],
+    "phases": [Phase.explicit, Phase.reuse, Phase.generate],
+    "print_blob": True,
+}
 
 
 @settings(max_examples=6, **SETTINGS)  # type: ignore[arg-type]
