@@ -1,13 +1,11 @@
--- Current customers (latest version per customer).
-with latest as (
-  {{ pipeline_kit.deduplicate(ref('stg_customers'), partition_by='customer_id', order_by='updated_at desc') }}
-)
-
+-- Current customers: the current version of each customer in the SCD2 history.
 select
   customer_id,
   customer_name,
   email,
   country,
   segment,
-  updated_at
-from latest
+  updated_at,
+  valid_from as current_since
+from {{ ref('dim_customers_history') }}
+where is_current

@@ -1,0 +1,155 @@
+{#- Read and validate the scd materialization's config up front. Every problem raises
+    `pipeline_kit.scd: <model>: <argument> ... (got <value>)`. Returns a plain dict. -#}
+{% macro _scd_config() %}
+  {%- set scd_type = config.get('scd_type') -%}
+  {%- if scd_type is string and scd_type | trim in ['1', '2', '3'] -%}
+    {%- set scd_type = scd_type | trim | int -%}
+  {%- endif -%}
+  {%- if scd_type not in [1, 2, 3] or scd_type is boolean -%}
+    {{ pipeline_kit._raise('scd', '`scd_type` must be 1, 2 or 3', scd_type) }}
+  {%- endif -%}
+  {%- set unique_key = config.get('unique_key') -%}
+  {%- if unique_key is none or (unique_key is not string and (unique_key is not iterable or unique_key is mapping)) -%}
+    {{ pipeline_kit._raise('scd', '`unique_key` is required (a column name or a list of them)', unique_key) }}
+  {%- endif -%}
+  {%- set keys = pipeline_kit._as_list('scd', 'unique_key', unique_key) -%}
+  {%- set updated_at = config.get('updated_at') -%}
+  {%- if updated_at is not string or updated_at | trim == '' -%}
+    {{ pipeline_kit._raise('scd', '`updated_at` is required: the column with each change\'s timestamp', updated_at) }}
+  {%- endif -%}
+  {%- set strategy = config.get('strategy', 'timestamp') -%}
+  {%- if strategy not in ['timestamp', 'check'] -%}
+    {{ pipeline_kit._raise('scd', '`strategy` must be timestamp or check', strategy) }}
+  {%- endif -%}
+  {%- set check_cols = config.get('check_cols') -%}
+  {%- if strategy == 'check' -%}
+    {%- if check_cols != 'all' -%}
+      {%- set check_cols = pipeline_kit._as_list('scd', 'check_cols', check_cols) -%}
+    {%- endif -%}
+  {%- elif check_cols is not none -%}
+    {{ pipeline_kit._raise('scd', '`check_cols` needs strategy=check', check_cols) }}
+  {%- endif -%}
+  {%- set scd3_columns = config.get('scd3_columns') -%}
+  {%- if scd_type == 3 -%}
+    {%- set scd3_columns = pipeline_kit._as_list('scd', 'scd3_columns', scd3_columns) -%}
+  {%- elif scd3_columns is not none -%}
+    {{ pipeline_kit._raise('scd', '`scd3_columns` is only for scd_type 3', scd3_columns) }}
+  {%- endif -%}
+  {%- set hard_deletes = config.get('hard_deletes', 'ignore') -%}
+  {%- if hard_deletes not in ['ignore', 'invalidate', 'new_record'] -%}
+    {{ pipeline_kit._raise('scd', '`hard_deletes` must be ignore, invalidate or new_record', hard_deletes) }}
+  {%- endif -%}
+  {%- set open_end = config.get('open_end') -%}
+  {%- set open_end_literal = none -%}
+  {%- if open_end is not none -%}
+    {%- if scd_type != 2 -%}
+      {{ pipeline_kit._raise('scd', '`open_end` is only for scd_type 2', open_end) }}
+    {%- endif -%}
+    {%- set open_end_literal = pipeline_kit._scd_timestamp_literal('scd', 'open_end', open_end) -%}
+  {%- endif -%}
+  {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
+                      'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'scd_key': 'scd_key', 'first_seen_at': 'first_seen_at',
+                      'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
+  {%- set given = config.get('scd_column_names', {}) -%}
+  {%- if given is not mapping -%}
+    {{ pipeline_kit._raise('scd', '`scd_column_names` must be a mapping such as {valid_from: effective_from}', given) }}
+  {%- endif -%}
+  {%- set names = {} -%}
+  {%- for name, default in defaults.items() -%}
+    {%- do names.update({name: default}) -%}
+  {%- endfor -%}
+  {%- for name, value in given.items() -%}
+    {%- if name not in defaults -%}
+      {{ pipeline_kit._raise('scd', '`scd_column_names` has an unknown entry ' ~ name ~ ' (known: ' ~ (defaults.keys() | list | join(', ')) ~ ')', name) }}
+    {%- endif -%}
+    {%- if value is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', value) -%}
+      {{ pipeline_kit._raise('scd', '`scd_column_names.' ~ name ~ '` must be a plain column name', value) }}
+    {%- endif -%}
+    {%- do names.update({name: value}) -%}
+  {%- endfor -%}
+  {%- set load_timestamp = config.get('load_timestamp') -%}
+  {%- if load_timestamp is not none and (load_timestamp is not string or load_timestamp | trim == '') -%}
+    {{ pipeline_kit._raise('scd', '`load_timestamp` must be a SQL expression', load_timestamp) }}
+  {%- endif -%}
+  {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim, 'strategy': strategy,
+              'check_cols': check_cols, 'scd3_columns': scd3_columns, 'hard_deletes': hard_deletes,
+              'open_end': open_end_literal, 'names': names,
+              'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else pipeline_kit._scd_now_utc()}) -}}
+{% endmacro %}
+
+{#- Match the configured column names against the staged source's columns (case-insensitively)
+    and resolve which columns are tracked. -#}
+{% macro _scd_resolve_columns(cfg, columns) %}
+  {%- set by_lower = {} -%}
+  {%- set payload = [] -%}
+  {%- for column in columns -%}
+    {%- do by_lower.update({column.name | lower: column}) -%}
+    {%- do payload.append(column.name) -%}
+  {%- endfor -%}
+  {%- set reserved = [] -%}
+  {%- for name, value in cfg.names.items() -%}
+    {%- if name not in ['previous_prefix', 'changed_at_suffix'] and value | lower in by_lower -%}
+      {{ pipeline_kit._raise('scd', 'the model already has a column named like the generated `' ~ name ~ '` column; rename it or set scd_column_names', value) }}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- set key_names = [] -%}
+  {%- for key in cfg['keys'] -%}
+    {%- if key | lower not in by_lower -%}
+      {{ pipeline_kit._raise('scd', '`unique_key` column ' ~ key ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', key) }}
+    {%- endif -%}
+    {%- do key_names.append(by_lower[key | lower].name) -%}
+  {%- endfor -%}
+  {%- if cfg.updated_at | lower not in by_lower -%}
+    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', cfg.updated_at) }}
+  {%- endif -%}
+  {%- set updated_at_column = by_lower[cfg.updated_at | lower] -%}
+  {%- set dtype = updated_at_column.data_type | lower -%}
+  {%- if 'timestamp' not in dtype and 'date' not in dtype -%}
+    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' must be a date or timestamp', updated_at_column.data_type) }}
+  {%- endif -%}
+  {%- set lowered_keys = key_names | map('lower') | list -%}
+  {%- set tracked = [] -%}
+  {%- if cfg.strategy == 'timestamp' -%}
+    {%- for name in payload if name | lower not in lowered_keys -%}
+      {%- do tracked.append(name) -%}
+    {%- endfor -%}
+  {%- elif cfg.check_cols == 'all' -%}
+    {%- for name in payload if name | lower not in lowered_keys and name | lower != cfg.updated_at | lower -%}
+      {%- do tracked.append(name) -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- for name in cfg.check_cols -%}
+      {%- if name | lower not in by_lower -%}
+        {{ pipeline_kit._raise('scd', '`check_cols` column ' ~ name ~ ' is not a column of the model', name) }}
+      {%- endif -%}
+      {%- do tracked.append(by_lower[name | lower].name) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- set scd3 = [] -%}
+  {%- for name in (cfg.scd3_columns or []) -%}
+    {%- if name | lower not in by_lower or name | lower in lowered_keys or name | lower == cfg.updated_at | lower -%}
+      {{ pipeline_kit._raise('scd', '`scd3_columns` column ' ~ name ~ ' must be a non-key column of the model', name) }}
+    {%- endif -%}
+    {%- do scd3.append(by_lower[name | lower].name) -%}
+  {%- endfor -%}
+  {{- return({'payload': payload, 'keys': key_names, 'updated_at': updated_at_column.name,
+              'updated_at_type': updated_at_column.data_type, 'tracked': tracked, 'scd3': scd3}) -}}
+{% endmacro %}
+
+{#- A timestamp literal (YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]) as a SQL naive-timestamp
+    expression; up to 9999-12-31 (the usual far-future open end). -#}
+{% macro _scd_timestamp_literal(macro_name, arg_name, value) %}
+  {%- set text = (value | string).strip().strip("'").replace('T', ' ') -%}
+  {%- set m = modules.re.match('^(\\d{4})-(\\d{2})-(\\d{2})(?: (\\d{2}):(\\d{2})(?::(\\d{2}))?)?$', text) -%}
+  {%- set ok = m is not none -%}
+  {%- if ok -%}
+    {%- set y, mo, d = m.group(1) | int, m.group(2) | int, m.group(3) | int -%}
+    {%- set ok = y >= 1 and mo >= 1 and mo <= 12 and d >= 1 and d <= (31 if mo == 12 else pipeline_kit._days_in_month(y, mo))
+                 and (m.group(4) or '0') | int < 24 and (m.group(5) or '0') | int < 60 and (m.group(6) or '0') | int < 60 -%}
+  {%- endif -%}
+  {%- if value is not string or not ok -%}
+    {{ pipeline_kit._raise(macro_name, '`' ~ arg_name ~ '` must be a timestamp literal such as 9999-12-31 or 9999-12-31 23:59:59', value) }}
+  {%- endif -%}
+  {%- set canonical = m.group(1) ~ '-' ~ m.group(2) ~ '-' ~ m.group(3) ~ ' ' ~ (m.group(4) or '00') ~ ':' ~ (m.group(5) or '00') ~ ':' ~ (m.group(6) or '00') -%}
+  {{- return('cast(' ~ pipeline_kit._string_literal(canonical) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') -}}
+{% endmacro %}
