@@ -39,7 +39,10 @@
       ~ pipeline_kit._string_literal(node.name) ~ ' as test_name, '
       ~ pipeline_kit._string_literal(result.status) ~ ' as test_status, '
       ~ pipeline_kit._string_literal(model_name) ~ ' as model_name, ' -%}
-  {%- if metadata.namespace == 'pipeline_kit' and node.compiled_code -%}
+  {#- Only the quality tests report rule rows; other package tests (e.g. scd2_integrity) do not. -#}
+  {%- set is_quality_test = metadata.name == 'quality'
+        or metadata.name.split('_')[0] in ['completeness', 'accuracy', 'consistency', 'timeliness', 'validity'] -%}
+  {%- if metadata.namespace == 'pipeline_kit' and is_quality_test and node.compiled_code -%}
     {{- return(head ~ "'pipeline_kit' as source, dimension, rule_name, rule_kind, column_name, failing_rows, evaluated_rows, max_failure_ratio, is_failing from ("
         ~ node.compiled_code ~ ') as pk_test_result') -}}
   {%- endif -%}

@@ -105,8 +105,20 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
     return invocation_id, runs
 
 
+QUALITY_DIMENSIONS = ("completeness", "accuracy", "consistency", "timeliness", "validity")
+
+
+def is_quality_test(run: TestRun) -> bool:
+    """A pipeline_kit test that reports rule rows (other package tests, e.g. scd2_integrity, do not)."""
+    return run.namespace == "pipeline_kit" and (
+        run.name == "quality" or run.name.split("_", 1)[0] in QUALITY_DIMENSIONS
+    )
+
+
 def _dimensions_of(run: TestRun) -> list[str]:
     if run.namespace == "pipeline_kit":
+        if not is_quality_test(run):
+            return []
         if run.name == "quality":
             dimensions = run.kwargs.get("dimensions")
             return sorted(dimensions) if isinstance(dimensions, dict) and dimensions else ["quality"]
@@ -131,7 +143,7 @@ def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
     """Re-run each pipeline_kit test's compiled SQL; count the rows of models with built-in tests."""
     results = []
     for run in runs:
-        if run.namespace == "pipeline_kit" and run.compiled_code:
+        if is_quality_test(run) and run.compiled_code:
             sql = (
                 "select dimension, rule_name, failing_rows, evaluated_rows, is_failing "
                 f"from ({run.compiled_code}) as pk_test_result"
