@@ -3,11 +3,12 @@ neither re-run for rule rows nor counted as a dimension (the demo once failed on
 
 from __future__ import annotations
 
-from pipeline_kit.quality.results import TestRun, from_artifacts, from_warehouse, is_quality_test
+from pipeline_kit.quality.results import TestRun as QualityTestRun
+from pipeline_kit.quality.results import from_artifacts, from_warehouse, is_quality_test
 
 
-def run(name: str, namespace: str | None = "pipeline_kit") -> TestRun:
-    return TestRun(
+def run(name: str, namespace: str | None = "pipeline_kit") -> QualityTestRun:
+    return QualityTestRun(
         unique_id=f"test.demo.{name}",
         status="pass",
         failures=0,
