@@ -9,7 +9,7 @@
     - a change older than the target row is ignored; an unchanged row is never rewritten;
     - deletes (an operation column or a deleted flag) delete the row, or mark it deleted.
     Everything runs in one transaction on DuckDB and PostgreSQL; on Snowflake the change is one
-    MERGE statement. See macros/incremental.yml and the README's incremental merge section. -#}
+    MERGE statement. See macros/incremental.yml and the incremental merge section of the README. -#}
 {% materialization pipeline_kit_merge, default %}
 
   {#- relations -#}

@@ -1,5 +1,5 @@
 {#- materialized='scd': slowly changing dimensions of type 1, 2 or 3 from a batch of changes
-    (or a full snapshot when hard_deletes is used). See macros/scd.yml and the README's SCD section. -#}
+    (or a full snapshot when hard_deletes is used). See macros/scd.yml and the SCD section of the README. -#}
 {% materialization scd, default %}
   {#- relations -#}
   {%- set target_relation = this.incorporate(type='table') -%}

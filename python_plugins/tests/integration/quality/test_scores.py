@@ -3,7 +3,7 @@ idempotent per invocation and batched, and a failing `quality` test names its fa
 
 quality_scored_orders carries one `quality` test (16 rules) and three dbt built-ins (unique
 order_id, not_null customer_id (warn), relationships customer_id (warn)). The seed's defects
-(the README's data quality section) give, failing / evaluated rows:
+(the data quality section of the README) give, failing / evaluated rows:
   completeness: null customer_id 1/10, null email 1/10, required 1/10, min_row_count 0/1,
                 built-in not_null 1/10                                  -> 4/41
   accuracy:     range 1/10, business rule 1/10, sum 0/1                 -> 2/21

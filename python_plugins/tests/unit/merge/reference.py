@@ -2,7 +2,7 @@
 
 A change is (key, seq, op, val): `key` a tuple (NULL-safe: None matches None), `seq` the ordering
 value (None = oldest), `op` the operation ('D' deletes), `val` the payload. The target maps a key
-to a Row. Rules (macros/incremental/pipeline_kit_merge.sql, the README's incremental merge section):
+to a Row. Rules (macros/incremental/pipeline_kit_merge.sql, the incremental merge section of the README):
 1. One change per key per batch: the largest seq (None last); on a tie a delete wins, then the
    smallest row by (key..., seq, val) with None last.
 2. A change applies only if the target row is missing, has seq None, or seq <= the change's seq.
