@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 DEMO_STAMP := $(VENV)/.demo-installed
 DEV_STAMP := $(VENV)/.dev-installed
+# Airflow 2 lives in its own venv (its pins clash with Airflow 3's); only generated DAGs run there.
+AIRFLOW2_VENV := .venv-airflow2
+AIRFLOW2_STAMP := $(AIRFLOW2_VENV)/.installed
 SQL_PATHS := macros tests models integration_tests/models integration_tests/tests integration_tests/macros examples
 
 .PHONY: demo test lint format typecheck sqlfluff unit integration bench constraints clean
@@ -22,12 +25,17 @@ $(DEV_STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) -e ".[duckdb,postgres,snowflake,airflow,dev]"
 	touch $@ $(DEMO_STAMP)
 
+$(AIRFLOW2_STAMP): constraints-airflow2.txt
+	$(PYTHON) -m venv $(AIRFLOW2_VENV)
+	$(AIRFLOW2_VENV)/bin/pip install --quiet --disable-pip-version-check -c constraints-airflow2.txt apache-airflow
+	touch $@
+
 ## demo: build the example sales warehouse on DuckDB, run the plugins, print where outputs are
 demo: $(DEMO_STAMP)
 	$(BIN)/python examples/run_demo.py
 
 ## test: the one test command (CI runs it): lint, types, SQL lint, unit and integration tests
-test: $(DEV_STAMP) lint typecheck sqlfluff
+test: $(DEV_STAMP) $(AIRFLOW2_STAMP) lint typecheck sqlfluff
 	$(BIN)/pytest python_plugins/tests
 
 lint: $(DEV_STAMP)
@@ -47,7 +55,7 @@ sqlfluff: $(DEV_STAMP)
 unit: $(DEV_STAMP)
 	$(BIN)/pytest -m "not integration" python_plugins/tests
 
-integration: $(DEV_STAMP)
+integration: $(DEV_STAMP) $(AIRFLOW2_STAMP)
 	$(BIN)/pytest -m integration python_plugins/tests
 
 ## bench: make bench NAME=date_spine [ARGS="--scale 0.1"]
@@ -60,4 +68,4 @@ constraints: $(DEV_STAMP)
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf $(VENV) .bench integration_tests/target integration_tests/dbt_packages examples/*/target examples/*/dbt_packages
+	rm -rf $(VENV) $(AIRFLOW2_VENV) .bench integration_tests/target integration_tests/dbt_packages examples/*/target examples/*/dbt_packages
