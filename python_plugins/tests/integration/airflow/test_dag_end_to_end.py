@@ -74,6 +74,7 @@ def _generate_and_test(sandbox: AirflowSandbox, name: str, settings: dict[str, o
     result: dict[str, object] = json.loads(line.removeprefix("DAG_TEST_RESULT "))
     result.pop("seconds")
     result.pop("task_seconds")
+    result.pop("warm_up_seconds")
     return result
 
 
