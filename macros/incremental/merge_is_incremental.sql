@@ -3,6 +3,10 @@
     it is always false; this one is true when the target exists as a table, the model is
     materialized as pipeline_kit_merge (or incremental) and the run is not a full refresh. -#}
 {% macro merge_is_incremental() %}
+  {{- return(adapter.dispatch('merge_is_incremental', 'pipeline_kit')()) -}}
+{% endmacro %}
+
+{% macro default__merge_is_incremental() %}
   {%- if not execute -%}
     {{- return(false) -}}
   {%- endif -%}

@@ -11,6 +11,10 @@
     dimension, rule_name, failing_rows, evaluated_rows); built-in tests contribute dbt's
     failure count as failing rows over the tested model's row count. -#}
 {% macro store_quality_results(results) %}
+  {{- return(adapter.dispatch('store_quality_results', 'pipeline_kit')(results)) -}}
+{% endmacro %}
+
+{% macro default__store_quality_results(results) %}
   {%- if not execute or not (var('pipeline_kit_store_results', false) | as_bool) -%}
     {{- return('') -}}
   {%- endif -%}

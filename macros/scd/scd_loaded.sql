@@ -2,6 +2,10 @@
     run is not a full refresh (the scd counterpart of is_incremental()). Use it to read only the
     current batch on incremental loads and everything so far on the first build. -#}
 {% macro scd_loaded() %}
+  {{- return(adapter.dispatch('scd_loaded', 'pipeline_kit')()) -}}
+{% endmacro %}
+
+{% macro default__scd_loaded() %}
   {%- if not execute -%}
     {{- return(false) -}}
   {%- endif -%}

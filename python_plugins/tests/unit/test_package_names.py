@@ -100,3 +100,19 @@ def test_every_dispatch_uses_the_pipeline_kit_namespace() -> None:
             if namespace != "pipeline_kit":
                 wrong.append(f"{path.relative_to(REPO_ROOT)}: dispatch({name!r}, {namespace!r})")
     assert not wrong, wrong
+
+
+def test_every_public_macro_dispatches() -> None:
+    # A public macro dispatches so a project can override it per adapter (dbt-utils' pattern).
+    public = {
+        (name, path)
+        for kind, name, path in package_blocks()
+        if kind == "macro" and not name.startswith("_") and "__" not in name
+    }
+    assert {name for name, _ in public} >= {"date_spine", "deduplicate", "store_quality_results"}
+    missing = sorted(
+        f"{name} ({path.relative_to(REPO_ROOT)})"
+        for name, path in public
+        if (name, "pipeline_kit") not in set(DISPATCH.findall(path.read_text()))
+    )
+    assert not missing, "public macros without adapter.dispatch: " + ", ".join(missing)
