@@ -1,11 +1,13 @@
 """Render a TaskPlan as Airflow DAG files: the last step, after all graph work is done.
 
 Every value reaches the template already turned into Python source by `py_literal` (strings
-through `repr`), so nothing from the manifest is ever interpolated raw into code.
+through `repr`) or, for the two large tables, into ASCII-only JSON lines inside a raw string
+(`json_row`), so nothing from the manifest is ever interpolated raw into code.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +54,16 @@ def py_literal(value: Any) -> str:
     raise TypeError(f"cannot render {type(value).__name__} as a Python literal")
 
 
+def json_row(value: Any) -> str:
+    """One table row as JSON for the raw triple-quoted string the template puts it in.
+
+    ASCII-only JSON escapes every quote, backslash, newline and non-ASCII character, so a row can
+    never hold an unescaped quote, let alone the three in a row that would end the string. Python compiles
+    one string far faster than thousands of tuple literals, which is most of a big DAG's parse.
+    """
+    return json.dumps(value, ensure_ascii=True)
+
+
 def _settings_source(settings: Mapping[str, Any]) -> str:
     parts = []
     for key, value in sorted(settings.items()):
@@ -81,11 +93,9 @@ def _render_one(plan: TaskPlan, config: GeneratorConfig, dag_key: str, dag_id: s
     for task in tasks:
         source = _settings_source(task.settings)
         index = settings_index.setdefault(source, len(settings_index))
-        task_rows.append(
-            f"({py_literal(task.task_id)}, {py_literal(task.dbt_args)}, {index}, {py_literal(task.outlets)})"
-        )
+        task_rows.append(json_row([task.task_id, list(task.dbt_args), index, list(task.outlets)]))
     upstream_rows = [
-        py_literal((task.task_id, plan.upstream[task.task_id]))
+        json_row([task.task_id, list(plan.upstream[task.task_id])])
         for task in tasks
         if plan.upstream[task.task_id]
     ]

@@ -35,8 +35,8 @@ def test_generate_writes_identical_files_on_rerun(
     assert main([*args, "--out", str(tmp_path / "three")]) == 0
     first = (tmp_path / "one" / "shop.py").read_bytes()
     assert first == (tmp_path / "three" / "shop.py").read_bytes()
-    assert b"schedule='@hourly'" in first and b"'models.staging'" in first
-    assert b"'seeds'" not in (tmp_path / "two" / "shop.py").read_bytes()
+    assert b"schedule='@hourly'" in first and b'["models.staging", ' in first
+    assert b'"seeds"' not in (tmp_path / "two" / "shop.py").read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -37,11 +38,24 @@ def render(builder: ManifestBuilder, **config: Any) -> dict[str, str]:
     return {dag_file.filename: dag_file.source for dag_file in render_dags(plan, generator)}
 
 
+def _as_tuples(value: Any) -> Any:
+    return tuple(_as_tuples(item) for item in value) if isinstance(value, list) else value
+
+
 def module_constant(source: str, name: str) -> Any:
-    """The literal value assigned to `name` at module level of a generated file."""
-    for statement in ast.parse(source).body:
+    """The value assigned to `name` at module level of a generated file: a literal, or a table
+    `_table(<raw string of JSON rows>)`, decoded by the file's own `_table` (lists read as tuples)."""
+    module = ast.parse(source)
+    for statement in module.body:
         if isinstance(statement, ast.Assign) and getattr(statement.targets[0], "id", None) == name:
-            return ast.literal_eval(statement.value)
+            value = statement.value
+            if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "_table":
+                namespace: dict[str, Any] = {"json": json}
+                functions = [node for node in module.body if isinstance(node, ast.FunctionDef)]
+                table_function = next(node for node in functions if node.name == "_table")
+                exec(compile(ast.Module([table_function], []), "<dag>", "exec"), namespace)
+                return _as_tuples(namespace["_table"](ast.literal_eval(value.args[0])))
+            return ast.literal_eval(value)
     raise AssertionError(f"{name} not assigned")
 
 
