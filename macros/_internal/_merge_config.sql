@@ -102,30 +102,28 @@
 
 {#- Resolve names against the batch's columns: returns the static config plus Column objects. -#}
 {% macro _merge_resolve_columns(cfg, source_columns) %}
+  {%- set by_name = {} -%}
+  {%- for column in source_columns -%}
+    {%- if column.name | lower in cfg.managed -%}
+      {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
+    {%- endif -%}
+    {%- do by_name.setdefault(column.name | lower, column) -%}
+  {%- endfor -%}
   {%- set key_columns = [] -%}
   {%- for key in cfg.unique_key -%}
-    {%- do key_columns.append(pipeline_kit._merge_find_column(source_columns, key, 'unique_key')) -%}
+    {%- do key_columns.append(by_name.get(key | lower) or pipeline_kit._merge_find_column(source_columns, key, 'unique_key')) -%}
   {%- endfor -%}
-  {%- set order_column = pipeline_kit._merge_find_column(source_columns, cfg.order_by, 'merge_order_by') -%}
+  {%- set order_column = by_name.get(cfg.order_by | lower) or pipeline_kit._merge_find_column(source_columns, cfg.order_by, 'merge_order_by') -%}
   {%- set resolved = {'op_column_obj': none, 'flag_column_obj': none, 'control': [], 'update_filter': none} -%}
   {%- if cfg.op_column or cfg.flag_column or cfg.update_columns is not none or cfg.exclude_columns -%}
     {%- do resolved.update(pipeline_kit._merge_resolve_options(cfg, source_columns)) -%}
   {%- endif -%}
-  {%- set data_columns = [] -%}
-  {%- for column in source_columns -%}
-    {%- set lowered = column.name | lower -%}
-    {%- if lowered in cfg.managed -%}
-      {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
-    {%- endif -%}
-    {%- if lowered not in resolved.control and not column.name.startswith('_pk_') -%}
-      {%- do data_columns.append(column) -%}
-    {%- endif -%}
-  {%- endfor -%}
   {#- Keys are never updated; the ordering column always is (it protects against older changes). -#}
   {%- set skip = key_columns | map(attribute='name') | map('lower') | list + [order_column.name | lower] -%}
-  {%- set update_columns = [] -%}
-  {%- for column in data_columns if column.name | lower not in skip -%}
-    {%- if resolved.update_filter is none or column.name | lower in resolved.update_filter -%}
+  {%- set data_columns, update_columns = [], [] -%}
+  {%- for column in source_columns if column.name | lower not in resolved.control and not column.name.startswith('_pk_') -%}
+    {%- do data_columns.append(column) -%}
+    {%- if column.name | lower not in skip and (resolved.update_filter is none or column.name | lower in resolved.update_filter) -%}
       {%- do update_columns.append(column) -%}
     {%- endif -%}
   {%- endfor -%}

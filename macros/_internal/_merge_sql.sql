@@ -42,11 +42,7 @@
   {{- return(sql) -}}
 {% endmacro %}
 
-{#- Null-safe key match between target t and batch s. -#}
-{% macro _merge_key_match(m) %}
-  {{- return(adapter.dispatch('_merge_key_match', 'pipeline_kit')(m)) -}}
-{% endmacro %}
-
+{#- Null-safe key match between target t and batch s (its callers dispatch _merge_key_match directly). -#}
 {% macro default___merge_key_match(m) %}
   {%- set parts = [] -%}
   {%- for column in m.key_columns -%}
@@ -166,43 +162,58 @@
 
 {#- The statements that apply the batch: one MERGE, or the equivalent fallback sequence. -#}
 {% macro _merge_statements(m, target_relation, source_sql, use_merge) %}
-  {%- set match = pipeline_kit._merge_key_match(m) -%}
+  {%- if not use_merge -%}
+    {{- return(pipeline_kit._merge_fallback_sql(m, target_relation, source_sql)) -}}
+  {%- endif -%}
+  {%- set newer = pipeline_kit._merge_newer(m) -%}
+  {%- set has_deletes = m.op_column_obj is not none or m.flag_column_obj is not none -%}
+  {%- set insert = pipeline_kit._merge_insert_parts(m) -%}
+  {%- set sql -%}
+    merge into {{ target_relation }} as t
+    using ({{ source_sql }}) as s
+    on {{ adapter.dispatch('_merge_key_match', 'pipeline_kit')(m) }}
+    {%- if has_deletes %}
+    {{ pipeline_kit._merge_delete_clause(m, newer) }}
+    {%- endif %}
+    when matched and not s._pk_is_delete and {{ newer }} and {{ pipeline_kit._merge_changed(m) }} then update set {{ pipeline_kit._merge_update_set(m) }}
+    when not matched {% if has_deletes and m.delete_mode != 'soft' %}and not s._pk_is_delete {% endif %}then insert ({{ insert.names }}) values ({{ insert.exprs }})
+  {%- endset -%}
+  {{- return([sql]) -}}
+{% endmacro %}
+
+{#- The MERGE's clause for a matched delete: delete the row, or mark it deleted (soft). -#}
+{% macro _merge_delete_clause(m, newer) %}
+  {%- if m.delete_mode == 'soft' -%}
+    {{- return('when matched and s._pk_is_delete and ' ~ newer ~ ' and ' ~ pipeline_kit._merge_soft_needed(m) ~ ' then update set ' ~ pipeline_kit._merge_soft_delete_set(m)) -}}
+  {%- endif -%}
+  {{- return('when matched and s._pk_is_delete and ' ~ newer ~ ' then delete') -}}
+{% endmacro %}
+
+{#- A soft delete writes only if the row is not deleted yet or the delete's ordering value differs. -#}
+{% macro _merge_soft_needed(m) %}
+  {%- set order_q = adapter.quote(m.order_column.name) -%}
+  {{- return('(not coalesce(t.is_deleted, false) or t.' ~ order_q ~ ' is distinct from s.' ~ order_q ~ ')') -}}
+{% endmacro %}
+
+{#- The fallback statements: each key has one batch row and the conditions exclude each other, so
+    running the clauses one after another gives the same result as the MERGE. -#}
+{% macro _merge_fallback_sql(m, target_relation, source_sql) %}
+  {%- set match = adapter.dispatch('_merge_key_match', 'pipeline_kit')(m) -%}
   {%- set newer = pipeline_kit._merge_newer(m) -%}
   {%- set changed = pipeline_kit._merge_changed(m) -%}
-  {%- set order_q = adapter.quote(m.order_column.name) -%}
   {%- set has_deletes = m.op_column_obj is not none or m.flag_column_obj is not none -%}
   {%- set soft = m.delete_mode == 'soft' -%}
   {%- set insert = pipeline_kit._merge_insert_parts(m) -%}
   {%- set insert_filter = '' if soft or not has_deletes else 'not s._pk_is_delete' -%}
-  {%- set soft_needed = '(not coalesce(t.is_deleted, false) or t.' ~ order_q ~ ' is distinct from s.' ~ order_q ~ ')' -%}
   {%- set statements = [] -%}
-  {%- if use_merge -%}
-    {%- set sql -%}
-      merge into {{ target_relation }} as t
-      using ({{ source_sql }}) as s
-      on {{ match }}
-      {%- if has_deletes and not soft %}
-      when matched and s._pk_is_delete and {{ newer }} then delete
-      {%- endif %}
-      {%- if has_deletes and soft %}
-      when matched and s._pk_is_delete and {{ newer }} and {{ soft_needed }} then update set {{ pipeline_kit._merge_soft_delete_set(m) }}
-      {%- endif %}
-      when matched and not s._pk_is_delete and {{ newer }} and {{ changed }} then update set {{ pipeline_kit._merge_update_set(m) }}
-      when not matched {% if insert_filter %}and {{ insert_filter }} {% endif %}then insert ({{ insert.names }}) values ({{ insert.exprs }})
-    {%- endset -%}
-    {%- do statements.append(sql) -%}
-  {%- else -%}
-    {#- Each key has one batch row and the conditions exclude each other, so running the
-        clauses one after another gives the same result as the MERGE above. -#}
-    {%- if has_deletes and not soft -%}
-      {%- do statements.append('delete from ' ~ target_relation ~ ' as t using ' ~ source_sql ~ ' as s where ' ~ match ~ ' and s._pk_is_delete and ' ~ newer) -%}
-    {%- endif -%}
-    {%- if has_deletes and soft -%}
-      {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_soft_delete_set(m) ~ ' from ' ~ source_sql ~ ' as s where ' ~ match ~ ' and s._pk_is_delete and ' ~ newer ~ ' and ' ~ soft_needed) -%}
-    {%- endif -%}
-    {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_update_set(m) ~ ' from ' ~ source_sql ~ ' as s where ' ~ match ~ ' and not s._pk_is_delete and ' ~ newer ~ ' and ' ~ changed) -%}
-    {%- do statements.append('insert into ' ~ target_relation ~ ' (' ~ insert.names ~ ') select ' ~ insert.exprs ~ ' from ' ~ source_sql ~ ' as s where ' ~ ((insert_filter ~ ' and ') if insert_filter else '') ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ match ~ ')') -%}
+  {%- if has_deletes and not soft -%}
+    {%- do statements.append('delete from ' ~ target_relation ~ ' as t using ' ~ source_sql ~ ' as s where ' ~ match ~ ' and s._pk_is_delete and ' ~ newer) -%}
   {%- endif -%}
+  {%- if has_deletes and soft -%}
+    {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_soft_delete_set(m) ~ ' from ' ~ source_sql ~ ' as s where ' ~ match ~ ' and s._pk_is_delete and ' ~ newer ~ ' and ' ~ pipeline_kit._merge_soft_needed(m)) -%}
+  {%- endif -%}
+  {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_update_set(m) ~ ' from ' ~ source_sql ~ ' as s where ' ~ match ~ ' and not s._pk_is_delete and ' ~ newer ~ ' and ' ~ changed) -%}
+  {%- do statements.append('insert into ' ~ target_relation ~ ' (' ~ insert.names ~ ') select ' ~ insert.exprs ~ ' from ' ~ source_sql ~ ' as s where ' ~ ((insert_filter ~ ' and ') if insert_filter else '') ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ match ~ ')') -%}
   {{- return(statements) -}}
 {% endmacro %}
 
@@ -215,7 +226,6 @@
   {%- set has_deletes = m.op_column_obj is not none or m.flag_column_obj is not none -%}
   {%- set soft = m.delete_mode == 'soft' -%}
   {%- set hard_deletes = has_deletes and not soft -%}
-  {%- set order_q = adapter.quote(m.order_column.name) -%}
   {%- set update_names = m.update_columns | map(attribute='name') | map('lower') | list -%}
   {%- set insert_names = m.insert_columns | map(attribute='name') | map('lower') | list -%}
   {%- set managed = pipeline_kit._merge_managed_exprs(m, rid) if m.managed else {} -%}
@@ -237,13 +247,9 @@
     {%- do exprs.append(expr ~ ' as ' ~ q) -%}
   {%- endfor -%}
   {%- set newer = pipeline_kit._merge_newer(m) -%}
-  {%- set changed = pipeline_kit._merge_changed(m) -%}
-  {%- if not has_deletes -%}
-    {%- set matched = changed -%}
-  {%- elif soft -%}
-    {%- set matched = '(case when s._pk_is_delete then (not coalesce(t.is_deleted, false) or t.' ~ order_q ~ ' is distinct from s.' ~ order_q ~ ') else ' ~ changed ~ ' end)' -%}
-  {%- else -%}
-    {%- set matched = '(s._pk_is_delete or ' ~ changed ~ ')' -%}
+  {%- set matched = pipeline_kit._merge_changed(m) -%}
+  {%- if has_deletes -%}
+    {%- set matched = '(case when s._pk_is_delete then ' ~ (pipeline_kit._merge_soft_needed(m) if soft else 'true') ~ ' else ' ~ matched ~ ' end)' -%}
   {%- endif -%}
   {%- set sql -%}
     create temporary table {{ scratch_relation }} as
@@ -295,13 +301,12 @@
 
 {# PostgreSQL: one information_schema query for both tables that also reads the server version (MERGE from 15 on; the staged path's delete by ctid is a TID scan) #}
 {% macro postgres___merge_introspect(batch_relation, target_relation) %}
-  {%- set where = 'table_name = ' ~ pipeline_kit._string_literal(batch_relation.identifier) -%}
-  {%- if target_relation is not none -%}
-    {%- set where = where ~ ' or (table_name = ' ~ pipeline_kit._string_literal(target_relation.identifier) ~ ' and table_schema = ' ~ pipeline_kit._string_literal(target_relation.schema) ~ ')' -%}
-  {%- endif -%}
+  {%- set batch_name = pipeline_kit._string_literal(batch_relation.identifier) -%}
   {%- set sql -%}
-    select case when table_name = {{ pipeline_kit._string_literal(batch_relation.identifier) }} then 'batch' else 'target' end as k, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, ordinal_position as pos
-    from {{ batch_relation.information_schema('columns') }} where {{ where }}
+    select case when table_name = {{ batch_name }} then 'batch' else 'target' end as k, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, ordinal_position as pos
+    from {{ batch_relation.information_schema('columns') }}
+    where table_name = {{ batch_name }}
+    {%- if target_relation is not none %} or (table_name = {{ pipeline_kit._string_literal(target_relation.identifier) }} and table_schema = {{ pipeline_kit._string_literal(target_relation.schema) }}){% endif %}
     union all select 'version', current_setting('server_version_num'), null, null, null, null, 0
     order by k, pos
   {%- endset -%}
@@ -309,15 +314,13 @@
   {%- if found.version < 150000 -%}
     {%- do found.update({'path': 'fallback'}) -%}
   {%- endif -%}
-  {%- set widen = [] -%}
+  {#- dbt widens the target's varchar(n) columns to the batch's lengths; only call it when needed -#}
   {%- for column in found.target -%}
-    {%- for source in found.batch if source.name == column.name and column.can_expand_to(source) -%}
-      {%- do widen.append(column.name) -%}
+    {%- for source in found.batch if source.name == column.name and column.can_expand_to(source) and not found.get('widened') -%}
+      {%- do adapter.expand_target_column_types(from_relation=batch_relation, to_relation=target_relation) -%}
+      {%- do found.update({'widened': true}) -%}
     {%- endfor -%}
   {%- endfor -%}
-  {%- if widen -%}
-    {%- do adapter.expand_target_column_types(from_relation=batch_relation, to_relation=target_relation) -%}
-  {%- endif -%}
   {{- return(found) -}}
 {% endmacro %}
 
@@ -378,5 +381,5 @@
 {#- The fallback: the deduplicated batch in a scratch table, then delete / update / insert. -#}
 {% macro _merge_fallback_statements(m, target_relation, source_sql, scratch_relation) %}
   {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(scratch_relation, source_sql)) -%}
-  {{- return(pipeline_kit._merge_statements(m, target_relation, scratch_relation, false)) -}}
+  {{- return(pipeline_kit._merge_fallback_sql(m, target_relation, scratch_relation)) -}}
 {% endmacro %}
