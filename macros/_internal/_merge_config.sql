@@ -9,11 +9,31 @@
   {%- if unique_key is none or (unique_key is string and unique_key | trim == '') or (unique_key is iterable and unique_key is not string and unique_key | length == 0) -%}
     {{ pipeline_kit._raise(name, '`unique_key` is required (a column name or a list of them)', unique_key) }}
   {%- endif -%}
-  {%- set keys = pipeline_kit._as_list(name, 'unique_key', unique_key) -%}
+  {%- set keys = [unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key) -%}
   {%- set order_by = config.get('merge_order_by') -%}
   {%- if order_by is none or order_by is not string or order_by | trim == '' -%}
     {{ pipeline_kit._raise(name, '`merge_order_by` is required: one column (updated_at or a sequence) that decides which change wins', order_by) }}
   {%- endif -%}
+  {%- set cfg = {
+      'unique_key': keys, 'order_by': order_by | trim, 'op_column': none, 'flag_column': none,
+      'delete_values': ['D'], 'delete_mode': 'hard', 'update_columns': none, 'exclude_columns': [],
+      'on_schema_change': 'ignore', 'audit': false, 'force_fallback': false, 'managed': [], 'now': none} -%}
+  {#- the optional settings are read and validated by a macro of their own, called only when one is set -#}
+  {%- set options = [] -%}
+  {%- for key in ['merge_op_column', 'merge_deleted_flag_column', 'merge_delete_values', 'merge_delete_mode', 'merge_update_columns', 'merge_exclude_columns', 'on_schema_change', 'merge_audit_columns', 'merge_force_fallback'] -%}
+    {%- set value = config.get(key) -%}
+    {%- if value is not none and value is not sameas false and (key != 'on_schema_change' or value != 'ignore') -%}
+      {%- do options.append(key) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if options -%}
+    {%- do cfg.update(pipeline_kit._merge_option_config(name)) -%}
+  {%- endif -%}
+  {{- return(cfg) -}}
+{% endmacro %}
+
+{#- The optional settings of pipeline_kit_merge, validated. -#}
+{% macro _merge_option_config(name) %}
   {%- set op_column = config.get('merge_op_column') -%}
   {%- set flag_column = config.get('merge_deleted_flag_column') -%}
   {%- if op_column is not none and (op_column is not string or op_column | trim == '') -%}
@@ -57,8 +77,6 @@
     {{ pipeline_kit._raise(name, '`merge_force_fallback` must be true or false', force_fallback) }}
   {%- endif -%}
   {{- return({
-      'unique_key': keys,
-      'order_by': order_by | trim,
       'op_column': (op_column | trim) if op_column else none,
       'flag_column': (flag_column | trim) if flag_column else none,
       'delete_values': delete_values | list,
@@ -68,7 +86,8 @@
       'on_schema_change': on_schema_change,
       'audit': audit,
       'force_fallback': force_fallback,
-      'managed': (['is_deleted', 'deleted_at'] if delete_mode == 'soft' else []) + (['_loaded_at', '_updated_at'] if audit else [])}) -}}
+      'managed': (['is_deleted', 'deleted_at'] if delete_mode == 'soft' else []) + (['_loaded_at', '_updated_at'] if audit else []),
+      'now': ('cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if audit else none}) -}}
 {% endmacro %}
 
 {#- Look a configured column up in a list of Column objects; raise naming the argument if absent. -#}
@@ -83,60 +102,62 @@
 
 {#- Resolve names against the batch's columns: returns the static config plus Column objects. -#}
 {% macro _merge_resolve_columns(cfg, source_columns) %}
-  {%- set name = 'pipeline_kit_merge' -%}
-  {%- set resolved = {} -%}
+  {%- set by_name = {} -%}
+  {%- for column in source_columns -%}
+    {%- if column.name | lower in cfg.managed -%}
+      {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
+    {%- endif -%}
+    {%- do by_name.setdefault(column.name | lower, column) -%}
+  {%- endfor -%}
   {%- set key_columns = [] -%}
   {%- for key in cfg.unique_key -%}
-    {%- do key_columns.append(pipeline_kit._merge_find_column(source_columns, key, 'unique_key')) -%}
+    {%- do key_columns.append(by_name.get(key | lower) or pipeline_kit._merge_find_column(source_columns, key, 'unique_key')) -%}
   {%- endfor -%}
-  {%- set order_column = pipeline_kit._merge_find_column(source_columns, cfg.order_by, 'merge_order_by') -%}
+  {%- set order_column = by_name.get(cfg.order_by | lower) or pipeline_kit._merge_find_column(source_columns, cfg.order_by, 'merge_order_by') -%}
+  {%- set resolved = {'op_column_obj': none, 'flag_column_obj': none, 'control': [], 'update_filter': none} -%}
+  {%- if cfg.op_column or cfg.flag_column or cfg.update_columns is not none or cfg.exclude_columns -%}
+    {%- do resolved.update(pipeline_kit._merge_resolve_options(cfg, source_columns)) -%}
+  {%- endif -%}
+  {#- Keys are never updated; the ordering column always is (it protects against older changes). -#}
+  {%- set skip = key_columns | map(attribute='name') | map('lower') | list + [order_column.name | lower] -%}
+  {%- set data_columns, update_columns = [], [] -%}
+  {%- for column in source_columns if column.name | lower not in resolved.control and not column.name.startswith('_pk_') -%}
+    {%- do data_columns.append(column) -%}
+    {%- if column.name | lower not in skip and (resolved.update_filter is none or column.name | lower in resolved.update_filter) -%}
+      {%- do update_columns.append(column) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do update_columns.append(order_column) -%}
+  {%- do resolved.update(cfg) -%}
+  {%- do resolved.update({'key_columns': key_columns, 'order_column': order_column, 'data_columns': data_columns, 'update_columns': update_columns}) -%}
+  {{- return(resolved) -}}
+{% endmacro %}
+
+{#- The operation / deleted-flag column and merge_update_columns / merge_exclude_columns, looked up
+    in the batch. Returns the Column objects, the control column names (not data) and the lower
+    names of the columns an update may write (update_filter). -#}
+{% macro _merge_resolve_options(cfg, source_columns) %}
   {%- set op_column = pipeline_kit._merge_find_column(source_columns, cfg.op_column, 'merge_op_column') if cfg.op_column else none -%}
   {%- set flag_column = pipeline_kit._merge_find_column(source_columns, cfg.flag_column, 'merge_deleted_flag_column') if cfg.flag_column else none -%}
   {%- set control = [] -%}
   {%- if op_column is not none -%}{%- do control.append(op_column.name | lower) -%}{%- endif -%}
   {%- if flag_column is not none -%}{%- do control.append(flag_column.name | lower) -%}{%- endif -%}
   {%- set data_columns = [] -%}
-  {%- for column in source_columns -%}
-    {%- if column.name | lower in cfg.managed -%}
-      {{ pipeline_kit._raise(name, 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
-    {%- endif -%}
-    {%- if column.name | lower not in control and not column.name.startswith('_pk_') -%}
-      {%- do data_columns.append(column) -%}
-    {%- endif -%}
+  {%- for column in source_columns if column.name | lower not in control and not column.name.startswith('_pk_') -%}
+    {%- do data_columns.append(column) -%}
   {%- endfor -%}
-  {%- set key_names = key_columns | map(attribute='name') | map('lower') | list -%}
+  {%- set update_filter = none -%}
   {%- if cfg.update_columns is not none -%}
-    {%- set update_columns = [] -%}
+    {%- set update_filter = [] -%}
     {%- for wanted in cfg.update_columns -%}
-      {%- do update_columns.append(pipeline_kit._merge_find_column(data_columns, wanted, 'merge_update_columns')) -%}
+      {%- do update_filter.append(pipeline_kit._merge_find_column(data_columns, wanted, 'merge_update_columns').name | lower) -%}
     {%- endfor -%}
-  {%- else -%}
+  {%- elif cfg.exclude_columns -%}
     {%- for wanted in cfg.exclude_columns -%}
       {%- do pipeline_kit._merge_find_column(data_columns, wanted, 'merge_exclude_columns') -%}
     {%- endfor -%}
     {%- set excluded = cfg.exclude_columns | map('lower') | list -%}
-    {%- set update_columns = [] -%}
-    {%- for column in data_columns -%}
-      {%- if column.name | lower not in excluded -%}
-        {%- do update_columns.append(column) -%}
-      {%- endif -%}
-    {%- endfor -%}
+    {%- set update_filter = data_columns | map(attribute='name') | map('lower') | reject('in', excluded) | list -%}
   {%- endif -%}
-  {#- Keys are never updated; the ordering column always is (it protects against older changes). -#}
-  {%- set final_update = [] -%}
-  {%- for column in update_columns -%}
-    {%- if column.name | lower not in key_names and column.name | lower != order_column.name | lower -%}
-      {%- do final_update.append(column) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- do final_update.append(order_column) -%}
-  {%- do resolved.update(cfg) -%}
-  {%- do resolved.update({
-      'key_columns': key_columns,
-      'order_column': order_column,
-      'op_column_obj': op_column,
-      'flag_column_obj': flag_column,
-      'data_columns': data_columns,
-      'update_columns': final_update}) -%}
-  {{- return(resolved) -}}
+  {{- return({'op_column_obj': op_column, 'flag_column_obj': flag_column, 'control': control, 'update_filter': update_filter}) -}}
 {% endmacro %}

@@ -9,81 +9,82 @@
     - a change older than the target row is ignored; an unchanged row is never rewritten;
     - deletes (an operation column or a deleted flag) delete the row, or mark it deleted.
     Everything runs in one transaction on DuckDB and PostgreSQL; on Snowflake the change is one
-    MERGE statement. See macros/incremental.yml and the incremental merge section of the README. -#}
+    MERGE statement. See macros/incremental.yml and the incremental merge section of the README.
+    Speed: dbt compiles every macro a run calls (in every process), which costs more than the SQL
+    of a typical batch, so the common path calls few, small macros and issues few statements;
+    options, schema changes and full refreshes live in macros that only their runs compile. -#}
 {% materialization pipeline_kit_merge, default %}
 
-  {#- relations -#}
+  {#- relations and config: validated before anything touches the warehouse -#}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
-  {%- set staging_relation = pipeline_kit._merge_temp_relation(target_relation, '__pk_batch') -%}
-  {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
-  {%- set backup_relation = make_backup_relation(target_relation, existing_relation.type if existing_relation is not none else 'table') -%}
   {%- set full_refresh = should_full_refresh() or existing_relation is none or not existing_relation.is_table -%}
-  {%- set grant_config = config.get('grants') -%}
-
-  {#- config: validated before anything touches the warehouse -#}
   {%- set cfg = pipeline_kit._merge_static_config() -%}
+  {%- set staging_relation = adapter.dispatch('_merge_temp_relation', 'pipeline_kit')(target_relation, '__pk_batch') -%}
+  {%- set swap = pipeline_kit._merge_swap_relations(target_relation, existing_relation) if full_refresh and existing_relation is not none else none -%}
+  {%- if pre_hooks -%}
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+  {%- endif -%}
 
-  {{ drop_relation_if_exists(load_cached_relation(intermediate_relation)) }}
-  {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
-  {{ run_hooks(pre_hooks, inside_transaction=True) }}
-
-  {#- build SQL: the batch lands in a temporary table first (cast errors etc. surface here, before
-      any change to the target), then its columns are checked against the config. -#}
-  {% do run_query(pipeline_kit._merge_create_scratch(staging_relation, sql)) %}
-  {%- set source_columns = adapter.get_columns_in_relation(staging_relation) -%}
-  {%- set m = pipeline_kit._merge_resolve_columns(cfg, source_columns) -%}
-  {%- do m.update({'now': 'cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')'}) -%}
-
+  {#- build SQL: the batch lands in a scratch table first (cast errors etc. surface here, before
+      any change to the target); one query then reads its columns and the target's. -#}
+  {% do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(staging_relation, sql)) %}
+  {%- set found = adapter.dispatch('_merge_introspect', 'pipeline_kit')(staging_relation, none if full_refresh else existing_relation) -%}
+  {%- set m = pipeline_kit._merge_resolve_columns(cfg, found.batch) -%}
   {%- if full_refresh -%}
     {#- First build / full refresh: an empty table with the target's columns, merged into like any batch. -#}
-    {%- set build_relation = intermediate_relation if existing_relation is not none else target_relation -%}
-    {% do run_query(get_create_table_as_sql(False, build_relation, pipeline_kit._merge_empty_target_sql(m, staging_relation))) %}
-    {%- do m.update({'insert_columns': m.data_columns}) -%}
+    {%- set build_relation = swap.intermediate if swap else target_relation -%}
+    {%- do m.update(pipeline_kit._merge_create_empty_target(m, build_relation, staging_relation)) -%}
   {%- else -%}
     {%- set build_relation = target_relation -%}
-    {%- do m.update(pipeline_kit._merge_schema_changes(m, staging_relation, existing_relation)) -%}
+    {%- do m.update(pipeline_kit._merge_schema_changes(m, staging_relation, existing_relation, found.target)) -%}
   {%- endif -%}
 
-  {#- main statement(s): one MERGE where the engine has it, else delete / update / insert -#}
-  {%- set use_merge = (not m.force_fallback) and pipeline_kit._merge_supports_merge() -%}
-  {%- if use_merge -%}
-    {%- set statements = pipeline_kit._merge_statements(m, build_relation, pipeline_kit._merge_source_sql(m, staging_relation), true) -%}
+  {#- main statement: staged delete + insert by row id, one MERGE, or the delete / update / insert
+      fallback (PostgreSQL < 15, or merge_force_fallback), sent as one call (Snowflake's adapter
+      splits it) with the drops of the scratch tables, inside the transaction (temporary ones
+      have no schema for dbt's cache) -#}
+  {%- set path = 'fallback' if m.force_fallback else found.path -%}
+  {%- set scratch_relation = adapter.dispatch('_merge_temp_relation', 'pipeline_kit')(target_relation, '__pk_dedup') -%}
+  {%- set source_sql = pipeline_kit._merge_source_sql(m, staging_relation) -%}
+  {%- if path == 'staged' -%}
+    {%- set statements = [pipeline_kit._merge_staged_sql(m, build_relation, source_sql, scratch_relation, found.row_id)] -%}
+  {%- elif path == 'merge' -%}
+    {%- set statements = pipeline_kit._merge_statements(m, build_relation, source_sql, true) -%}
   {%- else -%}
-    {%- set dedup_relation = pipeline_kit._merge_temp_relation(target_relation, '__pk_dedup') -%}
-    {% do run_query(pipeline_kit._merge_create_scratch(dedup_relation, pipeline_kit._merge_source_sql(m, staging_relation))) %}
-    {%- set statements = pipeline_kit._merge_statements(m, build_relation, dedup_relation, false) -%}
+    {%- set statements = pipeline_kit._merge_fallback_statements(m, build_relation, source_sql, scratch_relation) -%}
   {%- endif -%}
-  {{ log('pipeline_kit_merge: ' ~ this ~ ' via ' ~ ('MERGE' if use_merge else 'delete/update/insert fallback'), info=false) }}
-  {%- for statement_sql in statements[:-1] -%}
-    {% call statement('pk_merge_step_' ~ loop.index) %}{{ statement_sql }}{% endcall %}
-  {%- endfor -%}
-  {% call statement('main') %}{{ statements[-1] }}{% endcall %}
-
-  {#- scratch tables go inside the transaction (temporary ones have no schema for dbt's cache) -#}
-  {%- for scratch in [staging_relation] + ([dedup_relation] if not use_merge else []) -%}
-    {% call statement('pk_drop_scratch_' ~ loop.index) %}drop table if exists {{ scratch }}{% endcall %}
-  {%- endfor -%}
+  {{ log('pipeline_kit_merge: ' ~ this ~ ' via ' ~ path, info=false) }}
+  {% call statement('main') %}{{ statements | join(';\n') }};
+    drop table if exists {{ staging_relation }}{{ (';\n    drop table if exists ' ~ scratch_relation) if path != 'merge' else '' }}{% endcall %}
 
   {#- swap: a full refresh of an existing table replaces it inside the same transaction -#}
-  {%- if full_refresh and existing_relation is not none -%}
-    {% do adapter.rename_relation(existing_relation, backup_relation) %}
-    {% do adapter.rename_relation(intermediate_relation, target_relation) %}
+  {%- if swap -%}
+    {% do adapter.rename_relation(existing_relation, swap.backup) %}
+    {% do adapter.rename_relation(swap.intermediate, target_relation) %}
   {%- endif -%}
 
-  {#- grants and docs -#}
-  {%- set should_revoke = should_revoke(existing_relation, full_refresh_mode=full_refresh) -%}
-  {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}
-  {% do persist_docs(target_relation, model) %}
+  {#- grants and docs (no-ops without config, so their macros are only called with it) -#}
+  {%- set grant_config = config.get('grants') -%}
+  {%- if grant_config -%}
+    {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke(existing_relation, full_refresh_mode=full_refresh)) %}
+  {%- endif -%}
+  {%- if config.persist_relation_docs() or config.persist_column_docs() -%}
+    {% do persist_docs(target_relation, model) %}
+  {%- endif -%}
 
   {#- hooks: post hooks inside the transaction still roll the whole run back if they fail -#}
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {% do adapter.commit() %}
-  {%- if full_refresh and existing_relation is not none -%}
-    {% do adapter.drop_relation(backup_relation) %}
+  {%- if post_hooks -%}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
   {%- endif -%}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {% do adapter.commit() %}
+  {%- if swap -%}
+    {% do adapter.drop_relation(swap.backup) %}
+  {%- endif -%}
+  {%- if post_hooks -%}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {%- endif -%}
 
   {#- return -#}
   {{ return({'relations': [target_relation]}) }}
