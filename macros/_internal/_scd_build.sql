@@ -290,8 +290,9 @@
     select
       r.*,
       min(r._pk_ts) over (partition by r._pk_key, r._pk_run) as _pk_vf,
-      max(r._pk_upd) over (partition by r._pk_key, r._pk_run) as _pk_run_upd,
+      {%- if cfg.scd_type != 2 %}
       min(r._pk_ts) over (partition by r._pk_key) as _pk_first_ts,
+      {%- endif %}
       row_number() over (partition by r._pk_key, r._pk_run order by r._pk_upd desc, r._pk_ts desc) as _pk_pick
     from runs as r
   ),
