@@ -48,26 +48,65 @@
   {%- for name in pipeline_kit._scd_q(cols.payload) -%}
     {%- do everything.append('s.' ~ name) -%}
   {%- endfor -%}
-  select {{ pipeline_kit._scd_prefixed('r', cols.payload) }}, r._pk_key, r._pk_ts, r._pk_hash
+  {%- set payload = pipeline_kit._scd_prefixed('r', cols.payload) -%}
+  select {{ payload }}, r._pk_key, r._pk_ts, r._pk_hash
   from (
     select
-      {{ pipeline_kit._scd_prefixed('s', cols.payload) }},
-      {{ pipeline_kit._scd_key_hash(arg_dict, 's') }} as _pk_key,
-      {{ pipeline_kit._scd_ts_of(arg_dict, 's') }} as _pk_ts,
-      {{ pipeline_kit._scd_hash(tracked) }} as _pk_hash,
-      row_number() over (
-        partition by {{ pipeline_kit._scd_key_hash(arg_dict, 's') }}, {{ pipeline_kit._scd_ts_of(arg_dict, 's') }}
-        order by {{ pipeline_kit._scd_hash(everything) }} desc
-      ) as _pk_rn
-    from {{ arg_dict.raw_relation }} as s
-    where s.{{ adapter.quote(cols.updated_at) }} is not null
+      h.*,
+      row_number() over (partition by h._pk_key, h._pk_ts order by h._pk_row desc) as _pk_rn
+    from (
+      select
+        {{ pipeline_kit._scd_prefixed('s', cols.payload) }},
+        {{ pipeline_kit._scd_key_hash(arg_dict, 's') }} as _pk_key,
+        {{ pipeline_kit._scd_ts_of(arg_dict, 's') }} as _pk_ts,
+        {{ pipeline_kit._scd_hash(tracked) }} as _pk_hash,
+        {{ pipeline_kit._scd_hash(everything) }} as _pk_row
+      from {{ arg_dict.raw_relation }} as s
+      where s.{{ adapter.quote(cols.updated_at) }} is not null
+    ) as h
   ) as r
   where r._pk_rn = 1
 {% endmacro %}
 
-{#- The existing table as versions: _pk_vf/_pk_vt (NULL = open), _pk_del, _pk_hash, _pk_upd
-    (the latest change time the version has absorbed). SCD1 rows are one open version each,
-    starting at last_changed_at. -#}
+{#- A predicate: the target row `alias` has a key that is in `relation` (which has _pk_key and
+    the key columns). -#}
+{% macro _scd_key_in(arg_dict, alias, relation) %}
+  {{- return(adapter.dispatch('_scd_key_in', 'pipeline_kit')(arg_dict, alias, relation)) -}}
+{% endmacro %}
+
+{% macro default___scd_key_in(arg_dict, alias, relation) %}
+  {{- return(alias ~ '.' ~ arg_dict.cfg.names.scd_key ~ ' in (select k._pk_key from ' ~ relation ~ ' as k)') -}}
+{% endmacro %}
+
+{# DuckDB: a NULL-safe semi-join on the key columns is several times faster than on the text key hash #}
+{% macro duckdb___scd_key_in(arg_dict, alias, relation) %}
+  {%- set parts = [] -%}
+  {%- for name in pipeline_kit._scd_q(arg_dict.cols['keys']) -%}
+    {%- do parts.append(alias ~ '.' ~ name ~ ' is not distinct from k.' ~ name) -%}
+  {%- endfor -%}
+  {{- return('exists (select 1 from ' ~ relation ~ ' as k where ' ~ (parts | join(' and ')) ~ ')') -}}
+{% endmacro %}
+
+{#- The table's rows of the batch's keys, read once per load: the later steps read this copy, not
+    the table (matched through _scd_key_in: the stored key hash, no rehashing). -#}
+{% macro _scd_stage_target_sql(arg_dict) %}
+  {{- return(adapter.dispatch('_scd_stage_target_sql', 'pipeline_kit')(arg_dict)) -}}
+{% endmacro %}
+
+{% macro default___scd_stage_target_sql(arg_dict) %}
+  select t.* from {{ arg_dict.target }} as t
+  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.source) }}
+{% endmacro %}
+
+{# PostgreSQL: keep each row's ctid, so the delete finds the replaced rows without another scan #}
+{% macro postgres___scd_stage_target_sql(arg_dict) %}
+  select t.*, t.ctid as _pk_rid from {{ arg_dict.target }} as t
+  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.source) }}
+{% endmacro %}
+
+{#- The table's rows (target_rows: the table, or its staged rows of the batch's keys) as versions:
+    _pk_vf/_pk_vt (NULL = open), _pk_del, _pk_hash, _pk_upd (the latest change time the version
+    has absorbed). SCD1 rows are one open version each, starting at last_changed_at. -#}
 {% macro _scd_target_versions_sql(arg_dict, where_touched) %}
   {%- set n = arg_dict.cfg.names -%}
   {%- set cfg = arg_dict.cfg -%}
@@ -93,26 +132,26 @@
     {%- endif %}
     t.{{ n.scd_hash }} as _pk_hash,
     {{ pipeline_kit._scd_ts_of(arg_dict, 't') }} as _pk_upd
-  from {{ arg_dict.target }} as t
+  from {{ arg_dict.target_rows }} as t
   {%- if where_touched == 'keys' %}
-  where t.{{ n.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
-  {%- elif where_touched == 'batch' %}
-  where t.{{ n.scd_key }} in (select s._pk_key from {{ arg_dict.source }} as s)
+  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.keys_relation) }}
   {%- endif %}
 {% endmacro %}
 
-{#- Keys the batch touches, with why: _pk_gone (live key absent from a full-snapshot source)
-    and _pk_back (a deleted key present again). A batch row already contained in the table
-    (same state inside a version that has absorbed a change at least as new) touches nothing. -#}
+{#- Keys the batch touches (key hash and key columns), with why: _pk_gone (live key absent from
+    a full-snapshot source) and _pk_back (a deleted key present again). A batch row already
+    contained in the table (same state inside a version that has absorbed a change at least as
+    new) touches nothing. -#}
 {% macro _scd_touched_keys_sql(arg_dict) %}
   {%- set deletes = arg_dict.cfg.hard_deletes != 'ignore' -%}
+  {%- set key_cols = arg_dict.cols['keys'] -%}
   with tgt as (
-    {#- deletes need every live key; otherwise only the batch's keys are read (a stored key hash, no rehashing) #}
-    {{ pipeline_kit._scd_target_versions_sql(arg_dict, 'batch' if not deletes else none) }}
+    {#- deletes need every live key (the table); otherwise target_rows holds only the batch's keys' rows #}
+    {{ pipeline_kit._scd_target_versions_sql(arg_dict, none) }}
   ),
 
   changed as (
-    select s._pk_key, 0 as _pk_gone, 0 as _pk_back
+    select s._pk_key, {{ pipeline_kit._scd_prefixed('s', key_cols) }}, 0 as _pk_gone, 0 as _pk_back
     from {{ arg_dict.source }} as s
     where not exists (
       select 1 from tgt as t
@@ -128,24 +167,24 @@
   {%- if deletes %},
 
   live as (
-    select t._pk_key from tgt as t where t._pk_vt is null and not t._pk_del
+    select t._pk_key, {{ pipeline_kit._scd_prefixed('t', key_cols) }} from tgt as t where t._pk_vt is null and not t._pk_del
   ),
 
   gone as (
-    select l._pk_key, 1 as _pk_gone, 0 as _pk_back
+    select l._pk_key, {{ pipeline_kit._scd_prefixed('l', key_cols) }}, 1 as _pk_gone, 0 as _pk_back
     from live as l
     where not exists (select 1 from {{ arg_dict.source }} as s where s._pk_key = l._pk_key)
   ),
 
   back as (
-    select distinct s._pk_key, 0 as _pk_gone, 1 as _pk_back
+    select distinct s._pk_key, {{ pipeline_kit._scd_prefixed('s', key_cols) }}, 0 as _pk_gone, 1 as _pk_back
     from {{ arg_dict.source }} as s
     where exists (select 1 from tgt as t where t._pk_key = s._pk_key)
       and not exists (select 1 from live as l where l._pk_key = s._pk_key)
   )
   {%- endif %}
 
-  select u._pk_key, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back
+  select u._pk_key, {{ pipeline_kit._scd_prefixed('u', key_cols) }}, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back
   from (
     select * from changed
     {%- if deletes %}
@@ -155,7 +194,7 @@
     select * from back
     {%- endif %}
   ) as u
-  group by u._pk_key
+  group by u._pk_key, {{ pipeline_kit._scd_prefixed('u', key_cols) }}
 {% endmacro %}
 
 {#- The change events of the touched keys, then versions: one row per state run. `hash_expr`
@@ -251,8 +290,9 @@
     select
       r.*,
       min(r._pk_ts) over (partition by r._pk_key, r._pk_run) as _pk_vf,
-      max(r._pk_upd) over (partition by r._pk_key, r._pk_run) as _pk_run_upd,
+      {%- if cfg.scd_type != 2 %}
       min(r._pk_ts) over (partition by r._pk_key) as _pk_first_ts,
+      {%- endif %}
       row_number() over (partition by r._pk_key, r._pk_run order by r._pk_upd desc, r._pk_ts desc) as _pk_pick
     from runs as r
   ),

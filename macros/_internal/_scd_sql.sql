@@ -18,10 +18,12 @@
     or `~` for NULL, joined by `|`. Two different tuples never encode alike, and NULL differs
     from every value (so NULL -> value and value -> NULL are changes). -#}
 {% macro _scd_encode(exprs) %}
+  {#- one dispatch per call (not two per value): the cast is a template filled in per value -#}
+  {%- set template = pipeline_kit._scd_text('_pk_expr_') -%}
   {%- set parts = [] -%}
   {%- for expr in exprs -%}
-    {%- set text = pipeline_kit._scd_text(expr) -%}
-    {%- do parts.append("coalesce(" ~ pipeline_kit._scd_text('length(' ~ text ~ ')') ~ " || ':' || " ~ text ~ ", '~')") -%}
+    {%- set text = template.replace('_pk_expr_', expr) -%}
+    {%- do parts.append("coalesce(" ~ template.replace('_pk_expr_', 'length(' ~ text ~ ')') ~ " || ':' || " ~ text ~ ", '~')") -%}
   {%- endfor -%}
   {%- if parts | length == 0 -%}
     {{- return("''") -}}

@@ -7,11 +7,14 @@
   {{- return(pipeline_kit._scd_new_rows_sql(arg_dict)) -}}
 {% endmacro %}
 
-{#- The table must still have every column of the batch (no silent schema drift). -#}
-{% macro _scd_check_target_columns(arg_dict) %}
+{#- The table must still have every column of the batch (no silent schema drift). Returns the
+    table's quoted column list for the insert (one look-up of the table's columns per run). -#}
+{% macro _scd_check_target_columns(arg_dict, columns) %}
   {%- set existing = [] -%}
-  {%- for column in adapter.get_columns_in_relation(arg_dict.target) -%}
+  {%- set quoted = [] -%}
+  {%- for column in columns -%}
     {%- do existing.append(column.name | lower) -%}
+    {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}
   {%- set missing = [] -%}
   {%- if arg_dict.cfg.names.scd_key | lower not in existing -%}
@@ -23,42 +26,76 @@
   {%- if missing -%}
     {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; run with --full-refresh to rebuild history', missing | join(', ')) }}
   {%- endif -%}
+  {{- return(quoted | join(', ')) -}}
 {% endmacro %}
 
-{% macro _scd_target_column_list(arg_dict) %}
-  {%- set names = [] -%}
-  {%- for column in adapter.get_columns_in_relation(arg_dict.target) -%}
-    {%- do names.append(adapter.quote(column.name)) -%}
-  {%- endfor -%}
-  {{- return(names | join(', ')) -}}
+{#- Stage the touched keys' new rows, then replace the keys' rows: delete + insert in the open
+    transaction. `columns` is the table's column list. -#}
+{% macro _scd_replace_rows(arg_dict, new_relation, columns) %}
+  {{- return(adapter.dispatch('_scd_replace_rows', 'pipeline_kit')(arg_dict, new_relation, columns)) -}}
 {% endmacro %}
 
-{% macro _scd_replace_rows(arg_dict, new_relation) %}
-  {{- return(adapter.dispatch('_scd_replace_rows', 'pipeline_kit')(arg_dict, new_relation)) -}}
-{% endmacro %}
-
-{% macro default___scd_replace_rows(arg_dict, new_relation) %}
-  {%- set columns = pipeline_kit._scd_target_column_list(arg_dict) -%}
+{% macro default___scd_replace_rows(arg_dict, new_relation, columns) %}
+  {#- one round trip: the scratch table, the delete and the insert -#}
   {%- call statement('main') -%}
-    delete from {{ arg_dict.target }}
-    where {{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k);
+    {{ pipeline_kit._scd_create_scratch(new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }};
+    {{ pipeline_kit._scd_delete_touched_sql(arg_dict) }};
     insert into {{ arg_dict.target }} ({{ columns }})
     select {{ columns }} from {{ new_relation }}
   {%- endcall -%}
 {% endmacro %}
 
-{# Snowflake: autocommit by default and dbt's begin/commit are no-ops; open the transaction
-   explicitly (the post hooks and the commit follow in _scd_commit) #}
-{% macro snowflake___scd_replace_rows(arg_dict, new_relation) %}
-  {%- set columns = pipeline_kit._scd_target_column_list(arg_dict) -%}
+{# Snowflake: DDL commits an open transaction, so the scratch table comes first; dbt's begin/commit
+   are no-ops (autocommit), so the transaction is opened explicitly (committed in _scd_commit) #}
+{% macro snowflake___scd_replace_rows(arg_dict, new_relation, columns) %}
+  {%- call statement('scd_stage_rows') -%}
+    {{ pipeline_kit._scd_create_scratch(new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }}
+  {%- endcall -%}
   {%- call statement('scd_begin') -%}
     begin
   {%- endcall -%}
   {%- call statement('main') -%}
-    delete from {{ arg_dict.target }}
-    where {{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k);
+    {{ pipeline_kit._scd_delete_touched_sql(arg_dict) }};
     insert into {{ arg_dict.target }} ({{ columns }})
     select {{ columns }} from {{ new_relation }}
+  {%- endcall -%}
+{% endmacro %}
+
+{% macro _scd_delete_touched_sql(arg_dict) %}
+  {{- return(adapter.dispatch('_scd_delete_touched_sql', 'pipeline_kit')(arg_dict)) -}}
+{% endmacro %}
+
+{% macro default___scd_delete_touched_sql(arg_dict) %}
+  delete from {{ arg_dict.target }}
+  where {{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+{% endmacro %}
+
+{# PostgreSQL: the staged rows' ctids (a TID scan; the table is not scanned again) #}
+{% macro postgres___scd_delete_touched_sql(arg_dict) %}
+  {%- if arg_dict.target_rows == arg_dict.target -%}
+    {{- return(pipeline_kit.default___scd_delete_touched_sql(arg_dict)) -}}
+  {%- endif %}
+  delete from {{ arg_dict.target }}
+  where ctid = any(array(
+    select v._pk_rid from {{ arg_dict.target_rows }} as v
+    where v.{{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+  ))
+{% endmacro %}
+
+{# DuckDB: match on the key columns (see duckdb___scd_key_in) #}
+{% macro duckdb___scd_delete_touched_sql(arg_dict) %}
+  delete from {{ arg_dict.target }} as t
+  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.keys_relation) }}
+{% endmacro %}
+
+{#- Drop the scratch tables in one round trip. -#}
+{% macro _scd_drop_scratch(relations) %}
+  {%- set drops = [] -%}
+  {%- for relation in relations -%}
+    {%- do drops.append('drop table if exists ' ~ relation) -%}
+  {%- endfor -%}
+  {%- call statement('scd_drop_scratch', auto_begin=False) -%}
+    {{ drops | join(';\n') }}
   {%- endcall -%}
 {% endmacro %}
 
@@ -93,7 +130,7 @@
   tgt as (
     select t.*, t.{{ n.scd_key }} as _pk_key, {{ pipeline_kit._scd_ts_of(arg_dict, 't') }} as _pk_upd
     from {{ arg_dict.target }} as t
-    where t.{{ n.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+    where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.keys_relation) }}
   ),
   {%- endif %}
   {%- for attribute in arg_dict.cols.scd3 %}
@@ -190,11 +227,12 @@
 {% endmacro %}
 
 {% macro default___scd_create_scratch(relation, sql) %}
-  {{- return(get_create_table_as_sql(True, relation, sql)) -}}
+  {#- plain text (no trailing semicolon), so statements can follow in the same round trip -#}
+  {{- return('create temporary table ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') -}}
 {% endmacro %}
 
 {# Snowflake: a transient table beside the target (dropped at the end); the fakesnow emulator
    cannot create schema-qualified temporary tables, and transient tables are valid Snowflake #}
 {% macro snowflake___scd_create_scratch(relation, sql) %}
-  {{- return('create or replace transient table ' ~ relation ~ ' as (' ~ sql ~ ')') -}}
+  {{- return('create or replace transient table ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') -}}
 {% endmacro %}
