@@ -15,6 +15,65 @@
   {{- return('quantile_cont(' ~ expression ~ ', ' ~ fraction ~ ')') -}}
 {% endmacro %}
 
+{#- 1 when the continuous percentile (`fraction`, interpolated like percentile_cont) of the hours
+    from `earlier` to `later` is above `hours`, else 0 (also 0 when no row has both), as aggregates
+    of one scan without sorting. With n values and c of them above the bound, sorted v[0..n-1]
+    and h = fraction * (n - 1): v[k] > bound exactly when k >= n - c, so the percentile
+    v[floor(h)] + (h - floor(h)) * (v[ceil(h)] - v[floor(h)]) is above the bound when
+    floor(h) >= n - c, not above when ceil(h) < n - c, and otherwise interpolates between the
+    largest value <= bound and the smallest value > bound, computed here with the same
+    floating-point steps as the engines' percentile_cont. -#}
+{% macro _quality_lag_percentile_above(earlier, later, fraction, hours) %}
+  {{- return(adapter.dispatch('_quality_lag_percentile_above', 'pipeline_kit')(earlier, later, fraction, hours)) -}}
+{% endmacro %}
+
+{% macro default___quality_lag_percentile_above(earlier, later, fraction, hours) %}
+  {%- set lag = pipeline_kit._quality_hours_between(earlier, later) -%}
+  {%- set above = lag ~ ' > ' ~ hours -%}
+  {{- return(pipeline_kit._quality_percentile_above(
+      'count(' ~ lag ~ ')',
+      'sum(case when ' ~ above ~ ' then 1 else 0 end)',
+      'max(case when not ' ~ above ~ ' then ' ~ lag ~ ' end)',
+      'min(case when ' ~ above ~ ' then ' ~ lag ~ ' end)',
+      fraction, hours)) -}}
+{% endmacro %}
+
+{# PostgreSQL: the numeric epoch per row is the cost, so compare intervals and take the exact
+   hours only within a second of the bound; the min / max interval gives the min / max hours #}
+{% macro postgres___quality_lag_percentile_above(earlier, later, fraction, hours) %}
+  {%- set span = '((' ~ later ~ ') - (' ~ earlier ~ '))' -%}
+  {%- set exact = 'cast(extract(epoch from ' ~ span ~ ') / 3600.0 as double precision) > ' ~ hours -%}
+  {%- set above = exact -%}
+  {%- if hours | abs < 1000000000 -%}
+    {%- set bound = hours ~ " * interval '1 hour'" -%}
+    {%- set above = '(case when ' ~ span ~ ' > ' ~ bound ~ " + interval '1 second' then true when "
+                    ~ span ~ ' < ' ~ bound ~ " - interval '1 second' then false else " ~ exact ~ ' end)' -%}
+  {%- endif -%}
+  {{- return(pipeline_kit._quality_percentile_above(
+      'count(' ~ span ~ ')',
+      'sum(case when ' ~ above ~ ' then 1 else 0 end)',
+      'cast(extract(epoch from max(case when not ' ~ above ~ ' then ' ~ span ~ ' end)) / 3600.0 as double precision)',
+      'cast(extract(epoch from min(case when ' ~ above ~ ' then ' ~ span ~ ' end)) / 3600.0 as double precision)',
+      fraction, hours)) -}}
+{% endmacro %}
+
+{# Snowflake: PERCENTILE_CONT's interpolation arithmetic is not documented, so compute it #}
+{% macro snowflake___quality_lag_percentile_above(earlier, later, fraction, hours) %}
+  {%- set lag = pipeline_kit._quality_percentile(pipeline_kit._quality_hours_between(earlier, later), fraction) -%}
+  {{- return('case when ' ~ lag ~ ' > ' ~ hours ~ ' then 1 else 0 end') -}}
+{% endmacro %}
+
+{#- The decision above from its aggregates: `n` values, `above` of them > `bound`, the largest
+    value <= bound (`low`) and the smallest > bound (`high`), all as SQL. -#}
+{% macro _quality_percentile_above(n, above, low, high, fraction, bound) %}
+  {%- set position = 'cast(' ~ fraction ~ ' as ' ~ pipeline_kit._quality_float_type() ~ ') * (' ~ n ~ ' - 1)' -%}
+  {{- return('case when ' ~ n ~ ' = 0 then 0'
+             ~ ' when floor(' ~ position ~ ') >= ' ~ n ~ ' - ' ~ above ~ ' then 1'
+             ~ ' when ceil(' ~ position ~ ') < ' ~ n ~ ' - ' ~ above ~ ' then 0'
+             ~ ' when ' ~ low ~ ' + (' ~ position ~ ' - floor(' ~ position ~ ')) * (' ~ high ~ ' - ' ~ low ~ ') > ' ~ bound ~ ' then 1'
+             ~ ' else 0 end') -}}
+{% endmacro %}
+
 {#- Hours from `earlier` to `later` (fractional; positive when later is after earlier). -#}
 {% macro _quality_hours_between(earlier, later) %}
   {{- return(adapter.dispatch('_quality_hours_between', 'pipeline_kit')(earlier, later)) -}}
@@ -51,6 +110,26 @@
 {# Snowflake: REGEXP_LIKE matches the whole string, so search with REGEXP_INSTR instead #}
 {% macro snowflake___quality_regex_match(column, pattern_literal) %}
   {{- return('(regexp_instr(cast(' ~ column ~ ' as varchar), ' ~ pattern_literal ~ ') > 0)') -}}
+{% endmacro %}
+
+{#- True when the text of `column` (not NULL) is empty or blank (trim leaves nothing). -#}
+{% macro _quality_is_blank(column) %}
+  {{- return(adapter.dispatch('_quality_is_blank', 'pipeline_kit')('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')')) -}}
+{% endmacro %}
+
+{% macro default___quality_is_blank(text) %}
+  {{- return('trim(' ~ text ~ ") = ''") -}}
+{% endmacro %}
+
+{# PostgreSQL: trim strips only spaces, so only '' or text starting with a space (code 32) can be
+   blank; testing that first skips the trim copy of every other value #}
+{% macro postgres___quality_is_blank(text) %}
+  {{- return('(' ~ text ~ " = '' or (ascii(" ~ text ~ ') = 32 and trim(' ~ text ~ ") = ''))") -}}
+{% endmacro %}
+
+{# DuckDB: as on PostgreSQL, trim strips only spaces #}
+{% macro duckdb___quality_is_blank(text) %}
+  {{- return(pipeline_kit.postgres___quality_is_blank(text)) -}}
 {% endmacro %}
 
 {#- Types `castable_to` accepts. -#}

@@ -242,7 +242,7 @@
     {%- set condition = column ~ ' is null' -%}
     {%- set known = ctx.columns[column | lower] if ctx.columns is not none else none -%}
     {%- if rule.get('treat_empty_as_null', true) and (known is none or known.is_string()) -%}
-      {%- set condition = '(' ~ column ~ ' is null or trim(cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')) = \'\')' -%}
+      {%- set condition = '(' ~ column ~ ' is null or ' ~ pipeline_kit._quality_is_blank(column) ~ ')' -%}
     {%- endif -%}
     {%- do out.update({'name': 'null_ratio(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(condition)}) -%}
 
@@ -369,9 +369,8 @@
     {%- set event_column = pipeline_kit._quality_column(ctx, label, rule, 'event_column') -%}
     {%- set hours = pipeline_kit._quality_number(ctx, label, rule, 'max_lag_hours', required=true) -%}
     {%- set fraction = pipeline_kit._quality_ratio(ctx, label, 'percentile', rule.get('percentile', 0.95)) -%}
-    {%- set lag = pipeline_kit._quality_percentile(pipeline_kit._quality_hours_between(event_column, column), fraction) -%}
     {%- do out.update({'name': 'load_lag_p' ~ ((fraction * 100) | round(1) | string).replace('.0', '') ~ '(' ~ column ~ ' - ' ~ event_column ~ ')', 'evaluated': '1',
-                       'failing': 'case when ' ~ lag ~ ' > ' ~ hours ~ ' then 1 else 0 end'}) -%}
+                       'failing': pipeline_kit._quality_lag_percentile_above(event_column, column, fraction, hours)}) -%}
 
   {%- elif kind == 'accepted_values' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
