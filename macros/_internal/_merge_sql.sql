@@ -299,7 +299,7 @@
   {{- return(pipeline_kit._merge_columns_result(parts | join(' union all ') ~ ' order by k, pos', 'staged', 'rowid')) -}}
 {% endmacro %}
 
-{# PostgreSQL: one information_schema query for both tables that also reads the server version (MERGE from 15 on; the staged path's delete by ctid is a TID scan) #}
+{# PostgreSQL: one information_schema query for both tables that also reads the server version (MERGE from 15 on, else the fallback) #}
 {% macro postgres___merge_introspect(batch_relation, target_relation) %}
   {%- set batch_name = pipeline_kit._string_literal(batch_relation.identifier) -%}
   {%- set sql -%}
@@ -310,17 +310,20 @@
     union all select 'version', current_setting('server_version_num'), null, null, null, null, 0
     order by k, pos
   {%- endset -%}
-  {%- set found = pipeline_kit._merge_columns_result(sql, 'merge', 'ctid') -%}
+  {%- set found = pipeline_kit._merge_columns_result(sql, 'merge', none) -%}
   {%- if found.version < 150000 -%}
     {%- do found.update({'path': 'fallback'}) -%}
   {%- endif -%}
   {#- dbt widens the target's varchar(n) columns to the batch's lengths; only call it when needed -#}
+  {%- set narrower = [] -%}
   {%- for column in found.target -%}
-    {%- for source in found.batch if source.name == column.name and column.can_expand_to(source) and not found.get('widened') -%}
-      {%- do adapter.expand_target_column_types(from_relation=batch_relation, to_relation=target_relation) -%}
-      {%- do found.update({'widened': true}) -%}
+    {%- for source in found.batch if source.name == column.name and column.can_expand_to(source) -%}
+      {%- do narrower.append(column.name) -%}
     {%- endfor -%}
   {%- endfor -%}
+  {%- if narrower -%}
+    {%- do adapter.expand_target_column_types(from_relation=batch_relation, to_relation=target_relation) -%}
+  {%- endif -%}
   {{- return(found) -}}
 {% endmacro %}
 
