@@ -100,43 +100,52 @@
   {{ pipeline_kit._raise('pipeline_kit_merge', '`' ~ arg_name ~ '` names a column the model does not select', wanted ~ '; columns: ' ~ (columns | map(attribute='name') | join(', '))) }}
 {% endmacro %}
 
-{#- Resolve names against the batch's columns: returns the static config plus Column objects. -#}
-{% macro _merge_resolve_columns(cfg, source_columns) %}
+{#- Resolve names against the batch's columns (found.batch, from _merge_prepare): returns the
+    static config plus Column objects. With the existing target (`existing_relation`, none on a
+    first build / full refresh) it also settles the columns to write: the usual case (the target
+    has exactly the batch's data columns and the managed ones) is checked here; any difference
+    goes to _merge_schema_diff (on_schema_change). -#}
+{% macro _merge_resolve_columns(cfg, found, existing_relation) %}
+  {%- set columns = found.batch -%}
   {%- set by_name = {} -%}
-  {%- for column in source_columns -%}
-    {%- if column.name | lower in cfg.managed -%}
-      {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
-    {%- endif -%}
+  {%- for column in columns -%}
     {%- do by_name.setdefault(column.name | lower, column) -%}
   {%- endfor -%}
+  {%- set m = {'op_column_obj': none, 'flag_column_obj': none, 'has_deletes': false, 'control': [], 'update_filter': none} -%}
+  {%- if cfg.managed or cfg.op_column or cfg.flag_column or cfg.update_columns is not none or cfg.exclude_columns -%}
+    {%- do m.update(pipeline_kit._merge_resolve_options(cfg, columns)) -%}
+  {%- endif -%}
   {%- set key_columns = [] -%}
   {%- for key in cfg.unique_key -%}
-    {%- do key_columns.append(by_name.get(key | lower) or pipeline_kit._merge_find_column(source_columns, key, 'unique_key')) -%}
+    {%- do key_columns.append(by_name.get(key | lower) or pipeline_kit._merge_find_column(columns, key, 'unique_key')) -%}
   {%- endfor -%}
-  {%- set order_column = by_name.get(cfg.order_by | lower) or pipeline_kit._merge_find_column(source_columns, cfg.order_by, 'merge_order_by') -%}
-  {%- set resolved = {'op_column_obj': none, 'flag_column_obj': none, 'control': [], 'update_filter': none} -%}
-  {%- if cfg.op_column or cfg.flag_column or cfg.update_columns is not none or cfg.exclude_columns -%}
-    {%- do resolved.update(pipeline_kit._merge_resolve_options(cfg, source_columns)) -%}
-  {%- endif -%}
-  {#- Keys are never updated; the ordering column always is (it protects against older changes). -#}
-  {%- set skip = key_columns | map(attribute='name') | map('lower') | list + [order_column.name | lower] -%}
+  {%- set order_column = by_name.get(cfg.order_by | lower) or pipeline_kit._merge_find_column(columns, cfg.order_by, 'merge_order_by') -%}
+  {#- Keys are never updated; the ordering column always is (it protects against older changes).
+      A column found for a name has that name up to case, so the names themselves will do. -#}
+  {%- set skip = cfg.unique_key | map('lower') | list + [cfg.order_by | lower] -%}
   {%- set data_columns, update_columns = [], [] -%}
-  {%- for column in source_columns if column.name | lower not in resolved.control and not column.name.startswith('_pk_') -%}
+  {%- for column in columns if column.name | lower not in m.control and not column.name.startswith('_pk_') -%}
     {%- do data_columns.append(column) -%}
-    {%- if column.name | lower not in skip and (resolved.update_filter is none or column.name | lower in resolved.update_filter) -%}
+    {%- if column.name | lower not in skip and (m.update_filter is none or column.name | lower in m.update_filter) -%}
       {%- do update_columns.append(column) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do update_columns.append(order_column) -%}
-  {%- do resolved.update(cfg) -%}
-  {%- do resolved.update({'key_columns': key_columns, 'order_column': order_column, 'data_columns': data_columns, 'update_columns': update_columns}) -%}
-  {{- return(resolved) -}}
+  {%- do m.update(cfg) -%}
+  {%- do m.update({'key_columns': key_columns, 'order_column': order_column, 'data_columns': data_columns, 'update_columns': update_columns, 'insert_columns': data_columns, 'target_names': found.target | map(attribute='name') | list}) -%}
+  {%- if existing_relation is not none and m.target_names | map('lower') | sort != (data_columns | map(attribute='name') | map('lower') | list + m.managed) | sort -%}
+    {%- do m.update(pipeline_kit._merge_schema_diff(m, existing_relation, found.target)) -%}
+  {%- endif -%}
+  {{- return(m) -}}
 {% endmacro %}
 
 {#- The operation / deleted-flag column and merge_update_columns / merge_exclude_columns, looked up
-    in the batch. Returns the Column objects, the control column names (not data) and the lower
-    names of the columns an update may write (update_filter). -#}
+    in the batch, after checking that the batch has none of the managed columns. Returns the
+    Column objects, the control column names (not data) and the lower names of the columns an update may write (update_filter). -#}
 {% macro _merge_resolve_options(cfg, source_columns) %}
+  {%- for column in source_columns if column.name | lower in cfg.managed -%}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
+  {%- endfor -%}
   {%- set op_column = pipeline_kit._merge_find_column(source_columns, cfg.op_column, 'merge_op_column') if cfg.op_column else none -%}
   {%- set flag_column = pipeline_kit._merge_find_column(source_columns, cfg.flag_column, 'merge_deleted_flag_column') if cfg.flag_column else none -%}
   {%- set control = [] -%}
@@ -159,5 +168,5 @@
     {%- set excluded = cfg.exclude_columns | map('lower') | list -%}
     {%- set update_filter = data_columns | map(attribute='name') | map('lower') | reject('in', excluded) | list -%}
   {%- endif -%}
-  {{- return({'op_column_obj': op_column, 'flag_column_obj': flag_column, 'control': control, 'update_filter': update_filter}) -}}
+  {{- return({'op_column_obj': op_column, 'flag_column_obj': flag_column, 'has_deletes': op_column is not none or flag_column is not none, 'control': control, 'update_filter': update_filter}) -}}
 {% endmacro %}
