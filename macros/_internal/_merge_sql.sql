@@ -94,12 +94,13 @@
     column, so the pick is deterministic); `match`, the NULL-safe key match between t and s;
     `newer`, the batch row is not older than the target row (a target without an ordering value
     loses); `changed`, something the update would write differs (NULL-safe, so unchanged rows
-    are never rewritten). The default key match is two hashable equalities a key column, equal
+    are never rewritten). Column.quoted is adapter.quote(name) on the SQL adapters (one Jinja node
+    fewer a use: see the materialization's comment on speed). The default key match is two hashable equalities a key column, equal
     null flags and equal coalesced values: IS NOT DISTINCT FROM is not hashable in PostgreSQL
     (a 1M-row target would be nested-looped) and DuckDB's hash join on it is about twice as slow. -#}
 {% macro default___merge_parts(m, batch_relation) %}
   {%- set is_delete = pipeline_kit._merge_is_delete_expr(m, '_pk_batch') if m.has_deletes else 'false' -%}
-  {%- set order_q = adapter.quote(m.order_column.name) -%}
+  {%- set order_q = m.order_column.quoted -%}
   {%- set source -%}
     select _pk_ranked.*
     from (
@@ -107,37 +108,37 @@
         _pk_batch.*,
         {{ is_delete }} as _pk_is_delete,
         row_number() over (
-          partition by {% for c in m.key_columns %}{{ ', ' if not loop.first else '' }}_pk_batch.{{ adapter.quote(c.name) }}{% endfor %}
+          partition by _pk_batch.{{ m.key_columns | map(attribute='quoted') | join(', _pk_batch.') }}
           order by _pk_batch.{{ order_q }} desc nulls last, case when {{ is_delete }} then 1 else 0 end desc
-          {%- for c in m.data_columns %}, _pk_batch.{{ adapter.quote(c.name) }} nulls last{% endfor %}
+          {%- for c in m.data_columns %}, _pk_batch.{{ c.quoted }} nulls last{% endfor %}
         ) as _pk_rn
       from {{ batch_relation }} as _pk_batch
     ) as _pk_ranked
     where _pk_ranked._pk_rn = 1
   {%- endset -%}
+  {#- each term starts with its separator, cut from the first one after the loop -#}
   {%- set match -%}
-    {%- for c in m.key_columns -%}
-      {%- set q = adapter.quote(c.name) -%}
-      {%- set t_value, s_value = ('t.' ~ q, 's.' ~ q) if c.is_number() or c.is_string() else ('cast(t.' ~ q ~ ' as text)', 'cast(s.' ~ q ~ ' as text)') -%}
-      {%- set empty = 0 if c.is_number() else "''" -%}
-      {{ ' and ' if not loop.first else '' }}(t.{{ q }} is null) = (s.{{ q }} is null) and coalesce({{ t_value }}, {{ empty }}) = coalesce({{ s_value }}, {{ empty }})
+    {%- for c in m.key_columns %} and (t.{{ c.quoted }} is null) = (s.{{ c.quoted }} is null) and
+      {%- if c.is_number() %} coalesce(t.{{ c.quoted }}, 0) = coalesce(s.{{ c.quoted }}, 0)
+      {%- elif c.is_string() %} coalesce(t.{{ c.quoted }}, '') = coalesce(s.{{ c.quoted }}, '')
+      {%- else %} coalesce(cast(t.{{ c.quoted }} as text), '') = coalesce(cast(s.{{ c.quoted }} as text), '')
+      {%- endif -%}
     {%- endfor -%}
   {%- endset -%}
   {%- set changed -%}
-    ({% for c in m.update_columns %}{{ ' or ' if not loop.first else '' }}t.{{ adapter.quote(c.name) }} is distinct from s.{{ adapter.quote(c.name) }}{% endfor %}{{ ' or coalesce(t.is_deleted, false)' if m.delete_mode == 'soft' else '' }})
+    {%- for c in m.update_columns %} or t.{{ c.quoted }} is distinct from s.{{ c.quoted }}{% endfor -%}
+    {{- ' or coalesce(t.is_deleted, false)' if m.delete_mode == 'soft' else '' -}}
   {%- endset -%}
-  {{- return({'source': source, 'match': match, 'newer': '(t.' ~ order_q ~ ' is null or s.' ~ order_q ~ ' >= t.' ~ order_q ~ ')', 'changed': changed}) -}}
+  {{- return({'source': source, 'match': match[5:], 'newer': '(t.' ~ order_q ~ ' is null or s.' ~ order_q ~ ' >= t.' ~ order_q ~ ')', 'changed': '(' ~ changed[4:] ~ ')'}) -}}
 {% endmacro %}
 
 {# Snowflake: its MERGE joins on IS NOT DISTINCT FROM as it is #}
 {% macro snowflake___merge_parts(m, batch_relation) %}
   {%- set parts = pipeline_kit.default___merge_parts(m, batch_relation) -%}
   {%- set match -%}
-    {%- for c in m.key_columns -%}
-      {{ ' and ' if not loop.first else '' }}t.{{ adapter.quote(c.name) }} is not distinct from s.{{ adapter.quote(c.name) }}
-    {%- endfor -%}
+    {%- for c in m.key_columns %} and t.{{ c.quoted }} is not distinct from s.{{ c.quoted }}{% endfor -%}
   {%- endset -%}
-  {%- do parts.update({'match': match}) -%}
+  {%- do parts.update({'match': match[5:]}) -%}
   {{- return(parts) -}}
 {% endmacro %}
 
@@ -166,30 +167,32 @@
   {%- set update_names = m.update_columns | map(attribute='name') | map('lower') | list -%}
   {%- set insert_names = m.insert_columns | map(attribute='name') | map('lower') | list -%}
   {%- set managed = pipeline_kit._merge_managed_exprs(m, rid) if m.managed else {} -%}
-  {%- set order_name = m.order_column.name | lower -%}
   {%- set matched = parts.changed -%}
   {%- if m.has_deletes -%}
     {%- set matched = '(case when s._pk_is_delete then ' ~ (pipeline_kit._merge_soft_needed(m) if soft else 'true') ~ ' else ' ~ matched ~ ' end)' -%}
   {%- endif -%}
   {%- set names -%}
-    {%- for name in m.target_names %}{{ ', ' if not loop.first else '' }}{{ adapter.quote(name) }}{% endfor -%}
+    {%- for name in m.target_names %}, {{ adapter.quote(name) }}{% endfor -%}
   {%- endset -%}
+  {%- set names = names[2:] -%}
     create temporary table {{ found.dedup_relation }} as
     select {{ rid }} as _pk_rid, {{ 's._pk_is_delete' if hard else 'false' }} as _pk_drop
     {%- for name in m.target_names -%}
       {%- set q, n = adapter.quote(name), name | lower -%}
-      , {% if n in managed %}{{ managed[n] }}{% elif n in update_names and soft and n != order_name %}case when {{ rid }} is null or not s._pk_is_delete then s.{{ q }} else t.{{ q }} end{% elif n in update_names %}s.{{ q }}{% elif n in insert_names %}case when {{ rid }} is null then s.{{ q }} else t.{{ q }} end{% else %}t.{{ q }}{% endif %} as {{ q }}
+      , {% if n in managed %}{{ managed[n] }}{% elif n in update_names %}s.{{ q }}{% elif n in insert_names %}case when {{ rid }} is null then s.{{ q }} else t.{{ q }} end{% else %}t.{{ q }}{% endif %} as {{ q }}
     {%- endfor %}
     from ({{ parts.source }}) as s
     left join {{ target_relation }} as t on {{ parts.match }}
     where case when {{ rid }} is null then {{ 'not s._pk_is_delete' if hard else 'true' }} else {{ parts.newer }} and {{ matched }} end;
     delete from {{ target_relation }} where {{ found.row_id }} in (select _pk_rid from {{ found.dedup_relation }} where _pk_rid is not null);
     insert into {{ target_relation }} ({{ names }})
-    select {{ names }} from {{ found.dedup_relation }}{{ ' where not _pk_drop' if hard else '' }}
+    select {{ names }} from {{ found.dedup_relation }}{{ ' where not _pk_drop' if hard else '' }};
+    drop table if exists {{ found.batch_relation }};
+    drop table if exists {{ found.dedup_relation }}
 {%- endmacro %}
 
 {#- Merge path: one MERGE statement. -#}
-{% macro _merge_merge_sql(m, target_relation, parts) %}
+{% macro _merge_merge_sql(m, target_relation, parts, found) %}
   {%- set soft = m.delete_mode == 'soft' -%}
   {%- set dml = pipeline_kit._merge_dml_parts(m) -%}
     merge into {{ target_relation }} as t
@@ -201,22 +204,20 @@
     when matched and s._pk_is_delete and {{ parts.newer }} then delete
     {%- endif %}
     when matched and not s._pk_is_delete and {{ parts.newer }} and {{ parts.changed }} then update set {{ dml.set }}
-    when not matched {% if m.has_deletes and not soft %}and not s._pk_is_delete {% endif %}then insert ({{ dml.names }}) values ({{ dml.exprs }})
+    when not matched {% if m.has_deletes and not soft %}and not s._pk_is_delete {% endif %}then insert ({{ dml.names }}) values ({{ dml.exprs }});
+    drop table if exists {{ found.batch_relation }}
 {%- endmacro %}
 
 {#- SET list of an update from the batch, and the column list and values of an insert from it. -#}
 {% macro _merge_dml_parts(m) %}
   {%- set extra = pipeline_kit._merge_managed_dml(m) if m.managed else {'set': '', 'names': '', 'exprs': ''} -%}
   {%- set update_set -%}
-    {%- for c in m.update_columns %}{{ ', ' if not loop.first else '' }}{{ adapter.quote(c.name) }} = s.{{ adapter.quote(c.name) }}{% endfor %}{{ extra.set }}
+    {%- for c in m.update_columns %}, {{ c.quoted }} = s.{{ c.quoted }}{% endfor -%}
   {%- endset -%}
-  {%- set names -%}
-    {%- for c in m.insert_columns %}{{ ', ' if not loop.first else '' }}{{ adapter.quote(c.name) }}{% endfor %}{{ extra.names }}
-  {%- endset -%}
-  {%- set exprs -%}
-    {%- for c in m.insert_columns %}{{ ', ' if not loop.first else '' }}s.{{ adapter.quote(c.name) }}{% endfor %}{{ extra.exprs }}
-  {%- endset -%}
-  {{- return({'set': update_set, 'names': names, 'exprs': exprs}) -}}
+  {{- return({
+      'set': update_set[2:] ~ extra.set,
+      'names': (m.insert_columns | map(attribute='quoted') | join(', ')) ~ extra.names,
+      'exprs': 's.' ~ (m.insert_columns | map(attribute='quoted') | join(', s.')) ~ extra.exprs}) -}}
 {% endmacro %}
 
 {#- The soft-delete and audit columns' part of _merge_dml_parts (each piece starts with a comma):
@@ -248,7 +249,8 @@
 {#- The fallback: the deduplicated batch in a scratch table, then delete / update / insert. Each
     key has one batch row and the conditions exclude each other, so running the clauses one after
     another gives the same result as the MERGE. -#}
-{% macro _merge_fallback_statements(m, target_relation, parts, dedup_relation) %}
+{% macro _merge_fallback_sql(m, target_relation, parts, found) %}
+  {%- set dedup_relation = found.dedup_relation -%}
   {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(dedup_relation, parts.source)) -%}
   {%- set soft = m.delete_mode == 'soft' -%}
   {%- set dml = pipeline_kit._merge_dml_parts(m) -%}
@@ -261,13 +263,20 @@
   {%- endif -%}
   {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ dml.set ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and not s._pk_is_delete and ' ~ parts.newer ~ ' and ' ~ parts.changed) -%}
   {%- do statements.append('insert into ' ~ target_relation ~ ' (' ~ dml.names ~ ') select ' ~ dml.exprs ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ insert_filter ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ parts.match ~ ')') -%}
+  {%- do statements.append('drop table if exists ' ~ found.batch_relation) -%}
+  {%- do statements.append('drop table if exists ' ~ dedup_relation) -%}
   {{- return(statements | join(';\n')) -}}
 {% endmacro %}
 
-{#- The staged row's values of the soft-delete and audit columns (rid: the target row id). -#}
+{#- The staged row's values of the soft-delete and audit columns (rid: the target row id), and
+    with soft deletes those of the updated columns: a delete keeps the row's last values (only the
+    ordering value moves on). -#}
 {% macro _merge_managed_exprs(m, rid) %}
   {%- set exprs = {} -%}
   {%- if m.delete_mode == 'soft' -%}
+    {%- for column in m.update_columns if column.name | lower != m.order_column.name | lower -%}
+      {%- do exprs.update({column.name | lower: 'case when ' ~ rid ~ ' is null or not s._pk_is_delete then s.' ~ column.quoted ~ ' else t.' ~ column.quoted ~ ' end'}) -%}
+    {%- endfor -%}
     {%- do exprs.update({'is_deleted': 's._pk_is_delete', 'deleted_at': 'case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end'}) -%}
   {%- endif -%}
   {%- if m.audit -%}

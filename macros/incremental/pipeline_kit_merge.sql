@@ -18,9 +18,11 @@
 {% materialization pipeline_kit_merge, default %}
 
   {#- relations and config: validated before anything touches the warehouse -#}
-  {%- set existing_relation = load_cached_relation(this) -%}
+  {#- dbt's load_cached_relation(this) and should_full_refresh(), written out: two macros less to compile -#}
+  {%- set existing_relation = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
-  {%- set full_refresh = should_full_refresh() or existing_relation is none or not existing_relation.is_table -%}
+  {%- set full_refresh = config.get('full_refresh') -%}
+  {%- set full_refresh = (flags.FULL_REFRESH if full_refresh is none else full_refresh) or existing_relation is none or not existing_relation.is_table -%}
   {%- set cfg = pipeline_kit._merge_static_config() -%}
   {%- set swap = pipeline_kit._merge_swap_relations(target_relation, existing_relation) if full_refresh and existing_relation is not none else none -%}
   {%- if pre_hooks -%}
@@ -42,20 +44,12 @@
 
   {#- main statement: staged delete + insert by row id, one MERGE, or the delete / update / insert
       fallback (PostgreSQL < 15, or merge_force_fallback), sent as one call (Snowflake's adapter
-      splits it) with the drops of the scratch tables, inside the transaction (temporary ones
-      have no schema for dbt's cache) -#}
+      splits it) ending with the drops of the scratch tables, inside the transaction (temporary
+      ones have no schema for dbt's cache). The builder is _merge_<path>_sql, looked up by name. -#}
   {%- set path = 'fallback' if m.force_fallback else found.path -%}
-  {%- set parts = adapter.dispatch('_merge_parts', 'pipeline_kit')(m, found.batch_relation) -%}
-  {%- if path == 'staged' -%}
-    {%- set statements = pipeline_kit._merge_staged_sql(m, build_relation, parts, found) -%}
-  {%- elif path == 'merge' -%}
-    {%- set statements = pipeline_kit._merge_merge_sql(m, build_relation, parts) -%}
-  {%- else -%}
-    {%- set statements = pipeline_kit._merge_fallback_statements(m, build_relation, parts, found.dedup_relation) -%}
-  {%- endif -%}
   {{ log('pipeline_kit_merge: ' ~ this ~ ' via ' ~ path, info=false) }}
-  {% call statement('main') %}{{ statements }};
-    drop table if exists {{ found.batch_relation }}{{ (';\n    drop table if exists ' ~ found.dedup_relation) if path != 'merge' else '' }}{% endcall %}
+  {%- set main_sql = pipeline_kit['_merge_' ~ path ~ '_sql'](m, build_relation, adapter.dispatch('_merge_parts', 'pipeline_kit')(m, found.batch_relation), found) -%}
+  {% call statement('main') %}{{ main_sql }}{% endcall %}
 
   {#- swap, grants, docs, post hooks and commit; without any of them just the commit -#}
   {%- if swap or post_hooks or config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
