@@ -4,31 +4,24 @@
     returns quoted names. Every problem raises through pipeline_kit._raise with the argument. -#}
 
 {% macro _merge_static_config() %}
-  {%- set name = 'pipeline_kit_merge' -%}
-  {%- set unique_key = config.get('unique_key') -%}
-  {%- if unique_key is none or (unique_key is string and unique_key | trim == '') or (unique_key is iterable and unique_key is not string and unique_key | length == 0) -%}
+  {%- set name, unique_key, order_by = 'pipeline_kit_merge', config.get('unique_key'), config.get('merge_order_by') -%}
+  {%- if not unique_key or unique_key is string and unique_key | trim == '' -%}
     {{ pipeline_kit._raise(name, '`unique_key` is required (a column name or a list of them)', unique_key) }}
   {%- endif -%}
-  {%- set keys = [unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key) -%}
-  {%- set order_by = config.get('merge_order_by') -%}
-  {%- if order_by is none or order_by is not string or order_by | trim == '' -%}
+  {#- the defaults of the optional settings and of what _merge_resolve_options resolves (JSON: one
+      Jinja node where a dict literal would be dozens) -#}
+  {%- set cfg = fromjson('{"op_column": null, "flag_column": null, "delete_values": ["D"], "delete_mode": "hard", "update_columns": null, "exclude_columns": [], "on_schema_change": "ignore", "audit": false, "force_fallback": false, "managed": [], "now": null, "options": false, "op_column_obj": null, "flag_column_obj": null, "has_deletes": false, "control": [], "no_update": []}') -%}
+  {%- do cfg.update({'unique_key': [unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key), 'order_by': order_by | trim}) -%}
+  {%- if order_by is not string or order_by | trim == '' -%}
     {{ pipeline_kit._raise(name, '`merge_order_by` is required: one column (updated_at or a sequence) that decides which change wins', order_by) }}
   {%- endif -%}
-  {%- set cfg = {
-      'unique_key': keys, 'order_by': order_by | trim, 'op_column': none, 'flag_column': none,
-      'delete_values': ['D'], 'delete_mode': 'hard', 'update_columns': none, 'exclude_columns': [],
-      'on_schema_change': 'ignore', 'audit': false, 'force_fallback': false, 'managed': [], 'now': none} -%}
   {#- the optional settings are read and validated by a macro of their own, called only when one is set -#}
-  {%- set options = [] -%}
-  {%- for key in ['merge_op_column', 'merge_deleted_flag_column', 'merge_delete_values', 'merge_delete_mode', 'merge_update_columns', 'merge_exclude_columns', 'on_schema_change', 'merge_audit_columns', 'merge_force_fallback'] -%}
+  {%- for key in 'merge_op_column merge_deleted_flag_column merge_delete_values merge_delete_mode merge_update_columns merge_exclude_columns on_schema_change merge_audit_columns merge_force_fallback'.split() if not cfg.options -%}
     {%- set value = config.get(key) -%}
     {%- if value is not none and value is not sameas false and (key != 'on_schema_change' or value != 'ignore') -%}
-      {%- do options.append(key) -%}
+      {%- do cfg.update(pipeline_kit._merge_option_config(name)) -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if options -%}
-    {%- do cfg.update(pipeline_kit._merge_option_config(name)) -%}
-  {%- endif -%}
   {{- return(cfg) -}}
 {% endmacro %}
 
@@ -77,6 +70,7 @@
     {{ pipeline_kit._raise(name, '`merge_force_fallback` must be true or false', force_fallback) }}
   {%- endif -%}
   {{- return({
+      'options': true,
       'op_column': (op_column | trim) if op_column else none,
       'flag_column': (flag_column | trim) if flag_column else none,
       'delete_values': delete_values | list,
@@ -100,43 +94,48 @@
   {{ pipeline_kit._raise('pipeline_kit_merge', '`' ~ arg_name ~ '` names a column the model does not select', wanted ~ '; columns: ' ~ (columns | map(attribute='name') | join(', '))) }}
 {% endmacro %}
 
-{#- Resolve names against the batch's columns: returns the static config plus Column objects. -#}
-{% macro _merge_resolve_columns(cfg, source_columns) %}
-  {%- set by_name = {} -%}
-  {%- for column in source_columns -%}
-    {%- if column.name | lower in cfg.managed -%}
-      {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
-    {%- endif -%}
+{#- Resolve names against the batch's columns (found.batch, from _merge_prepare): returns the
+    static config plus Column objects. With the existing target (`existing_relation`, none on a
+    first build / full refresh) it also settles the columns to write: the usual case (the target
+    has exactly the batch's data columns and the managed ones) is checked here; any difference
+    goes to _merge_schema_diff (on_schema_change). -#}
+{% macro _merge_resolve_columns(cfg, found, existing_relation) %}
+  {%- set m, columns, by_name, key_columns, data_columns, update_columns = cfg, found.batch, {}, [], [], [] -%}
+  {%- for column in columns -%}
     {%- do by_name.setdefault(column.name | lower, column) -%}
   {%- endfor -%}
-  {%- set key_columns = [] -%}
-  {%- for key in cfg.unique_key -%}
-    {%- do key_columns.append(by_name.get(key | lower) or pipeline_kit._merge_find_column(source_columns, key, 'unique_key')) -%}
-  {%- endfor -%}
-  {%- set order_column = by_name.get(cfg.order_by | lower) or pipeline_kit._merge_find_column(source_columns, cfg.order_by, 'merge_order_by') -%}
-  {%- set resolved = {'op_column_obj': none, 'flag_column_obj': none, 'control': [], 'update_filter': none} -%}
-  {%- if cfg.op_column or cfg.flag_column or cfg.update_columns is not none or cfg.exclude_columns -%}
-    {%- do resolved.update(pipeline_kit._merge_resolve_options(cfg, source_columns)) -%}
+  {%- if m.options -%}
+    {%- do m.update(pipeline_kit._merge_resolve_options(m, columns)) -%}
   {%- endif -%}
-  {#- Keys are never updated; the ordering column always is (it protects against older changes). -#}
-  {%- set skip = key_columns | map(attribute='name') | map('lower') | list + [order_column.name | lower] -%}
-  {%- set data_columns, update_columns = [], [] -%}
-  {%- for column in source_columns if column.name | lower not in resolved.control and not column.name.startswith('_pk_') -%}
+  {%- for key in m.unique_key -%}
+    {%- do key_columns.append(by_name.get(key | lower) or pipeline_kit._merge_find_column(columns, key, 'unique_key')) -%}
+  {%- endfor -%}
+  {%- set order_column = by_name.get(m.order_by | lower) or pipeline_kit._merge_find_column(columns, m.order_by, 'merge_order_by') -%}
+  {#- Keys are never updated; the ordering column always is (it protects against older changes).
+      A column found for a name has that name up to case, so the names themselves will do. -#}
+  {%- set skip = m.unique_key | map('lower') | list + [m.order_by | lower] + m.no_update -%}
+  {%- for column in columns if column.name | lower not in m.control and not column.name.startswith('_pk_') -%}
     {%- do data_columns.append(column) -%}
-    {%- if column.name | lower not in skip and (resolved.update_filter is none or column.name | lower in resolved.update_filter) -%}
+    {%- if column.name | lower not in skip -%}
       {%- do update_columns.append(column) -%}
     {%- endif -%}
   {%- endfor -%}
   {%- do update_columns.append(order_column) -%}
-  {%- do resolved.update(cfg) -%}
-  {%- do resolved.update({'key_columns': key_columns, 'order_column': order_column, 'data_columns': data_columns, 'update_columns': update_columns}) -%}
-  {{- return(resolved) -}}
+  {%- do m.update({'key_columns': key_columns, 'order_column': order_column, 'data_columns': data_columns, 'update_columns': update_columns, 'insert_columns': data_columns, 'target_names': found.target | map(attribute='name') | list}) -%}
+  {%- if existing_relation is not none and m.target_names | map('lower') | sort != (data_columns | map(attribute='name') | map('lower') | list + m.managed) | sort -%}
+    {%- do m.update(pipeline_kit._merge_schema_diff(m, existing_relation, found.target)) -%}
+  {%- endif -%}
+  {{- return(m) -}}
 {% endmacro %}
 
 {#- The operation / deleted-flag column and merge_update_columns / merge_exclude_columns, looked up
-    in the batch. Returns the Column objects, the control column names (not data) and the lower
-    names of the columns an update may write (update_filter). -#}
+    in the batch, after checking that the batch has none of the managed columns. Returns the
+    Column objects, the control column names (not data) and the lower names of the data columns
+    an update must not write (no_update). -#}
 {% macro _merge_resolve_options(cfg, source_columns) %}
+  {%- for column in source_columns if column.name | lower in cfg.managed -%}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
+  {%- endfor -%}
   {%- set op_column = pipeline_kit._merge_find_column(source_columns, cfg.op_column, 'merge_op_column') if cfg.op_column else none -%}
   {%- set flag_column = pipeline_kit._merge_find_column(source_columns, cfg.flag_column, 'merge_deleted_flag_column') if cfg.flag_column else none -%}
   {%- set control = [] -%}
@@ -147,6 +146,7 @@
     {%- do data_columns.append(column) -%}
   {%- endfor -%}
   {%- set update_filter = none -%}
+  {%- set no_update = [] -%}
   {%- if cfg.update_columns is not none -%}
     {%- set update_filter = [] -%}
     {%- for wanted in cfg.update_columns -%}
@@ -159,5 +159,8 @@
     {%- set excluded = cfg.exclude_columns | map('lower') | list -%}
     {%- set update_filter = data_columns | map(attribute='name') | map('lower') | reject('in', excluded) | list -%}
   {%- endif -%}
-  {{- return({'op_column_obj': op_column, 'flag_column_obj': flag_column, 'control': control, 'update_filter': update_filter}) -}}
+  {%- if update_filter is not none -%}
+    {%- set no_update = data_columns | map(attribute='name') | map('lower') | reject('in', update_filter) | list -%}
+  {%- endif -%}
+  {{- return({'op_column_obj': op_column, 'flag_column_obj': flag_column, 'has_deletes': op_column is not none or flag_column is not none, 'control': control, 'no_update': no_update}) -}}
 {% endmacro %}

@@ -1,20 +1,13 @@
-{#- on_schema_change for pipeline_kit_merge. dbt's own process_schema_changes compares the batch
-    with the target column for column, which would treat the operation column and the managed
-    soft-delete / audit columns as changes; this compares data columns only. `target_columns`
-    are the target's columns as read with the batch's (pipeline_kit._merge_introspect).
-    Returns {'insert_columns': [...], 'update_columns': [...], 'target_names': [...]}: the batch
-    columns present in the target, and the target's column names after any change made here. -#}
-{% macro _merge_schema_changes(m, staging_relation, existing_relation, target_columns) %}
+{#- on_schema_change for pipeline_kit_merge, called by _merge_resolve_columns only when the
+    target's columns differ from the batch's data columns plus the managed ones. dbt's own
+    process_schema_changes compares the batch with the target column for column, which would
+    treat the operation column and the managed soft-delete / audit columns as changes; this
+    compares data columns only. `target_columns` are the target's columns as read with the
+    batch's (pipeline_kit._merge_prepare). Checks, alters or ignores (on_schema_change) and returns
+    {'insert_columns': [...], 'update_columns': [...], 'target_names': [...]}: the batch columns
+    present in the target, and the target's column names after any change made here. -#}
+{% macro _merge_schema_diff(m, existing_relation, target_columns) %}
   {%- set target_names = target_columns | map(attribute='name') | map('lower') | list -%}
-  {%- if target_names | sort == (m.data_columns | map(attribute='name') | map('lower') | list + m.managed) | sort -%}
-    {#- the usual case: the target has exactly the batch's data columns and the managed ones -#}
-    {{- return({'insert_columns': m.data_columns, 'update_columns': m.update_columns, 'target_names': target_columns | map(attribute='name') | list}) -}}
-  {%- endif -%}
-  {{- return(pipeline_kit._merge_schema_diff(m, existing_relation, target_columns, target_names)) -}}
-{% endmacro %}
-
-{#- The target's columns differ from the batch's: check, alter or ignore (on_schema_change). -#}
-{% macro _merge_schema_diff(m, existing_relation, target_columns, target_names) %}
   {%- for managed in m.managed if managed not in target_names -%}
     {{ pipeline_kit._raise('pipeline_kit_merge', 'the target lacks the column ' ~ managed ~ ' that the delete mode / audit config needs; run with --full-refresh after changing them', managed) }}
   {%- endfor -%}

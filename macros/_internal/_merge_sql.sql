@@ -1,6 +1,146 @@
 {#- SQL builders of the pipeline_kit_merge materialization. `m` is the resolved config from
-    _merge_resolve_columns plus: insert_columns / update_columns (Column objects present in the
-    target), `now` (one timestamp literal per run). Aliases: t = target, s = deduplicated batch. -#}
+    _merge_resolve_columns (insert_columns / update_columns: the Column objects present in the
+    target; `now`: one timestamp literal per run). Aliases: t = target, s = deduplicated batch.
+    The common-path builders write SQL as template text, which dbt compiles faster than strings
+    joined in Jinja; soft-delete and audit pieces come from macros that only those runs call. -#}
+
+{#- Create the batch's scratch table and read its columns and the target's (target none on a
+    first build / full refresh), in one call where the engine allows. Returns {'batch': [Column],
+    'target': [Column], 'path', 'row_id', 'batch_relation', 'dedup_relation'}: the path that
+    applies the change is 'staged' (delete + insert by row id), 'merge' (one MERGE) or 'fallback'
+    (delete / update / insert without MERGE); dedup_relation is the scratch relation of the
+    staged / fallback deduplicated batch. The default: dbt's column lookups (fakesnow cannot
+    describe temporary tables, so Snowflake takes this one with its own scratch tables). -#}
+{% macro default___merge_prepare(target_relation, existing_relation, select_sql) %}
+  {%- set found = {
+      'path': 'merge', 'row_id': none,
+      'batch_relation': adapter.dispatch('_merge_temp_relation', 'pipeline_kit')(target_relation, '__pk_batch'),
+      'dedup_relation': adapter.dispatch('_merge_temp_relation', 'pipeline_kit')(target_relation, '__pk_dedup')} -%}
+  {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(found.batch_relation, select_sql)) -%}
+  {%- if existing_relation is not none -%}
+    {%- do adapter.expand_target_column_types(from_relation=found.batch_relation, to_relation=existing_relation) -%}
+  {%- endif -%}
+  {%- do found.update({
+      'batch': adapter.get_columns_in_relation(found.batch_relation),
+      'target': adapter.get_columns_in_relation(existing_relation) if existing_relation is not none else []}) -%}
+  {{- return(found) -}}
+{% endmacro %}
+
+{# DuckDB: the scratch table and both DESCRIBEs in one call (no string widening to do; temporary tables, named as default___merge_temp_relation does), and the staged path: an UPDATE or MERGE of scattered rows makes the COMMIT rewrite far more than a delete + insert #}
+{% macro duckdb___merge_prepare(target_relation, existing_relation, select_sql) %}
+  {%- set prefix, stamp = target_relation.identifier[:30], modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
+  {%- set found = {
+      'batch': [], 'target': [], 'path': 'staged', 'row_id': 'rowid',
+      'batch_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_batch' ~ stamp, 'schema': none, 'database': none}),
+      'dedup_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_dedup' ~ stamp, 'schema': none, 'database': none})} -%}
+  {%- call statement('pk_merge_columns', fetch_result=True) -%}
+    create temporary table {{ found.batch_relation }} as ({{ select_sql }}
+    );
+    select 'batch' as k, column_name, column_type, row_number() over () as pos from (describe {{ found.batch_relation }})
+    {%- if existing_relation is not none %}
+    union all select 'target', column_name, column_type, row_number() over () from (describe {{ existing_relation }})
+    {%- endif %}
+    order by k, pos
+  {%- endcall -%}
+  {%- for row in load_result('pk_merge_columns').table.rows -%}
+    {%- do found[row[0]].append(api.Column(row[1], row[2])) -%}
+  {%- endfor -%}
+  {{- return(found) -}}
+{% endmacro %}
+
+{# PostgreSQL: the scratch table and one information_schema query for both tables in one call (temporary tables, named as default___merge_temp_relation does); the query also reads the server version (MERGE from 15 on, else the fallback) #}
+{% macro postgres___merge_prepare(target_relation, existing_relation, select_sql) %}
+  {%- set prefix, stamp = target_relation.identifier[:30], modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
+  {%- set found = {
+      'batch': [], 'target': [], 'path': 'merge', 'row_id': none, 'version': 0,
+      'batch_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_batch' ~ stamp, 'schema': none, 'database': none}),
+      'dedup_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_dedup' ~ stamp, 'schema': none, 'database': none})} -%}
+  {%- set batch_name = "'" ~ found.batch_relation.identifier.replace("'", "''") ~ "'" -%}
+  {%- call statement('pk_merge_columns', fetch_result=True) -%}
+    create temporary table {{ found.batch_relation }} as ({{ select_sql }}
+    );
+    select case when table_name = {{ batch_name }} then 'batch' else 'target' end as k, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, ordinal_position as pos
+    from {{ found.batch_relation.information_schema('columns') }}
+    where table_name = {{ batch_name }}
+    {%- if existing_relation is not none %} or (table_name = '{{ existing_relation.identifier.replace("'", "''") }}' and table_schema = '{{ existing_relation.schema.replace("'", "''") }}'){% endif %}
+    union all select 'version', current_setting('server_version_num'), null, null, null, null, 0
+    order by k, pos
+  {%- endcall -%}
+  {%- for row in load_result('pk_merge_columns').table.rows -%}
+    {%- if row[0] == 'version' -%}
+      {%- do found.update({'version': row[1] | int}) -%}
+    {%- else -%}
+      {%- do found[row[0]].append(api.Column(row[1], row[2], row[3], row[4], row[5])) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if found.version < 150000 -%}
+    {%- do found.update({'path': 'fallback'}) -%}
+  {%- endif -%}
+  {#- dbt widens the target's varchar(n) columns to the batch's lengths; only call it when needed -#}
+  {%- set narrower = [] -%}
+  {%- for column in found.target -%}
+    {%- for source in found.batch if source.name == column.name and column.can_expand_to(source) -%}
+      {%- do narrower.append(column.name) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- if narrower -%}
+    {%- do adapter.expand_target_column_types(from_relation=found.batch_relation, to_relation=existing_relation) -%}
+  {%- endif -%}
+  {{- return(found) -}}
+{% endmacro %}
+
+{#- The pieces every path uses: `source`, the batch reduced to one change per key (the latest by
+    the ordering column, NULLs oldest; on a tie a delete wins, then the smallest row by every
+    column, so the pick is deterministic); `match`, the NULL-safe key match between t and s;
+    `newer`, the batch row is not older than the target row (a target without an ordering value
+    loses); `changed`, something the update would write differs (NULL-safe, so unchanged rows
+    are never rewritten). Column.quoted is adapter.quote(name) on the SQL adapters (one Jinja node
+    fewer a use: see the materialization's comment on speed). The default key match is two hashable equalities a key column, equal
+    null flags and equal coalesced values: IS NOT DISTINCT FROM is not hashable in PostgreSQL
+    (a 1M-row target would be nested-looped) and DuckDB's hash join on it is about twice as slow. -#}
+{% macro default___merge_parts(m, batch_relation) %}
+  {%- set is_delete = pipeline_kit._merge_is_delete_expr(m, '_pk_batch') if m.has_deletes else 'false' -%}
+  {%- set order_q = m.order_column.quoted -%}
+  {%- set source -%}
+    select _pk_ranked.*
+    from (
+      select
+        _pk_batch.*,
+        {{ is_delete }} as _pk_is_delete,
+        row_number() over (
+          partition by _pk_batch.{{ m.key_columns | map(attribute='quoted') | join(', _pk_batch.') }}
+          order by _pk_batch.{{ order_q }} desc nulls last, case when {{ is_delete }} then 1 else 0 end desc
+          {%- for c in m.data_columns %}, _pk_batch.{{ c.quoted }} nulls last{% endfor %}
+        ) as _pk_rn
+      from {{ batch_relation }} as _pk_batch
+    ) as _pk_ranked
+    where _pk_ranked._pk_rn = 1
+  {%- endset -%}
+  {#- each term starts with its separator, cut from the first one after the loop -#}
+  {%- set match -%}
+    {%- for c in m.key_columns %} and (t.{{ c.quoted }} is null) = (s.{{ c.quoted }} is null) and
+      {%- if c.is_number() %} coalesce(t.{{ c.quoted }}, 0) = coalesce(s.{{ c.quoted }}, 0)
+      {%- elif c.is_string() %} coalesce(t.{{ c.quoted }}, '') = coalesce(s.{{ c.quoted }}, '')
+      {%- else %} coalesce(cast(t.{{ c.quoted }} as text), '') = coalesce(cast(s.{{ c.quoted }} as text), '')
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endset -%}
+  {%- set changed -%}
+    {%- for c in m.update_columns %} or t.{{ c.quoted }} is distinct from s.{{ c.quoted }}{% endfor -%}
+    {{- ' or coalesce(t.is_deleted, false)' if m.delete_mode == 'soft' else '' -}}
+  {%- endset -%}
+  {{- return({'source': source, 'match': match[5:], 'newer': '(t.' ~ order_q ~ ' is null or s.' ~ order_q ~ ' >= t.' ~ order_q ~ ')', 'changed': '(' ~ changed[4:] ~ ')'}) -}}
+{% endmacro %}
+
+{# Snowflake: its MERGE joins on IS NOT DISTINCT FROM as it is #}
+{% macro snowflake___merge_parts(m, batch_relation) %}
+  {%- set parts = pipeline_kit.default___merge_parts(m, batch_relation) -%}
+  {%- set match -%}
+    {%- for c in m.key_columns %} and t.{{ c.quoted }} is not distinct from s.{{ c.quoted }}{% endfor -%}
+  {%- endset -%}
+  {%- do parts.update({'match': match[5:]}) -%}
+  {{- return(parts) -}}
+{% endmacro %}
 
 {#- Is this change a delete? NULL operations / flags are not deletes. -#}
 {% macro _merge_is_delete_expr(m, alias) %}
@@ -16,98 +156,78 @@
   {{- return('false') -}}
 {% endmacro %}
 
-{#- The batch reduced to one change per key: the latest by the ordering column (NULLs oldest);
-    on a tie a delete wins, then the smallest row by every column, so the pick is deterministic. -#}
-{% macro _merge_source_sql(m, staging_relation) %}
-  {%- set is_delete = pipeline_kit._merge_is_delete_expr(m, '_pk_batch') if m.op_column_obj is not none or m.flag_column_obj is not none else 'false' -%}
-  {%- set order_items = ['_pk_batch.' ~ adapter.quote(m.order_column.name) ~ ' desc nulls last', 'case when ' ~ is_delete ~ ' then 1 else 0 end desc'] -%}
-  {%- for column in m.data_columns -%}
-    {%- do order_items.append('_pk_batch.' ~ adapter.quote(column.name) ~ ' nulls last') -%}
-  {%- endfor -%}
-  {%- set partition = [] -%}
-  {%- for column in m.key_columns -%}
-    {%- do partition.append('_pk_batch.' ~ adapter.quote(column.name)) -%}
-  {%- endfor -%}
-  {%- set sql -%}
-    select _pk_ranked.*
-    from (
-      select
-        _pk_batch.*,
-        {{ is_delete }} as _pk_is_delete,
-        row_number() over (partition by {{ partition | join(', ') }} order by {{ order_items | join(', ') }}) as _pk_rn
-      from {{ staging_relation }} as _pk_batch
-    ) as _pk_ranked
-    where _pk_ranked._pk_rn = 1
+{#- Staged path: the deduplicated batch joined once with the target gives the final row of every
+    key that changes and the row id of the target row it replaces; then one delete by row id and
+    one insert of whole rows. An update is a delete plus an insert: columns it does not update are
+    copied from the target row, target columns the batch lacks are kept. Same rules as the MERGE. -#}
+{% macro _merge_staged_sql(m, target_relation, parts, found) %}
+  {%- set rid = 't.' ~ found.row_id -%}
+  {%- set soft = m.delete_mode == 'soft' -%}
+  {%- set hard = m.has_deletes and not soft -%}
+  {%- set update_names = m.update_columns | map(attribute='name') | map('lower') | list -%}
+  {%- set insert_names = m.insert_columns | map(attribute='name') | map('lower') | list -%}
+  {%- set managed = pipeline_kit._merge_managed_exprs(m, rid) if m.managed else {} -%}
+  {%- set matched = parts.changed -%}
+  {%- if m.has_deletes -%}
+    {%- set matched = '(case when s._pk_is_delete then ' ~ (pipeline_kit._merge_soft_needed(m) if soft else 'true') ~ ' else ' ~ matched ~ ' end)' -%}
+  {%- endif -%}
+  {%- set names -%}
+    {%- for name in m.target_names %}, {{ adapter.quote(name) }}{% endfor -%}
   {%- endset -%}
-  {{- return(sql) -}}
+  {%- set names = names[2:] -%}
+    create temporary table {{ found.dedup_relation }} as
+    select {{ rid }} as _pk_rid, {{ 's._pk_is_delete' if hard else 'false' }} as _pk_drop
+    {%- for name in m.target_names -%}
+      {%- set q, n = adapter.quote(name), name | lower -%}
+      , {% if n in managed %}{{ managed[n] }}{% elif n in update_names %}s.{{ q }}{% elif n in insert_names %}case when {{ rid }} is null then s.{{ q }} else t.{{ q }} end{% else %}t.{{ q }}{% endif %} as {{ q }}
+    {%- endfor %}
+    from ({{ parts.source }}) as s
+    left join {{ target_relation }} as t on {{ parts.match }}
+    where case when {{ rid }} is null then {{ 'not s._pk_is_delete' if hard else 'true' }} else {{ parts.newer }} and {{ matched }} end;
+    delete from {{ target_relation }} where {{ found.row_id }} in (select _pk_rid from {{ found.dedup_relation }} where _pk_rid is not null);
+    insert into {{ target_relation }} ({{ names }})
+    select {{ names }} from {{ found.dedup_relation }}{{ ' where not _pk_drop' if hard else '' }};
+    drop table if exists {{ found.batch_relation }};
+    drop table if exists {{ found.dedup_relation }}
+{%- endmacro %}
+
+{#- Merge path: one MERGE statement. -#}
+{% macro _merge_merge_sql(m, target_relation, parts, found) %}
+  {%- set soft = m.delete_mode == 'soft' -%}
+  {%- set dml = pipeline_kit._merge_dml_parts(m) -%}
+    merge into {{ target_relation }} as t
+    using ({{ parts.source }}) as s
+    on {{ parts.match }}
+    {%- if m.has_deletes and soft %}
+    when matched and s._pk_is_delete and {{ parts.newer }} and {{ pipeline_kit._merge_soft_needed(m) }} then update set {{ pipeline_kit._merge_soft_delete_set(m) }}
+    {%- elif m.has_deletes %}
+    when matched and s._pk_is_delete and {{ parts.newer }} then delete
+    {%- endif %}
+    when matched and not s._pk_is_delete and {{ parts.newer }} and {{ parts.changed }} then update set {{ dml.set }}
+    when not matched {% if m.has_deletes and not soft %}and not s._pk_is_delete {% endif %}then insert ({{ dml.names }}) values ({{ dml.exprs }});
+    drop table if exists {{ found.batch_relation }}
+{%- endmacro %}
+
+{#- SET list of an update from the batch, and the column list and values of an insert from it. -#}
+{% macro _merge_dml_parts(m) %}
+  {%- set extra = pipeline_kit._merge_managed_dml(m) if m.managed else {'set': '', 'names': '', 'exprs': ''} -%}
+  {%- set update_set -%}
+    {%- for c in m.update_columns %}, {{ c.quoted }} = s.{{ c.quoted }}{% endfor -%}
+  {%- endset -%}
+  {{- return({
+      'set': update_set[2:] ~ extra.set,
+      'names': (m.insert_columns | map(attribute='quoted') | join(', ')) ~ extra.names,
+      'exprs': 's.' ~ (m.insert_columns | map(attribute='quoted') | join(', s.')) ~ extra.exprs}) -}}
 {% endmacro %}
 
-{#- Null-safe key match between target t and batch s (its callers dispatch _merge_key_match directly). -#}
-{% macro default___merge_key_match(m) %}
-  {%- set parts = [] -%}
-  {%- for column in m.key_columns -%}
-    {%- set q = adapter.quote(column.name) -%}
-    {%- do parts.append('t.' ~ q ~ ' is not distinct from s.' ~ q) -%}
-  {%- endfor -%}
-  {{- return(parts | join(' and ')) -}}
-{% endmacro %}
-
-{# PostgreSQL: IS NOT DISTINCT FROM is not hashable (a 1M-row target would be nested-looped); equal null flags plus equal coalesced values are two hashable equalities with the same meaning #}
-{% macro postgres___merge_key_match(m) %}
-  {%- set parts = [] -%}
-  {%- for column in m.key_columns -%}
-    {%- set q = adapter.quote(column.name) -%}
-    {%- if column.is_number() -%}
-      {%- set t_value, s_value = 'coalesce(t.' ~ q ~ ', 0)', 'coalesce(s.' ~ q ~ ', 0)' -%}
-    {%- elif column.is_string() -%}
-      {%- set t_value, s_value = "coalesce(t." ~ q ~ ", '')", "coalesce(s." ~ q ~ ", '')" -%}
-    {%- else -%}
-      {%- set t_value, s_value = "coalesce(cast(t." ~ q ~ " as text), '')", "coalesce(cast(s." ~ q ~ " as text), '')" -%}
-    {%- endif -%}
-    {%- do parts.append('(t.' ~ q ~ ' is null) = (s.' ~ q ~ ' is null) and ' ~ t_value ~ ' = ' ~ s_value) -%}
-  {%- endfor -%}
-  {{- return(parts | join(' and ')) -}}
-{% endmacro %}
-
-{# DuckDB: its hash join on IS NOT DISTINCT FROM is about twice as slow (1M-row target) as the two plain equalities PostgreSQL uses #}
-{% macro duckdb___merge_key_match(m) %}
-  {{- return(pipeline_kit.postgres___merge_key_match(m)) -}}
-{% endmacro %}
-
-{#- The batch row is not older than the target row (a target without an ordering value loses). -#}
-{% macro _merge_newer(m) %}
-  {%- set q = adapter.quote(m.order_column.name) -%}
-  {{- return('(t.' ~ q ~ ' is null or s.' ~ q ~ ' >= t.' ~ q ~ ')') -}}
-{% endmacro %}
-
-{#- Something the update would write differs (NULL-safe), so unchanged rows are never rewritten. -#}
-{% macro _merge_changed(m) %}
-  {%- set parts = [] -%}
-  {%- for column in m.update_columns -%}
-    {%- set q = adapter.quote(column.name) -%}
-    {%- do parts.append('t.' ~ q ~ ' is distinct from s.' ~ q) -%}
-  {%- endfor -%}
-  {%- if m.delete_mode == 'soft' -%}
-    {%- do parts.append('coalesce(t.is_deleted, false)') -%}
-  {%- endif -%}
-  {{- return('(' ~ parts | join(' or ') ~ ')') -}}
-{% endmacro %}
-
-{#- SET list of an update from the batch. -#}
-{% macro _merge_update_set(m) %}
-  {%- set items = [] -%}
-  {%- for column in m.update_columns -%}
-    {%- set q = adapter.quote(column.name) -%}
-    {%- do items.append(q ~ ' = s.' ~ q) -%}
-  {%- endfor -%}
-  {%- if m.delete_mode == 'soft' -%}
-    {%- do items.append('is_deleted = false') -%}
-    {%- do items.append('deleted_at = null') -%}
-  {%- endif -%}
-  {%- if m.audit -%}
-    {%- do items.append('_updated_at = ' ~ m.now) -%}
-  {%- endif -%}
-  {{- return(items | join(', ')) -}}
+{#- The soft-delete and audit columns' part of _merge_dml_parts (each piece starts with a comma):
+    an update clears the delete mark and stamps _updated_at; an insert sets both. -#}
+{% macro _merge_managed_dml(m) %}
+  {%- set soft = m.delete_mode == 'soft' -%}
+  {{- return({
+      'set': (', is_deleted = false, deleted_at = null' if soft else '') ~ ((', _updated_at = ' ~ m.now) if m.audit else ''),
+      'names': (', is_deleted, deleted_at' if soft else '') ~ (', _loaded_at, _updated_at' if m.audit else ''),
+      'exprs': ((', s._pk_is_delete, case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end') if soft else '') ~ ((', ' ~ m.now ~ ', ' ~ m.now) if m.audit else '')}) -}}
 {% endmacro %}
 
 {#- SET list of a soft delete: keep the last values, mark deleted, move the ordering value on. -#}
@@ -120,27 +240,49 @@
   {{- return(items | join(', ')) -}}
 {% endmacro %}
 
-{#- Column list and values of an insert from the batch. -#}
-{% macro _merge_insert_parts(m) %}
-  {%- set names, values = [], [] -%}
-  {%- for column in m.insert_columns -%}
-    {%- set q = adapter.quote(column.name) -%}
-    {%- do names.append(q) -%}
-    {%- do values.append('s.' ~ q) -%}
-  {%- endfor -%}
+{#- A soft delete writes only if the row is not deleted yet or the delete's ordering value differs. -#}
+{% macro _merge_soft_needed(m) %}
+  {%- set order_q = adapter.quote(m.order_column.name) -%}
+  {{- return('(not coalesce(t.is_deleted, false) or t.' ~ order_q ~ ' is distinct from s.' ~ order_q ~ ')') -}}
+{% endmacro %}
+
+{#- The fallback: the deduplicated batch in a scratch table, then delete / update / insert. Each
+    key has one batch row and the conditions exclude each other, so running the clauses one after
+    another gives the same result as the MERGE. -#}
+{% macro _merge_fallback_sql(m, target_relation, parts, found) %}
+  {%- set dedup_relation = found.dedup_relation -%}
+  {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(dedup_relation, parts.source)) -%}
+  {%- set soft = m.delete_mode == 'soft' -%}
+  {%- set dml = pipeline_kit._merge_dml_parts(m) -%}
+  {%- set insert_filter = '' if soft or not m.has_deletes else 'not s._pk_is_delete and ' -%}
+  {%- set statements = [] -%}
+  {%- if m.has_deletes and not soft -%}
+    {%- do statements.append('delete from ' ~ target_relation ~ ' as t using ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and s._pk_is_delete and ' ~ parts.newer) -%}
+  {%- elif m.has_deletes -%}
+    {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_soft_delete_set(m) ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and s._pk_is_delete and ' ~ parts.newer ~ ' and ' ~ pipeline_kit._merge_soft_needed(m)) -%}
+  {%- endif -%}
+  {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ dml.set ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and not s._pk_is_delete and ' ~ parts.newer ~ ' and ' ~ parts.changed) -%}
+  {%- do statements.append('insert into ' ~ target_relation ~ ' (' ~ dml.names ~ ') select ' ~ dml.exprs ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ insert_filter ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ parts.match ~ ')') -%}
+  {%- do statements.append('drop table if exists ' ~ found.batch_relation) -%}
+  {%- do statements.append('drop table if exists ' ~ dedup_relation) -%}
+  {{- return(statements | join(';\n')) -}}
+{% endmacro %}
+
+{#- The staged row's values of the soft-delete and audit columns (rid: the target row id), and
+    with soft deletes those of the updated columns: a delete keeps the row's last values (only the
+    ordering value moves on). -#}
+{% macro _merge_managed_exprs(m, rid) %}
+  {%- set exprs = {} -%}
   {%- if m.delete_mode == 'soft' -%}
-    {%- do names.append('is_deleted') -%}
-    {%- do values.append('s._pk_is_delete') -%}
-    {%- do names.append('deleted_at') -%}
-    {%- do values.append('case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end') -%}
+    {%- for column in m.update_columns if column.name | lower != m.order_column.name | lower -%}
+      {%- do exprs.update({column.name | lower: 'case when ' ~ rid ~ ' is null or not s._pk_is_delete then s.' ~ column.quoted ~ ' else t.' ~ column.quoted ~ ' end'}) -%}
+    {%- endfor -%}
+    {%- do exprs.update({'is_deleted': 's._pk_is_delete', 'deleted_at': 'case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end'}) -%}
   {%- endif -%}
   {%- if m.audit -%}
-    {%- do names.append('_loaded_at') -%}
-    {%- do values.append(m.now) -%}
-    {%- do names.append('_updated_at') -%}
-    {%- do values.append(m.now) -%}
+    {%- do exprs.update({'_loaded_at': 'case when ' ~ rid ~ ' is null then ' ~ m.now ~ ' else t._loaded_at end', '_updated_at': m.now}) -%}
   {%- endif -%}
-  {{- return({'names': names | join(', '), 'exprs': values | join(', ')}) -}}
+  {{- return(exprs) -}}
 {% endmacro %}
 
 {#- The select that creates an empty target with the right columns and types. -#}
@@ -160,192 +302,9 @@
   {{- return('select ' ~ items | join(', ') ~ ' from ' ~ staging_relation ~ ' as _pk_batch where 1 = 0') -}}
 {% endmacro %}
 
-{#- The statements that apply the batch: one MERGE, or the equivalent fallback sequence. -#}
-{% macro _merge_statements(m, target_relation, source_sql, use_merge) %}
-  {%- if not use_merge -%}
-    {{- return(pipeline_kit._merge_fallback_sql(m, target_relation, source_sql)) -}}
-  {%- endif -%}
-  {%- set newer = pipeline_kit._merge_newer(m) -%}
-  {%- set has_deletes = m.op_column_obj is not none or m.flag_column_obj is not none -%}
-  {%- set insert = pipeline_kit._merge_insert_parts(m) -%}
-  {%- set sql -%}
-    merge into {{ target_relation }} as t
-    using ({{ source_sql }}) as s
-    on {{ adapter.dispatch('_merge_key_match', 'pipeline_kit')(m) }}
-    {%- if has_deletes %}
-    {{ pipeline_kit._merge_delete_clause(m, newer) }}
-    {%- endif %}
-    when matched and not s._pk_is_delete and {{ newer }} and {{ pipeline_kit._merge_changed(m) }} then update set {{ pipeline_kit._merge_update_set(m) }}
-    when not matched {% if has_deletes and m.delete_mode != 'soft' %}and not s._pk_is_delete {% endif %}then insert ({{ insert.names }}) values ({{ insert.exprs }})
-  {%- endset -%}
-  {{- return([sql]) -}}
-{% endmacro %}
-
-{#- The MERGE's clause for a matched delete: delete the row, or mark it deleted (soft). -#}
-{% macro _merge_delete_clause(m, newer) %}
-  {%- if m.delete_mode == 'soft' -%}
-    {{- return('when matched and s._pk_is_delete and ' ~ newer ~ ' and ' ~ pipeline_kit._merge_soft_needed(m) ~ ' then update set ' ~ pipeline_kit._merge_soft_delete_set(m)) -}}
-  {%- endif -%}
-  {{- return('when matched and s._pk_is_delete and ' ~ newer ~ ' then delete') -}}
-{% endmacro %}
-
-{#- A soft delete writes only if the row is not deleted yet or the delete's ordering value differs. -#}
-{% macro _merge_soft_needed(m) %}
-  {%- set order_q = adapter.quote(m.order_column.name) -%}
-  {{- return('(not coalesce(t.is_deleted, false) or t.' ~ order_q ~ ' is distinct from s.' ~ order_q ~ ')') -}}
-{% endmacro %}
-
-{#- The fallback statements: each key has one batch row and the conditions exclude each other, so
-    running the clauses one after another gives the same result as the MERGE. -#}
-{% macro _merge_fallback_sql(m, target_relation, source_sql) %}
-  {%- set match = adapter.dispatch('_merge_key_match', 'pipeline_kit')(m) -%}
-  {%- set newer = pipeline_kit._merge_newer(m) -%}
-  {%- set changed = pipeline_kit._merge_changed(m) -%}
-  {%- set has_deletes = m.op_column_obj is not none or m.flag_column_obj is not none -%}
-  {%- set soft = m.delete_mode == 'soft' -%}
-  {%- set insert = pipeline_kit._merge_insert_parts(m) -%}
-  {%- set insert_filter = '' if soft or not has_deletes else 'not s._pk_is_delete' -%}
-  {%- set statements = [] -%}
-  {%- if has_deletes and not soft -%}
-    {%- do statements.append('delete from ' ~ target_relation ~ ' as t using ' ~ source_sql ~ ' as s where ' ~ match ~ ' and s._pk_is_delete and ' ~ newer) -%}
-  {%- endif -%}
-  {%- if has_deletes and soft -%}
-    {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_soft_delete_set(m) ~ ' from ' ~ source_sql ~ ' as s where ' ~ match ~ ' and s._pk_is_delete and ' ~ newer ~ ' and ' ~ pipeline_kit._merge_soft_needed(m)) -%}
-  {%- endif -%}
-  {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_update_set(m) ~ ' from ' ~ source_sql ~ ' as s where ' ~ match ~ ' and not s._pk_is_delete and ' ~ newer ~ ' and ' ~ changed) -%}
-  {%- do statements.append('insert into ' ~ target_relation ~ ' (' ~ insert.names ~ ') select ' ~ insert.exprs ~ ' from ' ~ source_sql ~ ' as s where ' ~ ((insert_filter ~ ' and ') if insert_filter else '') ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ match ~ ')') -%}
-  {{- return(statements) -}}
-{% endmacro %}
-
-{#- Staged path: the deduplicated batch joined once with the target gives the final row of every
-    key that changes and the row id of the target row it replaces; then one delete by row id and
-    one insert of whole rows. An update is a delete plus an insert: columns it does not update are
-    copied from the target row, target columns the batch lacks are kept. Same rules as the MERGE. -#}
-{% macro _merge_staged_sql(m, target_relation, source_sql, scratch_relation, row_id) %}
-  {%- set rid = 't.' ~ row_id -%}
-  {%- set has_deletes = m.op_column_obj is not none or m.flag_column_obj is not none -%}
-  {%- set soft = m.delete_mode == 'soft' -%}
-  {%- set hard_deletes = has_deletes and not soft -%}
-  {%- set update_names = m.update_columns | map(attribute='name') | map('lower') | list -%}
-  {%- set insert_names = m.insert_columns | map(attribute='name') | map('lower') | list -%}
-  {%- set managed = pipeline_kit._merge_managed_exprs(m, rid) if m.managed else {} -%}
-  {%- set names, exprs = [], [] -%}
-  {%- for name in m.target_names -%}
-    {%- set q = adapter.quote(name) -%}
-    {%- set lowered = name | lower -%}
-    {%- if lowered in managed -%}
-      {%- set expr = managed[lowered] -%}
-    {%- elif lowered in update_names -%}
-      {%- set keep = soft and lowered != m.order_column.name | lower -%}
-      {%- set expr = ('case when ' ~ rid ~ ' is null or not s._pk_is_delete then s.' ~ q ~ ' else t.' ~ q ~ ' end') if keep else 's.' ~ q -%}
-    {%- elif lowered in insert_names -%}
-      {%- set expr = 'case when ' ~ rid ~ ' is null then s.' ~ q ~ ' else t.' ~ q ~ ' end' -%}
-    {%- else -%}
-      {%- set expr = 't.' ~ q -%}
-    {%- endif -%}
-    {%- do names.append(q) -%}
-    {%- do exprs.append(expr ~ ' as ' ~ q) -%}
-  {%- endfor -%}
-  {%- set newer = pipeline_kit._merge_newer(m) -%}
-  {%- set matched = pipeline_kit._merge_changed(m) -%}
-  {%- if has_deletes -%}
-    {%- set matched = '(case when s._pk_is_delete then ' ~ (pipeline_kit._merge_soft_needed(m) if soft else 'true') ~ ' else ' ~ matched ~ ' end)' -%}
-  {%- endif -%}
-  {%- set sql -%}
-    create temporary table {{ scratch_relation }} as
-    select {{ rid }} as _pk_rid, {{ 's._pk_is_delete' if hard_deletes else 'false' }} as _pk_drop, {{ exprs | join(', ') }}
-    from ({{ source_sql }}) as s
-    left join {{ target_relation }} as t on {{ adapter.dispatch('_merge_key_match', 'pipeline_kit')(m) }}
-    where case when {{ rid }} is null then {{ 'not s._pk_is_delete' if hard_deletes else 'true' }} else {{ newer }} and {{ matched }} end;
-    delete from {{ target_relation }} where {{ row_id }} in (select _pk_rid from {{ scratch_relation }} where _pk_rid is not null);
-    insert into {{ target_relation }} ({{ names | join(', ') }})
-    select {{ names | join(', ') }} from {{ scratch_relation }}{{ ' where not _pk_drop' if hard_deletes else '' }}
-  {%- endset -%}
-  {{- return(sql) -}}
-{% endmacro %}
-
-{#- The staged row's values of the soft-delete and audit columns (rid: the target row id). -#}
-{% macro _merge_managed_exprs(m, rid) %}
-  {%- set exprs = {} -%}
-  {%- if m.delete_mode == 'soft' -%}
-    {%- do exprs.update({'is_deleted': 's._pk_is_delete', 'deleted_at': 'case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end'}) -%}
-  {%- endif -%}
-  {%- if m.audit -%}
-    {%- do exprs.update({'_loaded_at': 'case when ' ~ rid ~ ' is null then ' ~ m.now ~ ' else t._loaded_at end', '_updated_at': m.now}) -%}
-  {%- endif -%}
-  {{- return(exprs) -}}
-{% endmacro %}
-
-{#- Columns of the batch and of the target (none on a first build / full refresh) in one query
-    where the engine allows, and the path that applies the change: 'staged' (delete + insert by
-    row id), 'merge' (one MERGE) or 'fallback' (delete / update / insert without MERGE).
-    Snowflake keeps dbt's column lookups (fakesnow cannot describe temporary tables). Returns {'batch': [Column], 'target': [Column], 'path': ..., 'row_id': ...}. -#}
-{% macro default___merge_introspect(batch_relation, target_relation) %}
-  {%- if target_relation is not none -%}
-    {%- do adapter.expand_target_column_types(from_relation=batch_relation, to_relation=target_relation) -%}
-  {%- endif -%}
-  {{- return({
-      'batch': adapter.get_columns_in_relation(batch_relation),
-      'target': adapter.get_columns_in_relation(target_relation) if target_relation is not none else [],
-      'path': 'merge', 'row_id': none}) -}}
-{% endmacro %}
-
-{# DuckDB: both DESCRIBEs in one query (no string widening to do), and the staged path: an UPDATE or MERGE of scattered rows makes the COMMIT rewrite far more than a delete + insert #}
-{% macro duckdb___merge_introspect(batch_relation, target_relation) %}
-  {%- set parts = ["select 'batch' as k, column_name, column_type, null, null, null, row_number() over () as pos from (describe " ~ batch_relation ~ ")"] -%}
-  {%- if target_relation is not none -%}
-    {%- do parts.append("select 'target', column_name, column_type, null, null, null, row_number() over () from (describe " ~ target_relation ~ ")") -%}
-  {%- endif -%}
-  {{- return(pipeline_kit._merge_columns_result(parts | join(' union all ') ~ ' order by k, pos', 'staged', 'rowid')) -}}
-{% endmacro %}
-
-{# PostgreSQL: one information_schema query for both tables that also reads the server version (MERGE from 15 on, else the fallback) #}
-{% macro postgres___merge_introspect(batch_relation, target_relation) %}
-  {%- set batch_name = pipeline_kit._string_literal(batch_relation.identifier) -%}
-  {%- set sql -%}
-    select case when table_name = {{ batch_name }} then 'batch' else 'target' end as k, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, ordinal_position as pos
-    from {{ batch_relation.information_schema('columns') }}
-    where table_name = {{ batch_name }}
-    {%- if target_relation is not none %} or (table_name = {{ pipeline_kit._string_literal(target_relation.identifier) }} and table_schema = {{ pipeline_kit._string_literal(target_relation.schema) }}){% endif %}
-    union all select 'version', current_setting('server_version_num'), null, null, null, null, 0
-    order by k, pos
-  {%- endset -%}
-  {%- set found = pipeline_kit._merge_columns_result(sql, 'merge', none) -%}
-  {%- if found.version < 150000 -%}
-    {%- do found.update({'path': 'fallback'}) -%}
-  {%- endif -%}
-  {#- dbt widens the target's varchar(n) columns to the batch's lengths; only call it when needed -#}
-  {%- set narrower = [] -%}
-  {%- for column in found.target -%}
-    {%- for source in found.batch if source.name == column.name and column.can_expand_to(source) -%}
-      {%- do narrower.append(column.name) -%}
-    {%- endfor -%}
-  {%- endfor -%}
-  {%- if narrower -%}
-    {%- do adapter.expand_target_column_types(from_relation=batch_relation, to_relation=target_relation) -%}
-  {%- endif -%}
-  {{- return(found) -}}
-{% endmacro %}
-
-{#- Run a column query (rows: 'batch' / 'target' / 'version', then dbt's five column fields) into Column objects. -#}
-{% macro _merge_columns_result(sql, path, row_id) %}
-  {%- call statement('pk_merge_columns', fetch_result=True) -%}{{ sql }}{%- endcall -%}
-  {%- set found = {'batch': [], 'target': [], 'path': path, 'row_id': row_id, 'version': 0} -%}
-  {%- for row in load_result('pk_merge_columns').table.rows -%}
-    {%- if row[0] == 'version' -%}
-      {%- do found.update({'version': row[1] | int}) -%}
-    {%- else -%}
-      {%- do found[row[0]].append(api.Column(row[1], row[2], row[3], row[4], row[5])) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {{- return(found) -}}
-{% endmacro %}
-
-{#- A scratch relation for the batch (and the staged / fallback deduplicated batch) and its DDL.
-    The materialization calls adapter.dispatch for _merge_introspect, _merge_temp_relation and
-    _merge_create_scratch itself: a wrapper macro would be one more template to compile per run.
-    The default is a temporary table: session-local, so a short name (within PostgreSQL's 63
-    characters) will do. -#}
+{#- A scratch relation for the batch (and the staged / fallback deduplicated batch) and its DDL,
+    for the adapters without a _merge_prepare of their own. The default is a temporary table:
+    session-local, so a short name (within PostgreSQL's 63 characters) will do. -#}
 {% macro default___merge_temp_relation(target_relation, suffix) %}
   {%- set identifier = target_relation.identifier[:30] ~ suffix ~ modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
   {{- return(target_relation.incorporate(path={'identifier': identifier, 'schema': none, 'database': none})) -}}
@@ -381,8 +340,30 @@
   {{- return({'insert_columns': m.data_columns, 'target_names': (m.data_columns | map(attribute='name') | list) + m.managed}) -}}
 {% endmacro %}
 
-{#- The fallback: the deduplicated batch in a scratch table, then delete / update / insert. -#}
-{% macro _merge_fallback_statements(m, target_relation, source_sql, scratch_relation) %}
-  {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(scratch_relation, source_sql)) -%}
-  {{- return(pipeline_kit._merge_fallback_sql(m, target_relation, scratch_relation)) -}}
+{#- After the main statement when a run has a swap, grants, docs or post hooks: the swap (a full
+    refresh of an existing table replaces it inside the same transaction), grants and docs, post
+    hooks inside the transaction (they still roll the whole run back if they fail), the commit,
+    then the backup's drop and the post hooks outside the transaction. -#}
+{% macro _merge_finish(target_relation, existing_relation, swap, full_refresh, post_hooks) %}
+  {%- if swap -%}
+    {% do adapter.rename_relation(existing_relation, swap.backup) %}
+    {% do adapter.rename_relation(swap.intermediate, target_relation) %}
+  {%- endif -%}
+  {%- set grant_config = config.get('grants') -%}
+  {%- if grant_config -%}
+    {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke(existing_relation, full_refresh_mode=full_refresh)) %}
+  {%- endif -%}
+  {%- if config.persist_relation_docs() or config.persist_column_docs() -%}
+    {% do persist_docs(target_relation, model) %}
+  {%- endif -%}
+  {%- if post_hooks -%}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {%- endif -%}
+  {% do adapter.commit() %}
+  {%- if swap -%}
+    {% do adapter.drop_relation(swap.backup) %}
+  {%- endif -%}
+  {%- if post_hooks -%}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {%- endif -%}
 {% endmacro %}
