@@ -1,6 +1,28 @@
 {#- Read and validate the scd materialization's config up front. Every problem raises
-    `pipeline_kit.scd: <model>: <argument> ... (got <value>)`. Returns a plain dict. -#}
+    `pipeline_kit.scd: <model>: <argument> ... (got <value>)`. Returns a plain dict.
+    The common case (scd_type 1 or 2, one key column, timestamp strategy, none of the optional
+    settings) is read here; anything else goes through the full validation in _scd_config_full,
+    which returns the same dict (so the long macro is compiled only when it is needed). -#}
 {% macro _scd_config() %}
+  {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
+                      'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'scd_key': 'scd_key', 'first_seen_at': 'first_seen_at',
+                      'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
+  {%- set scd_type, unique_key, updated_at = config.get('scd_type'), config.get('unique_key'), config.get('updated_at') -%}
+  {%- set hard_deletes = config.get('hard_deletes', 'ignore') -%}
+  {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim != ''
+        and updated_at is string and updated_at | trim != '' and hard_deletes in ['ignore', 'invalidate', 'new_record']
+        and config.get('strategy', 'timestamp') == 'timestamp'
+        and [config.get('check_cols'), config.get('scd3_columns'), config.get('open_end'), config.get('scd_column_names'),
+             config.get('load_timestamp')] == [none, none, none, none, none] -%}
+    {{- return({'scd_type': scd_type, 'keys': [unique_key | trim], 'updated_at': updated_at | trim, 'strategy': 'timestamp',
+                'check_cols': none, 'scd3_columns': none, 'hard_deletes': hard_deletes, 'open_end': none, 'names': defaults,
+                'load_ts': none}) -}}
+  {%- endif -%}
+  {{- return(pipeline_kit._scd_config_full(defaults)) -}}
+{% endmacro %}
+
+{#- Every setting, every check (see _scd_config). `defaults`: the generated columns' default names. -#}
+{% macro _scd_config_full(defaults) %}
   {%- set scd_type = config.get('scd_type') -%}
   {%- if scd_type is string and scd_type | trim in ['1', '2', '3'] -%}
     {%- set scd_type = scd_type | trim | int -%}
@@ -47,9 +69,6 @@
     {%- endif -%}
     {%- set open_end_literal = pipeline_kit._scd_timestamp_literal('scd', 'open_end', open_end) -%}
   {%- endif -%}
-  {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
-                      'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'scd_key': 'scd_key', 'first_seen_at': 'first_seen_at',
-                      'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
   {%- set given = config.get('scd_column_names', {}) -%}
   {%- if given is not mapping -%}
     {{ pipeline_kit._raise('scd', '`scd_column_names` must be a mapping such as {valid_from: effective_from}', given) }}
@@ -74,23 +93,22 @@
   {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim, 'strategy': strategy,
               'check_cols': check_cols, 'scd3_columns': scd3_columns, 'hard_deletes': hard_deletes,
               'open_end': open_end_literal, 'names': names,
-              'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else pipeline_kit._scd_now_utc()}) -}}
+              'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else none}) -}}
 {% endmacro %}
 
-{#- Match the configured column names against the staged source's columns (case-insensitively)
-    and resolve which columns are tracked. -#}
-{% macro _scd_resolve_columns(cfg, columns) %}
+{#- Match the configured column names against the staged source's columns (case-insensitively),
+    resolve which columns are tracked, and build the SQL fragments the builders share, once per run:
+    alias-prefixed column lists (`pay`, `keys_of`), the batch's key / state / row hashes, the change
+    time per alias, and the key predicate `key_in` (text around the relation it reads). -#}
+{% macro _scd_resolve_columns(arg_dict, columns) %}
+  {%- set cfg, d = arg_dict.cfg, arg_dict.d -%}
   {%- set by_lower = {} -%}
-  {%- set payload = [] -%}
   {%- for column in columns -%}
     {%- do by_lower.update({column.name | lower: column}) -%}
-    {%- do payload.append(column.name) -%}
   {%- endfor -%}
-  {%- set reserved = [] -%}
-  {%- for name, value in cfg.names.items() -%}
-    {%- if name not in ['previous_prefix', 'changed_at_suffix'] and value | lower in by_lower -%}
-      {{ pipeline_kit._raise('scd', 'the model already has a column named like the generated `' ~ name ~ '` column; rename it or set scd_column_names', value) }}
-    {%- endif -%}
+  {%- set payload = columns | map(attribute='name') | list -%}
+  {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] and value | lower in by_lower -%}
+    {{ pipeline_kit._raise('scd', 'the model already has a column named like the generated `' ~ name ~ '` column; rename it or set scd_column_names', value) }}
   {%- endfor -%}
   {%- set key_names = [] -%}
   {%- for key in cfg['keys'] -%}
@@ -99,15 +117,68 @@
     {%- endif -%}
     {%- do key_names.append(by_lower[key | lower].name) -%}
   {%- endfor -%}
-  {%- if cfg.updated_at | lower not in by_lower -%}
+  {%- set updated_at = by_lower.get(cfg.updated_at | lower) -%}
+  {%- if updated_at is none -%}
     {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', cfg.updated_at) }}
   {%- endif -%}
-  {%- set updated_at_column = by_lower[cfg.updated_at | lower] -%}
-  {%- set dtype = updated_at_column.data_type | lower -%}
+  {%- set dtype = updated_at.data_type | lower -%}
   {%- if 'timestamp' not in dtype and 'date' not in dtype -%}
-    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' must be a date or timestamp', updated_at_column.data_type) }}
+    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' must be a date or timestamp', updated_at.data_type) }}
   {%- endif -%}
   {%- set lowered_keys = key_names | map('lower') | list -%}
+  {%- if cfg.strategy == 'timestamp' and not cfg.scd3_columns -%}
+    {%- set resolved = {'tracked': [], 'scd3': []} -%}
+    {%- for name in payload if name | lower not in lowered_keys -%}
+      {%- do resolved.tracked.append(name) -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- set resolved = pipeline_kit._scd_resolve_options(cfg, by_lower, payload, lowered_keys) -%}
+  {%- endif -%}
+
+  {#- fragments -#}
+  {%- set quoted, q_payload, q_keys = {}, [], [] -%}
+  {%- for name in payload -%}
+    {%- do quoted.update({name: adapter.quote(name)}) -%}
+    {%- do q_payload.append(quoted[name]) -%}
+  {%- endfor -%}
+  {%- for name in key_names -%}
+    {%- do q_keys.append(quoted[name]) -%}
+  {%- endfor -%}
+  {%- set pay, keys_of = {}, {} -%}
+  {%- for a in ['s', 'r', 't', 'v', 'u', 'l', 'k'] -%}
+    {%- do pay.update({a: a ~ '.' ~ q_payload | join(', ' ~ a ~ '.')}) -%}
+    {%- do keys_of.update({a: a ~ '.' ~ q_keys | join(', ' ~ a ~ '.')}) -%}
+  {%- endfor -%}
+  {#- NULL-safe, unambiguous text encodings (as in _scd_encode) of the key, the tracked state and the whole row -#}
+  {%- set encoded = {} -%}
+  {%- for part, alias, names in [('key', 's', key_names), ('state', 's', resolved.tracked), ('row', 's', payload), ('id', 'v', key_names)] -%}
+    {%- set parts = [] -%}
+    {%- for name in names -%}
+      {%- set text = d.text.replace('_pk_expr_', alias ~ '.' ~ quoted[name]) -%}
+      {%- do parts.append('coalesce(' ~ d.text.replace('_pk_expr_', 'length(' ~ text ~ ')') ~ " || ':' || " ~ text ~ ", '~')") -%}
+    {%- endfor -%}
+    {%- do encoded.update({part: parts | join(" || '|' || ") or "''"}) -%}
+  {%- endfor -%}
+  {#- change times: timezone-aware values converted to UTC without a zone; naive values taken as UTC as they are -#}
+  {%- set tz = 'with time zone' in dtype or 'timestamptz' in dtype or 'timestamp_tz' in dtype or 'timestamp_ltz' in dtype -%}
+  {%- set ts = d.utc_naive if tz else 'cast(_pk_expr_ as ' ~ d.ts_type ~ ')' -%}
+  {%- if d.key_match == 'columns' -%}
+    {%- set matches = [] -%}
+    {%- for name in q_keys -%}
+      {%- do matches.append('t.' ~ name ~ ' is not distinct from k.' ~ name) -%}
+    {%- endfor -%}
+    {%- set key_in = ['exists (select 1 from ', ' as k where ' ~ matches | join(' and ') ~ ')'] -%}
+  {%- else -%}
+    {%- set key_in = ['t.' ~ cfg.names.scd_key ~ ' in (select k._pk_key from ', ' as k)'] -%}
+  {%- endif -%}
+  {{- return({'payload': payload, 'keys': key_names, 'updated_at': updated_at.name, 'updated_at_type': updated_at.data_type,
+              'tracked': resolved.tracked, 'scd3': resolved.scd3, 'pay': pay, 'keys_of': keys_of, 'encoded': encoded,
+              'q_updated_at': quoted[updated_at.name], 'ts_s': ts.replace('_pk_expr_', 's.' ~ quoted[updated_at.name]),
+              'ts_t': ts.replace('_pk_expr_', 't.' ~ quoted[updated_at.name]), 'key_in': key_in}) -}}
+{% endmacro %}
+
+{#- The tracked columns of strategy=check and SCD3's attributes (see _scd_resolve_columns). -#}
+{% macro _scd_resolve_options(cfg, by_lower, payload, lowered_keys) %}
   {%- set tracked = [] -%}
   {%- if cfg.strategy == 'timestamp' -%}
     {%- for name in payload if name | lower not in lowered_keys -%}
@@ -132,8 +203,7 @@
     {%- endif -%}
     {%- do scd3.append(by_lower[name | lower].name) -%}
   {%- endfor -%}
-  {{- return({'payload': payload, 'keys': key_names, 'updated_at': updated_at_column.name,
-              'updated_at_type': updated_at_column.data_type, 'tracked': tracked, 'scd3': scd3}) -}}
+  {{- return({'tracked': tracked, 'scd3': scd3}) -}}
 {% endmacro %}
 
 {#- A timestamp literal (YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]) as a SQL naive-timestamp
