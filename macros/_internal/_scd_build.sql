@@ -3,9 +3,10 @@
     ordered by change time, collapsed where consecutive states are identical, and re-cut into
     versions. That one path handles several changes per key in a batch, late (out-of-order)
     changes, deletes and re-appearances, and makes a re-run a no-op.
-    All builders take one `arg_dict`: cfg (from _scd_config), d (from _scd_dialect), cols (columns
-    and shared SQL fragments, from _scd_resolve_columns) and the relations they read. Internal
-    columns are named _pk_*. -#}
+    All builders take one `arg_dict`: cfg (from _scd_config), d (from _scd_dialect) and cols (the
+    columns, relations and SQL fragments from _scd_resolve_columns). Their SQL is text with
+    str.format fields ({pay_t}: see _scd_resolve_columns) filled in from cols. Internal columns are
+    named _pk_*. -#}
 
 {#- The staging statements. Always the batch (scratch `source`): one row per key and change time,
     with its key hash, change time (UTC naive) and tracked-state hash. Exact duplicates collapse;
@@ -16,90 +17,86 @@
     rows of the batch's keys once (target_rows: the later steps read this copy, not the table; not
     with hard deletes, which compare the whole table), the keys the batch touches, and counts them. -#}
 {% macro _scd_stage_sql(arg_dict, target_columns=none) %}
-  {%- set cfg, cols, d, n = arg_dict.cfg, arg_dict.cols, arg_dict.d, arg_dict.cfg.names -%}
-  {%- if target_columns is not none -%}
-    {%- set existing, quoted, missing = [], [], [] -%}
-    {%- for column in target_columns -%}
-      {%- do existing.append(column.name | lower) -%}
-      {%- do quoted.append(adapter.quote(column.name)) -%}
-    {%- endfor -%}
-    {%- if n.scd_key | lower not in existing -%}
-      {{ pipeline_kit._raise('scd', 'the table has no ' ~ n.scd_key ~ ' column (not built by this materialization, or renamed); run with --full-refresh', arg_dict.target) }}
-    {%- endif -%}
-    {%- for name in cols.payload if name | lower not in existing -%}
-      {%- do missing.append(name) -%}
-    {%- endfor -%}
-    {%- if missing -%}
-      {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; run with --full-refresh to rebuild history', missing | join(', ')) }}
-    {%- endif -%}
-    {%- do arg_dict.update({'columns': quoted | join(', ')}) -%}
-  {%- endif -%}
-  {{ d.scratch }} {{ arg_dict.source }} as (
-  select {{ cols.pay.r }}, r._pk_key, r._pk_ts, r._pk_hash
+  {%- set cfg, cols = arg_dict.cfg, arg_dict.cols -%}
+  {%- set source_sql -%}
+  {scratch} {source} as (
+  select {pay_r}, r._pk_key, r._pk_ts, r._pk_hash
   from (
     select
       h.*,
       row_number() over (partition by h._pk_key, h._pk_ts order by h._pk_row desc) as _pk_rn
     from (
       select
-        {{ cols.pay.s }},
-        md5({{ cols.encoded.key }}) as _pk_key,
-        {{ cols.ts_s }} as _pk_ts,
-        md5({{ cols.encoded.state }}) as _pk_hash,
-        md5({{ cols.encoded.row }}) as _pk_row
-      from {{ arg_dict.raw_relation }} as s
-      where s.{{ cols.q_updated_at }} is not null
+        {pay_s},
+        md5({enc_key}) as _pk_key,
+        {ts_s} as _pk_ts,
+        md5({enc_state}) as _pk_hash,
+        md5({enc_row}) as _pk_row
+      from {raw_relation} as s
+      where s.{updated_at} is not null
     ) as h
   ) as r
   where r._pk_rn = 1
   )
-  {%- if target_columns is not none -%}
+  {%- endset -%}
+  {%- if target_columns is none -%}
+    {{- return(source_sql.format(**cols)) -}}
+  {%- endif -%}
+  {%- set existing, quoted = target_columns | map(attribute='name') | map('lower') | list, [] -%}
+  {%- if cols.scd_key | lower not in existing or cols.payload | map('lower') | reject('in', existing) | list -%}
+    {%- do pipeline_kit._scd_check_target_columns(arg_dict, existing) -%}
+  {%- endif -%}
+  {%- for column in target_columns -%}
+    {%- do quoted.append(adapter.quote(column.name)) -%}
+  {%- endfor -%}
+  {%- do arg_dict.update({'columns': quoted | join(', ')}) -%}
 
   {#- The table's rows (target_rows) as versions: _pk_vf/_pk_vt (NULL = open), _pk_del, _pk_hash,
       _pk_upd (the latest change time the version has absorbed). SCD1 rows are one open version
-      each, starting at last_changed_at. Kept for _scd_new_rows_sql, which reads it for the touched keys -#}
+      each, starting at last_changed_at. Kept in cols (field {versions}) for _scd_new_rows_sql -#}
   {%- set versions -%}
   select
-    {{ cols.pay.t }},
-    t.{{ n.scd_key }} as _pk_key,
+    {pay_t},
+    t.{scd_key} as _pk_key,
     {%- if cfg.scd_type == 2 %}
-    t.{{ n.valid_from }} as _pk_vf,
+    t.{valid_from} as _pk_vf,
     {%- if cfg.open_end %}
-    case when t.{{ n.valid_to }} = {{ cfg.open_end }} then null else t.{{ n.valid_to }} end as _pk_vt,
+    case when t.{valid_to} = {open_end} then null else t.{valid_to} end as _pk_vt,
     {%- else %}
-    t.{{ n.valid_to }} as _pk_vt,
+    t.{valid_to} as _pk_vt,
     {%- endif %}
     {%- else %}
-    t.{{ n.last_changed_at }} as _pk_vf,
-    t.{{ n.first_seen_at }} as _pk_first,
-    cast(null as {{ d.ts_type }}) as _pk_vt,
+    t.{last_changed_at} as _pk_vf,
+    t.{first_seen_at} as _pk_first,
+    cast(null as {ts_type}) as _pk_vt,
     {%- endif %}
-    {{ ('t.' ~ n.is_deleted) if cfg.hard_deletes == 'new_record' else 'false' }} as _pk_del,
-    t.{{ n.scd_hash }} as _pk_hash,
-    {{ cols.ts_t }} as _pk_upd
-  from {{ arg_dict.target_rows }} as t
+    {{ 't.{is_deleted}' if cfg.hard_deletes == 'new_record' else 'false' }} as _pk_del,
+    t.{scd_hash} as _pk_hash,
+    {ts_t} as _pk_upd
+  from {target_rows} as t
   {%- endset -%}
-  {%- do arg_dict.update({'versions': versions}) -%}
+  {%- do cols.update(versions=versions.format(**cols)) -%}
   {%- set deletes = cfg.hard_deletes != 'ignore' -%}
-  ;
+  {%- set sql -%}
+  {{ source_sql }};
   {%- if not deletes %}
-  {{ d.scratch }} {{ arg_dict.target_rows }} as (
-  select t.*{{ (', t.' ~ d.row_id ~ ' as _pk_rid') if d.row_id }} from {{ arg_dict.target }} as t
-  where {{ cols.key_in[0] ~ arg_dict.source ~ cols.key_in[1] }}
+  {scratch} {target_rows} as (
+  select t.*{{ (', t.' ~ arg_dict.d.row_id ~ ' as _pk_rid') if arg_dict.d.row_id }} from {target} as t
+  where {in_source}
   );
   {%- endif %}
   {#- Keys the batch touches (key hash and key columns), with why: _pk_gone (live key absent from
       a full-snapshot source) and _pk_back (a deleted key present again). A batch row already
       contained in the table (same state inside a version that has absorbed a change at least as
       new) touches nothing. -#}
-  {{ d.scratch }} {{ arg_dict.keys_relation }} as (
+  {scratch} {keys_relation} as (
   with tgt as (
-    {{ versions }}
+    {versions}
   ),
 
   changed as (
-    select s._pk_key, {{ cols.keys_of.s }}, 0 as _pk_gone, 0 as _pk_back
-    from {{ arg_dict.source }} as s
+    select s._pk_key, {keys_s}, 0 as _pk_gone, 0 as _pk_back
+    from {source} as s
     where not exists (
       select 1 from tgt as t
       where t._pk_key = s._pk_key
@@ -114,24 +111,24 @@
   {%- if deletes %},
 
   live as (
-    select t._pk_key, {{ cols.keys_of.t }} from tgt as t where t._pk_vt is null and not t._pk_del
+    select t._pk_key, {keys_t} from tgt as t where t._pk_vt is null and not t._pk_del
   ),
 
   gone as (
-    select l._pk_key, {{ cols.keys_of.l }}, 1 as _pk_gone, 0 as _pk_back
+    select l._pk_key, {keys_l}, 1 as _pk_gone, 0 as _pk_back
     from live as l
-    where not exists (select 1 from {{ arg_dict.source }} as s where s._pk_key = l._pk_key)
+    where not exists (select 1 from {source} as s where s._pk_key = l._pk_key)
   ),
 
   back as (
-    select distinct s._pk_key, {{ cols.keys_of.s }}, 0 as _pk_gone, 1 as _pk_back
-    from {{ arg_dict.source }} as s
+    select distinct s._pk_key, {keys_s}, 0 as _pk_gone, 1 as _pk_back
+    from {source} as s
     where exists (select 1 from tgt as t where t._pk_key = s._pk_key)
       and not exists (select 1 from live as l where l._pk_key = s._pk_key)
   )
   {%- endif %}
 
-  select u._pk_key, {{ cols.keys_of.u }}, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back
+  select u._pk_key, {keys_u}, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back
   from (
     select * from changed
     {%- if deletes %}
@@ -141,74 +138,75 @@
     select * from back
     {%- endif %}
   ) as u
-  group by u._pk_key, {{ cols.keys_of.u }}
+  group by u._pk_key, {keys_u}
   );
-  select count(*) as touched from {{ arg_dict.keys_relation }}
-  {%- endif %}
+  select count(*) as touched from {keys_relation}
+  {%- endset -%}
+  {{- return(sql.format(**cols)) -}}
 {% endmacro %}
 
 {#- Final rows of the touched keys (all keys on a rebuild), in the target's column order: the
     change events, then versions, one row per state run. -#}
 {% macro _scd_new_rows_sql(arg_dict) %}
-  {%- set cfg, cols, d, n = arg_dict.cfg, arg_dict.cols, arg_dict.d, arg_dict.cfg.names -%}
+  {%- set cfg = arg_dict.cfg -%}
   {%- set deletes = cfg.hard_deletes != 'ignore' -%}
-  {%- set load_ts = cfg.load_ts or d.now_utc -%}
+  {%- set sql -%}
   with
   {%- if arg_dict.has_target %}
   tgt_v as (
     select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
-    from ({{ arg_dict.versions }}
-  where {{ cols.key_in[0] ~ arg_dict.keys_relation ~ cols.key_in[1] }}) as v
+    from ({versions}
+  where {in_keys_relation}) as v
   ),
   {%- endif %}
 
   events as (
     {%- if arg_dict.has_target %}
     -- each existing version starts a state
-    select {{ cols.pay.t }}, t._pk_key, t._pk_vf as _pk_ts, t._pk_hash, t._pk_del, t._pk_upd, 1 as _pk_origin
+    select {pay_t}, t._pk_key, t._pk_vf as _pk_ts, t._pk_hash, t._pk_del, t._pk_upd, 1 as _pk_origin
     from tgt_v as t
     union all
     -- the newest change a version absorbed: kept as an event so a late change that splits the
     -- version still leaves the right state after it
-    select {{ cols.pay.t }}, t._pk_key, t._pk_upd, t._pk_hash, t._pk_del, t._pk_upd, 1
+    select {pay_t}, t._pk_key, t._pk_upd, t._pk_hash, t._pk_del, t._pk_upd, 1
     from tgt_v as t
     where not t._pk_del and t._pk_upd > t._pk_vf and (t._pk_vt is null or t._pk_upd < t._pk_vt)
     union all
     -- a version closed without a successor: the key was deleted at its end
-    select {{ cols.pay.t }}, t._pk_key, t._pk_vt, 'deleted', true, t._pk_vt, 2
+    select {pay_t}, t._pk_key, t._pk_vt, 'deleted', true, t._pk_vt, 2
     from tgt_v as t
     where t._pk_vt is not null and not t._pk_del and (t._pk_next_vf is null or t._pk_next_vf <> t._pk_vt)
     {%- if cfg.scd_type != 2 %}
     union all
     -- SCD1/3 keep when a key was first seen: an event that never becomes the current state
-    select {{ cols.pay.t }}, t._pk_key, t._pk_first, 'first_seen', t._pk_del, t._pk_first, 0
+    select {pay_t}, t._pk_key, t._pk_first, 'first_seen', t._pk_del, t._pk_first, 0
     from tgt_v as t
     where t._pk_first < t._pk_vf
     {%- endif %}
     {%- if deletes %}
     union all
     -- deleted now: a live key is missing from the full-snapshot source
-    select {{ cols.pay.t }}, t._pk_key, {{ load_ts }}, 'deleted', true, {{ load_ts }}, 2
+    select {pay_t}, t._pk_key, {load_ts}, 'deleted', true, {load_ts}, 2
     from tgt_v as t
     where t._pk_vt is null and not t._pk_del
-      and t._pk_key in (select k._pk_key from {{ arg_dict.keys_relation }} as k where k._pk_gone = 1)
+      and t._pk_key in (select k._pk_key from {keys_relation} as k where k._pk_gone = 1)
     union all
     -- back now: a deleted key is in the source again; its latest row is a new state from the load time
-    select {{ cols.pay.s }}, s._pk_key, {{ load_ts }}, s._pk_hash, false, {{ load_ts }}, 3
+    select {pay_s}, s._pk_key, {load_ts}, s._pk_hash, false, {load_ts}, 3
     from (
       select x.*, row_number() over (partition by x._pk_key order by x._pk_ts desc) as _pk_latest
-      from {{ arg_dict.source }} as x
-      where x._pk_key in (select k._pk_key from {{ arg_dict.keys_relation }} as k where k._pk_back = 1)
+      from {source} as x
+      where x._pk_key in (select k._pk_key from {keys_relation} as k where k._pk_back = 1)
     ) as s
     where s._pk_latest = 1
     {%- endif %}
     union all
     {%- endif %}
     -- the batch's changes
-    select {{ cols.pay.s }}, s._pk_key, s._pk_ts, s._pk_hash, false as _pk_del, s._pk_ts as _pk_upd, 3 as _pk_origin
-    from {{ arg_dict.source }} as s
+    select {pay_s}, s._pk_key, s._pk_ts, s._pk_hash, false as _pk_del, s._pk_ts as _pk_upd, 3 as _pk_origin
+    from {source} as s
     {%- if arg_dict.has_target %}
-    where s._pk_key in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+    where s._pk_key in (select k._pk_key from {keys_relation} as k)
     {%- endif %}
   ),
 
@@ -257,21 +255,21 @@
   )
 
   select
-    {{ cols.pay.v }},
+    {pay_v},
   {%- if cfg.scd_type == 2 %}
-    md5({{ cols.encoded.id }} || '|' || {{ d.ts_text.replace('_pk_expr_', 'v._pk_vf') }}) as {{ n.scd_id }},
-    cast(v._pk_vf as {{ d.ts_type }}) as {{ n.valid_from }},
-    cast({% if cfg.open_end %}coalesce(v._pk_vt, {{ cfg.open_end }}){% else %}v._pk_vt{% endif %} as {{ d.ts_type }}) as {{ n.valid_to }},
-    v._pk_vt is null as {{ n.is_current }},
+    md5({enc_id} || '|' || {ts_text_vf}) as {scd_id},
+    cast(v._pk_vf as {ts_type}) as {valid_from},
+    cast({% if cfg.open_end %}coalesce(v._pk_vt, {open_end}){% else %}v._pk_vt{% endif %} as {ts_type}) as {valid_to},
+    v._pk_vt is null as {is_current},
   {%- else %}
-    cast(v._pk_first_ts as {{ d.ts_type }}) as {{ n.first_seen_at }},
-    cast(v._pk_vf as {{ d.ts_type }}) as {{ n.last_changed_at }},
+    cast(v._pk_first_ts as {ts_type}) as {first_seen_at},
+    cast(v._pk_vf as {ts_type}) as {last_changed_at},
   {%- endif %}
   {%- if cfg.hard_deletes == 'new_record' %}
-    v._pk_del as {{ n.is_deleted }},
+    v._pk_del as {is_deleted},
   {%- endif %}
-    v._pk_hash as {{ n.scd_hash }},
-    v._pk_key as {{ n.scd_key }}
+    v._pk_hash as {scd_hash},
+    v._pk_key as {scd_key}
   from ranged as v
   where v._pk_hash <> 'first_seen'
   {%- if cfg.hard_deletes != 'new_record' %}
@@ -280,4 +278,18 @@
   {%- if cfg.scd_type != 2 %}
     and v._pk_vt is null
   {%- endif %}
+  {%- endset -%}
+  {{- return(sql.format(**arg_dict.cols)) -}}
+{% endmacro %}
+
+{#- The table lacks a column it needs (see _scd_stage_sql): which one. -#}
+{% macro _scd_check_target_columns(arg_dict, existing) %}
+  {%- if arg_dict.cols.scd_key | lower not in existing -%}
+    {{ pipeline_kit._raise('scd', 'the table has no ' ~ arg_dict.cols.scd_key ~ ' column (not built by this materialization, or renamed); run with --full-refresh', arg_dict.target) }}
+  {%- endif -%}
+  {%- set missing = [] -%}
+  {%- for name in arg_dict.cols.payload if name | lower not in existing -%}
+    {%- do missing.append(name) -%}
+  {%- endfor -%}
+  {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; run with --full-refresh to rebuild history', missing | join(', ')) }}
 {% endmacro %}

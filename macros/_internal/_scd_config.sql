@@ -9,11 +9,11 @@
                       'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
   {%- set scd_type, unique_key, updated_at = config.get('scd_type'), config.get('unique_key'), config.get('updated_at') -%}
   {%- set hard_deletes = config.get('hard_deletes', 'ignore') -%}
-  {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim != ''
-        and updated_at is string and updated_at | trim != '' and hard_deletes in ['ignore', 'invalidate', 'new_record']
-        and config.get('strategy', 'timestamp') == 'timestamp'
-        and [config.get('check_cols'), config.get('scd3_columns'), config.get('open_end'), config.get('scd_column_names'),
-             config.get('load_timestamp')] == [none, none, none, none, none] -%}
+  {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp'.split() if config.get(name) is not none -%}
+    {{- return(pipeline_kit._scd_config_full(defaults)) -}}
+  {%- endfor -%}
+  {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim and updated_at is string
+        and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and config.get('strategy', 'timestamp') == 'timestamp' -%}
     {{- return({'scd_type': scd_type, 'keys': [unique_key | trim], 'updated_at': updated_at | trim, 'strategy': 'timestamp',
                 'check_cols': none, 'scd3_columns': none, 'hard_deletes': hard_deletes, 'open_end': none, 'names': defaults,
                 'load_ts': none}) -}}
@@ -97,84 +97,82 @@
 {% endmacro %}
 
 {#- Match the configured column names against the staged source's columns (case-insensitively),
-    resolve which columns are tracked, and build the SQL fragments the builders share, once per run:
-    alias-prefixed column lists (`pay`, `keys_of`), the batch's key / state / row hashes, the change
-    time per alias, and the key predicate `key_in` (text around the relation it reads). -#}
+    resolve which columns are tracked, and build once per run the SQL fragments the builders fill
+    into their text with str.format (fields such as {pay_t}: compiling a field costs nothing,
+    compiling a Jinja expression costs per token, every run): the generated column names, the
+    relations, alias-prefixed column lists (pay_<alias>, keys_<alias>), the batch's key / state /
+    row hashes, the change time per alias (ts_s, ts_t) and the key predicates. -#}
 {% macro _scd_resolve_columns(arg_dict, columns) %}
   {%- set cfg, d = arg_dict.cfg, arg_dict.d -%}
-  {%- set by_lower = {} -%}
+  {%- set f = dict(cfg.names, **arg_dict) -%}
+  {%- set by_lower, payload, quoted = {}, [], [] -%}
   {%- for column in columns -%}
     {%- do by_lower.update({column.name | lower: column}) -%}
+    {%- do payload.append(column.name) -%}
+    {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}
-  {%- set payload = columns | map(attribute='name') | list -%}
+  {%- set updated_at = by_lower.get(cfg.updated_at | lower) -%}
+  {#- a cheap test first: the checks with their messages are compiled only when one may fail -#}
+  {%- if updated_at is none or 'timestamp' not in updated_at.data_type | lower and 'date' not in updated_at.data_type | lower
+        or cfg.names.values() | map('lower') | select('in', by_lower) | list or cfg['keys'] | map('lower') | reject('in', by_lower) | list -%}
+    {%- do pipeline_kit._scd_check_columns(cfg, by_lower, payload) -%}
+  {%- endif -%}
+  {%- set key_names, q_keys, matches = [], [], [] -%}
+  {%- for key in cfg['keys'] -%}
+    {%- do key_names.append(by_lower[key | lower].name) -%}
+    {%- do q_keys.append(adapter.quote(key_names[-1])) -%}
+    {%- do matches.append('t.' ~ q_keys[-1] ~ ' is not distinct from k.' ~ q_keys[-1]) -%}
+  {%- endfor -%}
+  {%- set lowered_keys = key_names | map('lower') | list -%}
+  {%- if cfg.strategy == 'timestamp' and not cfg.scd3_columns -%}
+    {%- do f.update(tracked=[], scd3=[]) -%}
+    {%- for name in payload if name | lower not in lowered_keys -%}
+      {%- do f.tracked.append(name) -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- do f.update(pipeline_kit._scd_resolve_options(cfg, by_lower, payload, lowered_keys)) -%}
+  {%- endif -%}
+
+  {#- fragments: alias-prefixed column lists -#}
+  {%- for alias in 'srtvkul' -%}
+    {%- do f.update({'pay_' ~ alias: alias ~ '.' ~ quoted | join(', ' ~ alias ~ '.'), 'keys_' ~ alias: alias ~ '.' ~ q_keys | join(', ' ~ alias ~ '.')}) -%}
+  {%- endfor -%}
+  {#- NULL-safe, unambiguous text encodings (as _scd_encode) of the key, the tracked state, the whole row -#}
+  {%- for part, alias, names in [('key', 's', key_names), ('state', 's', f.tracked), ('row', 's', payload), ('id', 'v', key_names)] -%}
+    {%- set parts = [] -%}
+    {%- for name in names -%}
+      {%- set text = d.text.replace('_pk_expr_', alias ~ '.' ~ adapter.quote(name)) -%}
+      {%- do parts.append('coalesce(' ~ d.text.replace('_pk_expr_', 'length(' ~ text ~ ')') ~ " || ':' || " ~ text ~ ", '~')") -%}
+    {%- endfor -%}
+    {%- do f.update({'enc_' ~ part: parts | join(" || '|' || ") or "''"}) -%}
+  {%- endfor -%}
+  {#- change times: timezone-aware values converted to UTC without a zone; naive ones taken as UTC as they are -#}
+  {%- set ts = d.utc_naive if modules.re.search('with time zone|timestamptz|timestamp_tz|timestamp_ltz', updated_at.data_type | lower) else 'cast(_pk_expr_ as ' ~ d.ts_type ~ ')' -%}
+  {#- the target row t has a key that is in a relation k (with _pk_key and the key columns): the text around k -#}
+  {%- set key_in = ['exists (select 1 from ', ' as k where ' ~ matches | join(' and ') ~ ')'] if d.key_match == 'columns' else ['t.' ~ f.scd_key ~ ' in (select k._pk_key from ', ' as k)'] -%}
+  {%- set q_updated_at = adapter.quote(updated_at.name) -%}
+  {%- do f.update(payload=payload, keys=key_names, updated_at=q_updated_at, scratch=d.scratch, ts_type=d.ts_type,
+                  ts_s=ts.replace('_pk_expr_', 's.' ~ q_updated_at), ts_t=ts.replace('_pk_expr_', 't.' ~ q_updated_at),
+                  in_source=key_in | join(arg_dict.source), in_keys_relation=key_in | join(arg_dict.keys_relation),
+                  load_ts=cfg.load_ts or d.now_utc, open_end=cfg.open_end, ts_text_vf=d.ts_text.replace('_pk_expr_', 'v._pk_vf')) -%}
+  {{- return(f) -}}
+{% endmacro %}
+
+{#- The model's columns against the config, each problem with its message (see _scd_resolve_columns). -#}
+{% macro _scd_check_columns(cfg, by_lower, payload) %}
   {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] and value | lower in by_lower -%}
     {{ pipeline_kit._raise('scd', 'the model already has a column named like the generated `' ~ name ~ '` column; rename it or set scd_column_names', value) }}
   {%- endfor -%}
-  {%- set key_names = [] -%}
-  {%- for key in cfg['keys'] -%}
-    {%- if key | lower not in by_lower -%}
-      {{ pipeline_kit._raise('scd', '`unique_key` column ' ~ key ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', key) }}
-    {%- endif -%}
-    {%- do key_names.append(by_lower[key | lower].name) -%}
+  {%- for key in cfg['keys'] if key | lower not in by_lower -%}
+    {{ pipeline_kit._raise('scd', '`unique_key` column ' ~ key ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', key) }}
   {%- endfor -%}
-  {%- set updated_at = by_lower.get(cfg.updated_at | lower) -%}
-  {%- if updated_at is none -%}
+  {%- if cfg.updated_at | lower not in by_lower -%}
     {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', cfg.updated_at) }}
   {%- endif -%}
-  {%- set dtype = updated_at.data_type | lower -%}
+  {%- set dtype = by_lower[cfg.updated_at | lower].data_type | lower -%}
   {%- if 'timestamp' not in dtype and 'date' not in dtype -%}
-    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' must be a date or timestamp', updated_at.data_type) }}
+    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' must be a date or timestamp', by_lower[cfg.updated_at | lower].data_type) }}
   {%- endif -%}
-  {%- set lowered_keys = key_names | map('lower') | list -%}
-  {%- if cfg.strategy == 'timestamp' and not cfg.scd3_columns -%}
-    {%- set resolved = {'tracked': [], 'scd3': []} -%}
-    {%- for name in payload if name | lower not in lowered_keys -%}
-      {%- do resolved.tracked.append(name) -%}
-    {%- endfor -%}
-  {%- else -%}
-    {%- set resolved = pipeline_kit._scd_resolve_options(cfg, by_lower, payload, lowered_keys) -%}
-  {%- endif -%}
-
-  {#- fragments -#}
-  {%- set quoted, q_payload, q_keys = {}, [], [] -%}
-  {%- for name in payload -%}
-    {%- do quoted.update({name: adapter.quote(name)}) -%}
-    {%- do q_payload.append(quoted[name]) -%}
-  {%- endfor -%}
-  {%- for name in key_names -%}
-    {%- do q_keys.append(quoted[name]) -%}
-  {%- endfor -%}
-  {%- set pay, keys_of = {}, {} -%}
-  {%- for a in ['s', 'r', 't', 'v', 'u', 'l', 'k'] -%}
-    {%- do pay.update({a: a ~ '.' ~ q_payload | join(', ' ~ a ~ '.')}) -%}
-    {%- do keys_of.update({a: a ~ '.' ~ q_keys | join(', ' ~ a ~ '.')}) -%}
-  {%- endfor -%}
-  {#- NULL-safe, unambiguous text encodings (as in _scd_encode) of the key, the tracked state and the whole row -#}
-  {%- set encoded = {} -%}
-  {%- for part, alias, names in [('key', 's', key_names), ('state', 's', resolved.tracked), ('row', 's', payload), ('id', 'v', key_names)] -%}
-    {%- set parts = [] -%}
-    {%- for name in names -%}
-      {%- set text = d.text.replace('_pk_expr_', alias ~ '.' ~ quoted[name]) -%}
-      {%- do parts.append('coalesce(' ~ d.text.replace('_pk_expr_', 'length(' ~ text ~ ')') ~ " || ':' || " ~ text ~ ", '~')") -%}
-    {%- endfor -%}
-    {%- do encoded.update({part: parts | join(" || '|' || ") or "''"}) -%}
-  {%- endfor -%}
-  {#- change times: timezone-aware values converted to UTC without a zone; naive values taken as UTC as they are -#}
-  {%- set tz = 'with time zone' in dtype or 'timestamptz' in dtype or 'timestamp_tz' in dtype or 'timestamp_ltz' in dtype -%}
-  {%- set ts = d.utc_naive if tz else 'cast(_pk_expr_ as ' ~ d.ts_type ~ ')' -%}
-  {%- if d.key_match == 'columns' -%}
-    {%- set matches = [] -%}
-    {%- for name in q_keys -%}
-      {%- do matches.append('t.' ~ name ~ ' is not distinct from k.' ~ name) -%}
-    {%- endfor -%}
-    {%- set key_in = ['exists (select 1 from ', ' as k where ' ~ matches | join(' and ') ~ ')'] -%}
-  {%- else -%}
-    {%- set key_in = ['t.' ~ cfg.names.scd_key ~ ' in (select k._pk_key from ', ' as k)'] -%}
-  {%- endif -%}
-  {{- return({'payload': payload, 'keys': key_names, 'updated_at': updated_at.name, 'updated_at_type': updated_at.data_type,
-              'tracked': resolved.tracked, 'scd3': resolved.scd3, 'pay': pay, 'keys_of': keys_of, 'encoded': encoded,
-              'q_updated_at': quoted[updated_at.name], 'ts_s': ts.replace('_pk_expr_', 's.' ~ quoted[updated_at.name]),
-              'ts_t': ts.replace('_pk_expr_', 't.' ~ quoted[updated_at.name]), 'key_in': key_in}) -}}
 {% endmacro %}
 
 {#- The tracked columns of strategy=check and SCD3's attributes (see _scd_resolve_columns). -#}

@@ -28,30 +28,33 @@
     matches the stored key hash; on DuckDB the key columns (see _scd_dialect); on PostgreSQL the
     staged rows' ctids (a TID scan; the table is not scanned again). -#}
 {% macro _scd_replace_rows(arg_dict) %}
-  {%- set cfg, cols, d = arg_dict.cfg, arg_dict.cols, arg_dict.d -%}
-  {%- set stage_new = d.scratch ~ ' ' ~ arg_dict.new_relation ~ ' as (\n' ~ (pipeline_kit._scd3_rows_sql(arg_dict) if cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict)) ~ '\n)' -%}
+  {%- set cfg, d = arg_dict.cfg, arg_dict.d -%}
+  {%- set rows_sql = pipeline_kit._scd3_rows_sql(arg_dict) if cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict) -%}
   {%- set write -%}
     {%- if d.key_match == 'columns' %}
-    delete from {{ arg_dict.target }} as t
-    where {{ cols.key_in[0] ~ arg_dict.keys_relation ~ cols.key_in[1] }};
+    delete from {target} as t
+    where {in_keys_relation};
     {%- elif d.row_id and cfg.hard_deletes == 'ignore' %}
-    delete from {{ arg_dict.target }}
+    delete from {target}
     where ctid = any(array(
-      select v._pk_rid from {{ arg_dict.target_rows }} as v
-      where v.{{ cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+      select v._pk_rid from {target_rows} as v
+      where v.{scd_key} in (select k._pk_key from {keys_relation} as k)
     ));
     {%- else %}
-    delete from {{ arg_dict.target }}
-    where {{ cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k);
+    delete from {target}
+    where {scd_key} in (select k._pk_key from {keys_relation} as k);
     {%- endif %}
-    insert into {{ arg_dict.target }} ({{ arg_dict.columns }})
-    select {{ arg_dict.columns }} from {{ arg_dict.new_relation }}
+    insert into {target} ({columns})
+    select {columns} from {new_relation}
   {%- endset -%}
+  {%- set write = write.format(columns=arg_dict.columns, **arg_dict.cols) -%}
   {%- if d.explicit_transaction -%}
     {#- Snowflake: DDL commits an open transaction, so the scratch table comes first, then an
         explicit begin (the materialization commits) -#}
     {%- call statement('scd_stage_rows') -%}
-      {{ stage_new }}
+      {{ d.scratch }} {{ arg_dict.new_relation }} as (
+      {{ rows_sql }}
+      )
     {%- endcall -%}
     {%- call statement('scd_begin') -%}
       begin
@@ -62,7 +65,9 @@
   {%- else -%}
     {#- one round trip: the scratch table, the delete and the insert -#}
     {%- call statement('main') -%}
-      {{ stage_new }};
+      {{ d.scratch }} {{ arg_dict.new_relation }} as (
+      {{ rows_sql }}
+      );
       {{ write }}
     {%- endcall -%}
   {%- endif -%}
@@ -84,7 +89,7 @@
   tgt as (
     select t.*, t.{{ n.scd_key }} as _pk_key, {{ cols.ts_t }} as _pk_upd
     from {{ arg_dict.target }} as t
-    where {{ cols.key_in[0] ~ arg_dict.keys_relation ~ cols.key_in[1] }}
+    where {{ cols.in_keys_relation }}
   ),
   {%- endif %}
   {%- for attribute in arg_dict.cols.scd3 %}
@@ -157,7 +162,7 @@
   )
 
   select
-    {{ cols.pay.k }},
+    {{ cols.pay_k }},
     k.{{ n.first_seen_at }},
     k.{{ n.last_changed_at }},
     {%- for attribute in arg_dict.cols.scd3 %}

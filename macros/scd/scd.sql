@@ -7,8 +7,12 @@
 {% materialization scd, default %}
   {#- relations (the scratch tables share one generated name; intermediate and backup only for a rebuild) -#}
   {%- set target_relation = this.incorporate(type='table') -%}
-  {%- set existing_relation = load_cached_relation(this) -%}
-  {%- set raw_relation = make_temp_relation(target_relation, '__pk_scd_raw') -%}
+  {#- dbt's load_cached_relation and should_full_refresh, inlined (each macro costs a compile) -#}
+  {%- set existing_relation = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
+  {%- set full_refresh = config.get('full_refresh') -%}
+  {%- set full_refresh = (flags.FULL_REFRESH if full_refresh is none else full_refresh) or existing_relation is none or not existing_relation.is_table -%}
+  {%- set dialect = adapter.dispatch('_scd_dialect', 'pipeline_kit')(target_relation) -%}
+  {%- set raw_relation = dialect.raw_relation -%}
   {%- set name_parts = raw_relation.identifier.rpartition('__pk_scd_raw') -%}
   {%- set scratch = {} -%}
   {%- for part in ['src', 'keys', 'new', 'tgt'] -%}
@@ -17,8 +21,6 @@
 
   {#- config: validated before anything runs -#}
   {%- set cfg = pipeline_kit._scd_config() -%}
-  {%- set full_refresh = should_full_refresh() or existing_relation is none or not existing_relation.is_table -%}
-  {%- set dialect = adapter.dispatch('_scd_dialect', 'pipeline_kit')() -%}
 
   {%- if pre_hooks -%}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
@@ -69,17 +71,12 @@
   {%- endif -%}
   {#- the scratch tables, in one round trip -#}
   {%- call statement('scd_drop_scratch', auto_begin=False) -%}
-    drop table if exists {{ raw_relation }};
-    drop table if exists {{ scratch.src }};
-    drop table if exists {{ scratch.tgt }};
-    drop table if exists {{ scratch['keys'] }};
-    drop table if exists {{ scratch.new }}
+    {{ 'drop table if exists {raw_relation};\ndrop table if exists {source};\ndrop table if exists {tgt};\ndrop table if exists {keys_relation};\ndrop table if exists {new_relation}'.format(tgt=scratch.tgt, **arg_dict) }}
   {%- endcall -%}
 
   {#- grants (dbt's apply_grants does nothing without a grant config) -#}
-  {%- set grant_config = config.get('grants') -%}
-  {%- if grant_config -%}
-    {%- do apply_grants(target_relation, grant_config, should_revoke=should_revoke(existing_relation, full_refresh_mode=full_refresh)) -%}
+  {%- if config.get('grants') -%}
+    {%- do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode=full_refresh)) -%}
   {%- endif -%}
 
   {#- hooks -#}
