@@ -1,7 +1,8 @@
 {#- Dialect pieces of the scd materialization: canonical text, hashing, UTC-naive timestamps.
     _scd_dialect returns them all from one dispatch per run (each macro a process calls costs a
     compile); templates hold `_pk_expr_` where the expression goes. raw_relation: the first scratch
-    table's relation (make_temp_relation(target_relation, '__pk_scd_raw')). -#}
+    table's relation (make_temp_relation(target_relation, '__pk_scd_raw')); describe: read the
+    columns with DuckDB's describe instead of adapter.get_columns_in_relation. -#}
 
 {% macro default___scd_dialect(target_relation) %}
   {{- return({
@@ -14,6 +15,7 @@
       'now_utc': "cast(now() at time zone 'UTC' as timestamp)",
       'key_match': 'hash',
       'row_id': none,
+      'describe': false,
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
@@ -30,12 +32,14 @@
       'now_utc': "cast(now() at time zone 'UTC' as timestamp)",
       'key_match': 'hash',
       'row_id': 'ctid',
+      'describe': false,
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
 {# DuckDB: strftime with %f (microseconds); timezone('UTC', timestamptz) gives the UTC wall-clock
    time; a NULL-safe semi-join on the key columns is several times faster than on the text key hash;
-   the scratch relation is dbt-duckdb's make_temp_relation inlined (saves three macro compiles) #}
+   the scratch relation is dbt-duckdb's make_temp_relation inlined (saves three macro compiles);
+   columns are read with describe in the staging round trip (see the materialization) #}
 {% macro duckdb___scd_dialect(target_relation) %}
   {{- return({
       'raw_relation': target_relation.incorporate(path={'schema': none, 'database': none,
@@ -48,6 +52,7 @@
       'now_utc': "timezone('UTC', current_timestamp)",
       'key_match': 'columns',
       'row_id': none,
+      'describe': true,
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
@@ -67,6 +72,7 @@
       'now_utc': 'sysdate()',
       'key_match': 'hash',
       'row_id': none,
+      'describe': false,
       'explicit_transaction': true}) -}}
 {% endmacro %}
 

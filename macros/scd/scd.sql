@@ -27,19 +27,39 @@
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
   {%- endif -%}
 
-  {#- build SQL: stage the batch once, learn its columns, key and hash it. With hard_deletes the
-      whole table is compared with the source; otherwise the rows of the batch's keys are staged
-      once (target_rows) and read from there -#}
-  {%- call statement('scd_stage_raw') -%}
+  {#- build SQL: stage the batch once, learn its columns (and the table's), key and hash it. DuckDB
+      describes both in the same round trip (the query of dbt-duckdb's get_columns_in_relation,
+      whose three macros cost more to compile than the query takes) -#}
+  {%- call statement('scd_stage_raw', fetch_result=dialect.describe) -%}
     {{ dialect.scratch }} {{ raw_relation }} as (
       {{ sql }}
     )
+    {%- if dialect.describe %};
+    select c.* from (
+      select 0 as rel, row_number() over () as pos, column_name, column_type from (describe {{ raw_relation }})
+      {%- if not full_refresh %}
+      union all
+      select 1 as rel, row_number() over () as pos, column_name, column_type from (describe {{ target_relation }})
+      {%- endif %}
+    ) as c
+    order by c.rel, c.pos
+    {%- endif %}
   {%- endcall -%}
+  {%- set columns = [[], []] -%}
+  {%- if dialect.describe -%}
+    {%- for row in load_result('scd_stage_raw').table -%}
+      {%- do columns[row[0] | int].append(api.Column(row[2], row[3], none, none, none)) -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- set columns = [adapter.get_columns_in_relation(raw_relation), none if full_refresh else adapter.get_columns_in_relation(target_relation)] -%}
+  {%- endif -%}
+  {#- with hard_deletes the whole table is compared with the source; otherwise the rows of the
+      batch's keys are staged once (target_rows) and read from there -#}
   {%- set stage_rows = not full_refresh and cfg.hard_deletes == 'ignore' -%}
   {%- set arg_dict = {'cfg': cfg, 'd': dialect, 'raw_relation': raw_relation, 'source': scratch.src,
                       'keys_relation': scratch['keys'], 'new_relation': scratch.new, 'target': target_relation,
                       'has_target': not full_refresh, 'target_rows': scratch.tgt if stage_rows else target_relation} -%}
-  {%- do arg_dict.update({'cols': pipeline_kit._scd_resolve_columns(arg_dict, adapter.get_columns_in_relation(raw_relation))}) -%}
+  {%- do arg_dict.update({'cols': pipeline_kit._scd_resolve_columns(arg_dict, columns[0])}) -%}
 
   {%- if full_refresh -%}
     {#- main statement and swap: build the whole dimension beside the old one -#}
@@ -48,7 +68,7 @@
     {#- one round trip: the batch, the keys it touches and their count. Named main: when the batch
         holds nothing new, no write follows and the table is left as it is -#}
     {%- call statement('main', fetch_result=True) -%}
-      {{ pipeline_kit._scd_stage_sql(arg_dict, adapter.get_columns_in_relation(target_relation)) }}
+      {{ pipeline_kit._scd_stage_sql(arg_dict, columns[1]) }}
     {%- endcall -%}
     {%- if load_result('main')['data'][0][0] | int > 0 -%}
       {#- main statement: replace the touched keys' rows in one transaction -#}
