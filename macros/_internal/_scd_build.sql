@@ -3,156 +3,100 @@
     ordered by change time, collapsed where consecutive states are identical, and re-cut into
     versions. That one path handles several changes per key in a batch, late (out-of-order)
     changes, deletes and re-appearances, and makes a re-run a no-op.
-    All helpers take one `arg_dict`: cfg (from _scd_config), cols (from _scd_resolve_columns),
-    and the relations they read. Internal columns are named _pk_*. -#}
+    All builders take one `arg_dict`: cfg (from _scd_config), d (from _scd_dialect) and cols (the
+    columns, relations and SQL fragments from _scd_resolve_columns). Their SQL is text with
+    str.format fields ({pay_t}: see _scd_resolve_columns) filled in from cols. Internal columns are
+    named _pk_*. -#}
 
-{% macro _scd_q(names) %}
-  {%- set quoted = [] -%}
-  {%- for name in names -%}
-    {%- do quoted.append(adapter.quote(name)) -%}
-  {%- endfor -%}
-  {{- return(quoted) -}}
-{% endmacro %}
-
-{% macro _scd_prefixed(alias, names) %}
-  {%- set out = [] -%}
-  {%- for name in pipeline_kit._scd_q(names) -%}
-    {%- do out.append(alias ~ '.' ~ name) -%}
-  {%- endfor -%}
-  {{- return(out | join(', ')) -}}
-{% endmacro %}
-
-{% macro _scd_key_hash(arg_dict, alias) %}
-  {%- set exprs = [] -%}
-  {%- for name in pipeline_kit._scd_q(arg_dict.cols['keys']) -%}
-    {%- do exprs.append(alias ~ '.' ~ name) -%}
-  {%- endfor -%}
-  {{- return(pipeline_kit._scd_hash(exprs)) -}}
-{% endmacro %}
-
-{% macro _scd_ts_of(arg_dict, alias) %}
-  {{- return(pipeline_kit._scd_utc_naive(alias ~ '.' ~ adapter.quote(arg_dict.cols.updated_at), arg_dict.cols.updated_at_type)) -}}
-{% endmacro %}
-
-{#- The batch: one row per key and change time, with its key hash, change time (UTC naive) and
-    tracked-state hash. Exact duplicates collapse; two different rows for one key and time keep
-    the one with the greater whole-row hash (deterministic on every run). Rows with a NULL
-    change time are not changes and are skipped. -#}
-{% macro _scd_stage_source_sql(arg_dict) %}
-  {%- set cols = arg_dict.cols -%}
-  {%- set tracked = [] -%}
-  {%- for name in pipeline_kit._scd_q(cols.tracked) -%}
-    {%- do tracked.append('s.' ~ name) -%}
-  {%- endfor -%}
-  {%- set everything = [] -%}
-  {%- for name in pipeline_kit._scd_q(cols.payload) -%}
-    {%- do everything.append('s.' ~ name) -%}
-  {%- endfor -%}
-  {%- set payload = pipeline_kit._scd_prefixed('r', cols.payload) -%}
-  select {{ payload }}, r._pk_key, r._pk_ts, r._pk_hash
+{#- The staging statements. Always the batch (scratch `source`): one row per key and change time,
+    with its key hash, change time (UTC naive) and tracked-state hash. Exact duplicates collapse;
+    two different rows for one key and time keep the one with the greater whole-row hash
+    (deterministic on every run). Rows with a NULL change time are not changes and are skipped.
+    With a table (target_columns given): first checks that the table still has every column of the
+    batch (no silent schema drift; its column list is kept for the insert), then stages the table's
+    rows of the batch's keys once (target_rows: the later steps read this copy, not the table; not
+    with hard deletes, which compare the whole table), the keys the batch touches, and counts them. -#}
+{% macro _scd_stage_sql(arg_dict, target_columns=none) %}
+  {%- set cfg, cols = arg_dict.cfg, arg_dict.cols -%}
+  {%- set source_sql -%}
+  {scratch} {source} as (
+  select {pay_r}, r._pk_key, r._pk_ts, r._pk_hash
   from (
     select
       h.*,
       row_number() over (partition by h._pk_key, h._pk_ts order by h._pk_row desc) as _pk_rn
     from (
       select
-        {{ pipeline_kit._scd_prefixed('s', cols.payload) }},
-        {{ pipeline_kit._scd_key_hash(arg_dict, 's') }} as _pk_key,
-        {{ pipeline_kit._scd_ts_of(arg_dict, 's') }} as _pk_ts,
-        {{ pipeline_kit._scd_hash(tracked) }} as _pk_hash,
-        {{ pipeline_kit._scd_hash(everything) }} as _pk_row
-      from {{ arg_dict.raw_relation }} as s
-      where s.{{ adapter.quote(cols.updated_at) }} is not null
+        {pay_s},
+        md5({enc_key}) as _pk_key,
+        {ts_s} as _pk_ts,
+        md5({enc_state}) as _pk_hash,
+        md5({enc_row}) as _pk_row
+      from {raw_relation} as s
+      where s.{updated_at} is not null
     ) as h
   ) as r
   where r._pk_rn = 1
-{% endmacro %}
-
-{#- A predicate: the target row `alias` has a key that is in `relation` (which has _pk_key and
-    the key columns). -#}
-{% macro _scd_key_in(arg_dict, alias, relation) %}
-  {{- return(adapter.dispatch('_scd_key_in', 'pipeline_kit')(arg_dict, alias, relation)) -}}
-{% endmacro %}
-
-{% macro default___scd_key_in(arg_dict, alias, relation) %}
-  {{- return(alias ~ '.' ~ arg_dict.cfg.names.scd_key ~ ' in (select k._pk_key from ' ~ relation ~ ' as k)') -}}
-{% endmacro %}
-
-{# DuckDB: a NULL-safe semi-join on the key columns is several times faster than on the text key hash #}
-{% macro duckdb___scd_key_in(arg_dict, alias, relation) %}
-  {%- set parts = [] -%}
-  {%- for name in pipeline_kit._scd_q(arg_dict.cols['keys']) -%}
-    {%- do parts.append(alias ~ '.' ~ name ~ ' is not distinct from k.' ~ name) -%}
+  )
+  {%- endset -%}
+  {%- if target_columns is none -%}
+    {{- return(source_sql.format(**cols)) -}}
+  {%- endif -%}
+  {%- set existing, quoted = target_columns | map(attribute='name') | map('lower') | list, [] -%}
+  {%- if cols.scd_key | lower not in existing or cols.payload | map('lower') | reject('in', existing) | list -%}
+    {%- do pipeline_kit._scd_check_target_columns(arg_dict, existing) -%}
+  {%- endif -%}
+  {%- for column in target_columns -%}
+    {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}
-  {{- return('exists (select 1 from ' ~ relation ~ ' as k where ' ~ (parts | join(' and ')) ~ ')') -}}
-{% endmacro %}
+  {%- do arg_dict.update({'columns': quoted | join(', ')}) -%}
 
-{#- The table's rows of the batch's keys, read once per load: the later steps read this copy, not
-    the table (matched through _scd_key_in: the stored key hash, no rehashing). -#}
-{% macro _scd_stage_target_sql(arg_dict) %}
-  {{- return(adapter.dispatch('_scd_stage_target_sql', 'pipeline_kit')(arg_dict)) -}}
-{% endmacro %}
-
-{% macro default___scd_stage_target_sql(arg_dict) %}
-  select t.* from {{ arg_dict.target }} as t
-  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.source) }}
-{% endmacro %}
-
-{# PostgreSQL: keep each row's ctid, so the delete finds the replaced rows without another scan #}
-{% macro postgres___scd_stage_target_sql(arg_dict) %}
-  select t.*, t.ctid as _pk_rid from {{ arg_dict.target }} as t
-  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.source) }}
-{% endmacro %}
-
-{#- The table's rows (target_rows: the table, or its staged rows of the batch's keys) as versions:
-    _pk_vf/_pk_vt (NULL = open), _pk_del, _pk_hash, _pk_upd (the latest change time the version
-    has absorbed). SCD1 rows are one open version each, starting at last_changed_at. -#}
-{% macro _scd_target_versions_sql(arg_dict, where_touched) %}
-  {%- set n = arg_dict.cfg.names -%}
-  {%- set cfg = arg_dict.cfg -%}
+  {#- The table's rows (target_rows) as versions: _pk_vf/_pk_vt (NULL = open), _pk_del, _pk_hash,
+      _pk_upd (the latest change time the version has absorbed). SCD1 rows are one open version
+      each, starting at last_changed_at. Kept in cols (field {versions}) for _scd_new_rows_sql -#}
+  {%- set versions -%}
   select
-    {{ pipeline_kit._scd_prefixed('t', arg_dict.cols.payload) }},
-    t.{{ n.scd_key }} as _pk_key,
+    {pay_t},
+    t.{scd_key} as _pk_key,
     {%- if cfg.scd_type == 2 %}
-    t.{{ n.valid_from }} as _pk_vf,
+    t.{valid_from} as _pk_vf,
     {%- if cfg.open_end %}
-    case when t.{{ n.valid_to }} = {{ cfg.open_end }} then null else t.{{ n.valid_to }} end as _pk_vt,
+    case when t.{valid_to} = {open_end} then null else t.{valid_to} end as _pk_vt,
     {%- else %}
-    t.{{ n.valid_to }} as _pk_vt,
+    t.{valid_to} as _pk_vt,
     {%- endif %}
     {%- else %}
-    t.{{ n.last_changed_at }} as _pk_vf,
-    t.{{ n.first_seen_at }} as _pk_first,
-    cast(null as {{ pipeline_kit._naive_timestamp_type() }}) as _pk_vt,
+    t.{last_changed_at} as _pk_vf,
+    t.{first_seen_at} as _pk_first,
+    cast(null as {ts_type}) as _pk_vt,
     {%- endif %}
-    {%- if cfg.hard_deletes == 'new_record' %}
-    t.{{ n.is_deleted }} as _pk_del,
-    {%- else %}
-    false as _pk_del,
-    {%- endif %}
-    t.{{ n.scd_hash }} as _pk_hash,
-    {{ pipeline_kit._scd_ts_of(arg_dict, 't') }} as _pk_upd
-  from {{ arg_dict.target_rows }} as t
-  {%- if where_touched == 'keys' %}
-  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.keys_relation) }}
+    {{ 't.{is_deleted}' if cfg.hard_deletes == 'new_record' else 'false' }} as _pk_del,
+    t.{scd_hash} as _pk_hash,
+    {ts_t} as _pk_upd
+  from {target_rows} as t
+  {%- endset -%}
+  {%- do cols.update(versions=versions.format(**cols)) -%}
+  {%- set deletes = cfg.hard_deletes != 'ignore' -%}
+  {%- set sql -%}
+  {{ source_sql }};
+  {%- if not deletes %}
+  {scratch} {target_rows} as (
+  select t.*{{ (', t.' ~ arg_dict.d.row_id ~ ' as _pk_rid') if arg_dict.d.row_id }} from {target} as t
+  where {in_source}
+  );
   {%- endif %}
-{% endmacro %}
-
-{#- Keys the batch touches (key hash and key columns), with why: _pk_gone (live key absent from
-    a full-snapshot source) and _pk_back (a deleted key present again). A batch row already
-    contained in the table (same state inside a version that has absorbed a change at least as
-    new) touches nothing. -#}
-{% macro _scd_touched_keys_sql(arg_dict) %}
-  {%- set deletes = arg_dict.cfg.hard_deletes != 'ignore' -%}
-  {%- set key_cols = arg_dict.cols['keys'] -%}
+  {#- Keys the batch touches (key hash and key columns), with why: _pk_gone (live key absent from
+      a full-snapshot source) and _pk_back (a deleted key present again). A batch row already
+      contained in the table (same state inside a version that has absorbed a change at least as
+      new) touches nothing. -#}
+  {scratch} {keys_relation} as (
   with tgt as (
-    {#- deletes need every live key (the table); otherwise target_rows holds only the batch's keys' rows #}
-    {{ pipeline_kit._scd_target_versions_sql(arg_dict, none) }}
+    {versions}
   ),
 
   changed as (
-    select s._pk_key, {{ pipeline_kit._scd_prefixed('s', key_cols) }}, 0 as _pk_gone, 0 as _pk_back
-    from {{ arg_dict.source }} as s
+    select s._pk_key, {keys_s}, 0 as _pk_gone, 0 as _pk_back
+    from {source} as s
     where not exists (
       select 1 from tgt as t
       where t._pk_key = s._pk_key
@@ -167,24 +111,24 @@
   {%- if deletes %},
 
   live as (
-    select t._pk_key, {{ pipeline_kit._scd_prefixed('t', key_cols) }} from tgt as t where t._pk_vt is null and not t._pk_del
+    select t._pk_key, {keys_t} from tgt as t where t._pk_vt is null and not t._pk_del
   ),
 
   gone as (
-    select l._pk_key, {{ pipeline_kit._scd_prefixed('l', key_cols) }}, 1 as _pk_gone, 0 as _pk_back
+    select l._pk_key, {keys_l}, 1 as _pk_gone, 0 as _pk_back
     from live as l
-    where not exists (select 1 from {{ arg_dict.source }} as s where s._pk_key = l._pk_key)
+    where not exists (select 1 from {source} as s where s._pk_key = l._pk_key)
   ),
 
   back as (
-    select distinct s._pk_key, {{ pipeline_kit._scd_prefixed('s', key_cols) }}, 0 as _pk_gone, 1 as _pk_back
-    from {{ arg_dict.source }} as s
+    select distinct s._pk_key, {keys_s}, 0 as _pk_gone, 1 as _pk_back
+    from {source} as s
     where exists (select 1 from tgt as t where t._pk_key = s._pk_key)
       and not exists (select 1 from live as l where l._pk_key = s._pk_key)
   )
   {%- endif %}
 
-  select u._pk_key, {{ pipeline_kit._scd_prefixed('u', key_cols) }}, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back
+  select u._pk_key, {keys_u}, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back
   from (
     select * from changed
     {%- if deletes %}
@@ -194,70 +138,75 @@
     select * from back
     {%- endif %}
   ) as u
-  group by u._pk_key, {{ pipeline_kit._scd_prefixed('u', key_cols) }}
+  group by u._pk_key, {keys_u}
+  );
+  select count(*) as touched from {keys_relation}
+  {%- endset -%}
+  {{- return(sql.format(**cols)) -}}
 {% endmacro %}
 
-{#- The change events of the touched keys, then versions: one row per state run. `hash_expr`
-    lets SCD3 run the same logic per attribute. Output CTE: `ranged` with _pk_vf/_pk_vt. -#}
-{% macro _scd_events_sql(arg_dict) %}
+{#- Final rows of the touched keys (all keys on a rebuild), in the target's column order: the
+    change events, then versions, one row per state run. -#}
+{% macro _scd_new_rows_sql(arg_dict) %}
   {%- set cfg = arg_dict.cfg -%}
-  {%- set payload = pipeline_kit._scd_prefixed('t', arg_dict.cols.payload) -%}
-  {%- set spayload = pipeline_kit._scd_prefixed('s', arg_dict.cols.payload) -%}
   {%- set deletes = cfg.hard_deletes != 'ignore' -%}
+  {%- set sql -%}
+  with
   {%- if arg_dict.has_target %}
   tgt_v as (
     select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
-    from ({{ pipeline_kit._scd_target_versions_sql(arg_dict, 'keys') }}) as v
+    from ({versions}
+  where {in_keys_relation}) as v
   ),
   {%- endif %}
 
   events as (
     {%- if arg_dict.has_target %}
     -- each existing version starts a state
-    select {{ payload }}, t._pk_key, t._pk_vf as _pk_ts, t._pk_hash, t._pk_del, t._pk_upd, 1 as _pk_origin
+    select {pay_t}, t._pk_key, t._pk_vf as _pk_ts, t._pk_hash, t._pk_del, t._pk_upd, 1 as _pk_origin
     from tgt_v as t
     union all
     -- the newest change a version absorbed: kept as an event so a late change that splits the
     -- version still leaves the right state after it
-    select {{ payload }}, t._pk_key, t._pk_upd, t._pk_hash, t._pk_del, t._pk_upd, 1
+    select {pay_t}, t._pk_key, t._pk_upd, t._pk_hash, t._pk_del, t._pk_upd, 1
     from tgt_v as t
     where not t._pk_del and t._pk_upd > t._pk_vf and (t._pk_vt is null or t._pk_upd < t._pk_vt)
     union all
     -- a version closed without a successor: the key was deleted at its end
-    select {{ payload }}, t._pk_key, t._pk_vt, 'deleted', true, t._pk_vt, 2
+    select {pay_t}, t._pk_key, t._pk_vt, 'deleted', true, t._pk_vt, 2
     from tgt_v as t
     where t._pk_vt is not null and not t._pk_del and (t._pk_next_vf is null or t._pk_next_vf <> t._pk_vt)
     {%- if cfg.scd_type != 2 %}
     union all
     -- SCD1/3 keep when a key was first seen: an event that never becomes the current state
-    select {{ payload }}, t._pk_key, t._pk_first, 'first_seen', t._pk_del, t._pk_first, 0
+    select {pay_t}, t._pk_key, t._pk_first, 'first_seen', t._pk_del, t._pk_first, 0
     from tgt_v as t
     where t._pk_first < t._pk_vf
     {%- endif %}
     {%- if deletes %}
     union all
     -- deleted now: a live key is missing from the full-snapshot source
-    select {{ payload }}, t._pk_key, {{ cfg.load_ts }}, 'deleted', true, {{ cfg.load_ts }}, 2
+    select {pay_t}, t._pk_key, {load_ts}, 'deleted', true, {load_ts}, 2
     from tgt_v as t
     where t._pk_vt is null and not t._pk_del
-      and t._pk_key in (select k._pk_key from {{ arg_dict.keys_relation }} as k where k._pk_gone = 1)
+      and t._pk_key in (select k._pk_key from {keys_relation} as k where k._pk_gone = 1)
     union all
     -- back now: a deleted key is in the source again; its latest row is a new state from the load time
-    select {{ spayload }}, s._pk_key, {{ cfg.load_ts }}, s._pk_hash, false, {{ cfg.load_ts }}, 3
+    select {pay_s}, s._pk_key, {load_ts}, s._pk_hash, false, {load_ts}, 3
     from (
       select x.*, row_number() over (partition by x._pk_key order by x._pk_ts desc) as _pk_latest
-      from {{ arg_dict.source }} as x
-      where x._pk_key in (select k._pk_key from {{ arg_dict.keys_relation }} as k where k._pk_back = 1)
+      from {source} as x
+      where x._pk_key in (select k._pk_key from {keys_relation} as k where k._pk_back = 1)
     ) as s
     where s._pk_latest = 1
     {%- endif %}
     union all
     {%- endif %}
     -- the batch's changes
-    select {{ spayload }}, s._pk_key, s._pk_ts, s._pk_hash, false as _pk_del, s._pk_ts as _pk_upd, 3 as _pk_origin
-    from {{ arg_dict.source }} as s
+    select {pay_s}, s._pk_key, s._pk_ts, s._pk_hash, false as _pk_del, s._pk_ts as _pk_upd, 3 as _pk_origin
+    from {source} as s
     {%- if arg_dict.has_target %}
-    where s._pk_key in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
+    where s._pk_key in (select k._pk_key from {keys_relation} as k)
     {%- endif %}
   ),
 
@@ -304,30 +253,23 @@
     from versions as c
     where c._pk_pick = 1
   )
-{% endmacro %}
 
-{#- Final rows of the touched keys, in the target's column order. -#}
-{% macro _scd_new_rows_sql(arg_dict) %}
-  {%- set cfg = arg_dict.cfg -%}
-  {%- set n = cfg.names -%}
-  {%- set ts_type = pipeline_kit._naive_timestamp_type() -%}
-  with {{ pipeline_kit._scd_events_sql(arg_dict) }}
   select
-    {{ pipeline_kit._scd_prefixed('v', arg_dict.cols.payload) }},
+    {pay_v},
   {%- if cfg.scd_type == 2 %}
-    md5({{ pipeline_kit._scd_encode(pipeline_kit._scd_alias_list('v', arg_dict.cols['keys'])) }} || '|' || {{ pipeline_kit._scd_ts_text('v._pk_vf') }}) as {{ n.scd_id }},
-    cast(v._pk_vf as {{ ts_type }}) as {{ n.valid_from }},
-    cast({% if cfg.open_end %}coalesce(v._pk_vt, {{ cfg.open_end }}){% else %}v._pk_vt{% endif %} as {{ ts_type }}) as {{ n.valid_to }},
-    v._pk_vt is null as {{ n.is_current }},
+    md5({enc_id} || '|' || {ts_text_vf}) as {scd_id},
+    cast(v._pk_vf as {ts_type}) as {valid_from},
+    cast({% if cfg.open_end %}coalesce(v._pk_vt, {open_end}){% else %}v._pk_vt{% endif %} as {ts_type}) as {valid_to},
+    v._pk_vt is null as {is_current},
   {%- else %}
-    cast(v._pk_first_ts as {{ ts_type }}) as {{ n.first_seen_at }},
-    cast(v._pk_vf as {{ ts_type }}) as {{ n.last_changed_at }},
+    cast(v._pk_first_ts as {ts_type}) as {first_seen_at},
+    cast(v._pk_vf as {ts_type}) as {last_changed_at},
   {%- endif %}
   {%- if cfg.hard_deletes == 'new_record' %}
-    v._pk_del as {{ n.is_deleted }},
+    v._pk_del as {is_deleted},
   {%- endif %}
-    v._pk_hash as {{ n.scd_hash }},
-    v._pk_key as {{ n.scd_key }}
+    v._pk_hash as {scd_hash},
+    v._pk_key as {scd_key}
   from ranged as v
   where v._pk_hash <> 'first_seen'
   {%- if cfg.hard_deletes != 'new_record' %}
@@ -336,12 +278,18 @@
   {%- if cfg.scd_type != 2 %}
     and v._pk_vt is null
   {%- endif %}
+  {%- endset -%}
+  {{- return(sql.format(**arg_dict.cols)) -}}
 {% endmacro %}
 
-{% macro _scd_alias_list(alias, names) %}
-  {%- set out = [] -%}
-  {%- for name in pipeline_kit._scd_q(names) -%}
-    {%- do out.append(alias ~ '.' ~ name) -%}
+{#- The table lacks a column it needs (see _scd_stage_sql): which one. -#}
+{% macro _scd_check_target_columns(arg_dict, existing) %}
+  {%- if arg_dict.cols.scd_key | lower not in existing -%}
+    {{ pipeline_kit._raise('scd', 'the table has no ' ~ arg_dict.cols.scd_key ~ ' column (not built by this materialization, or renamed); run with --full-refresh', arg_dict.target) }}
+  {%- endif -%}
+  {%- set missing = [] -%}
+  {%- for name in arg_dict.cols.payload if name | lower not in existing -%}
+    {%- do missing.append(name) -%}
   {%- endfor -%}
-  {{- return(out) -}}
+  {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; run with --full-refresh to rebuild history', missing | join(', ')) }}
 {% endmacro %}

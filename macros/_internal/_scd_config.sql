@@ -1,6 +1,28 @@
 {#- Read and validate the scd materialization's config up front. Every problem raises
-    `pipeline_kit.scd: <model>: <argument> ... (got <value>)`. Returns a plain dict. -#}
+    `pipeline_kit.scd: <model>: <argument> ... (got <value>)`. Returns a plain dict.
+    The common case (scd_type 1 or 2, one key column, timestamp strategy, none of the optional
+    settings) is read here; anything else goes through the full validation in _scd_config_full,
+    which returns the same dict (so the long macro is compiled only when it is needed). -#}
 {% macro _scd_config() %}
+  {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
+                      'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'scd_key': 'scd_key', 'first_seen_at': 'first_seen_at',
+                      'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
+  {%- set scd_type, unique_key, updated_at = config.get('scd_type'), config.get('unique_key'), config.get('updated_at') -%}
+  {%- set hard_deletes = config.get('hard_deletes', 'ignore') -%}
+  {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp'.split() if config.get(name) is not none -%}
+    {{- return(pipeline_kit._scd_config_full(defaults)) -}}
+  {%- endfor -%}
+  {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim and updated_at is string
+        and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and config.get('strategy', 'timestamp') == 'timestamp' -%}
+    {{- return({'scd_type': scd_type, 'keys': [unique_key | trim], 'updated_at': updated_at | trim, 'strategy': 'timestamp',
+                'check_cols': none, 'scd3_columns': none, 'hard_deletes': hard_deletes, 'open_end': none, 'names': defaults,
+                'load_ts': none}) -}}
+  {%- endif -%}
+  {{- return(pipeline_kit._scd_config_full(defaults)) -}}
+{% endmacro %}
+
+{#- Every setting, every check (see _scd_config). `defaults`: the generated columns' default names. -#}
+{% macro _scd_config_full(defaults) %}
   {%- set scd_type = config.get('scd_type') -%}
   {%- if scd_type is string and scd_type | trim in ['1', '2', '3'] -%}
     {%- set scd_type = scd_type | trim | int -%}
@@ -47,9 +69,6 @@
     {%- endif -%}
     {%- set open_end_literal = pipeline_kit._scd_timestamp_literal('scd', 'open_end', open_end) -%}
   {%- endif -%}
-  {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
-                      'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'scd_key': 'scd_key', 'first_seen_at': 'first_seen_at',
-                      'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
   {%- set given = config.get('scd_column_names', {}) -%}
   {%- if given is not mapping -%}
     {{ pipeline_kit._raise('scd', '`scd_column_names` must be a mapping such as {valid_from: effective_from}', given) }}
@@ -74,40 +93,90 @@
   {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim, 'strategy': strategy,
               'check_cols': check_cols, 'scd3_columns': scd3_columns, 'hard_deletes': hard_deletes,
               'open_end': open_end_literal, 'names': names,
-              'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else pipeline_kit._scd_now_utc()}) -}}
+              'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else none}) -}}
 {% endmacro %}
 
-{#- Match the configured column names against the staged source's columns (case-insensitively)
-    and resolve which columns are tracked. -#}
-{% macro _scd_resolve_columns(cfg, columns) %}
-  {%- set by_lower = {} -%}
-  {%- set payload = [] -%}
+{#- Match the configured column names against the staged source's columns (case-insensitively),
+    resolve which columns are tracked, and build once per run the SQL fragments the builders fill
+    into their text with str.format (fields such as {pay_t}: compiling a field costs nothing,
+    compiling a Jinja expression costs per token, every run): the generated column names, the
+    relations, alias-prefixed column lists (pay_<alias>, keys_<alias>), the batch's key / state /
+    row hashes, the change time per alias (ts_s, ts_t) and the key predicates. -#}
+{% macro _scd_resolve_columns(arg_dict, columns) %}
+  {%- set cfg, d = arg_dict.cfg, arg_dict.d -%}
+  {%- set f = dict(cfg.names, **arg_dict) -%}
+  {%- set by_lower, payload, quoted = {}, [], [] -%}
   {%- for column in columns -%}
     {%- do by_lower.update({column.name | lower: column}) -%}
     {%- do payload.append(column.name) -%}
+    {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}
-  {%- set reserved = [] -%}
-  {%- for name, value in cfg.names.items() -%}
-    {%- if name not in ['previous_prefix', 'changed_at_suffix'] and value | lower in by_lower -%}
-      {{ pipeline_kit._raise('scd', 'the model already has a column named like the generated `' ~ name ~ '` column; rename it or set scd_column_names', value) }}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- set key_names = [] -%}
+  {%- set updated_at = by_lower.get(cfg.updated_at | lower) -%}
+  {#- a cheap test first: the checks with their messages are compiled only when one may fail -#}
+  {%- if updated_at is none or 'timestamp' not in updated_at.data_type | lower and 'date' not in updated_at.data_type | lower
+        or cfg.names.values() | map('lower') | select('in', by_lower) | list or cfg['keys'] | map('lower') | reject('in', by_lower) | list -%}
+    {%- do pipeline_kit._scd_check_columns(cfg, by_lower, payload) -%}
+  {%- endif -%}
+  {%- set key_names, q_keys, matches = [], [], [] -%}
   {%- for key in cfg['keys'] -%}
-    {%- if key | lower not in by_lower -%}
-      {{ pipeline_kit._raise('scd', '`unique_key` column ' ~ key ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', key) }}
-    {%- endif -%}
     {%- do key_names.append(by_lower[key | lower].name) -%}
+    {%- do q_keys.append(adapter.quote(key_names[-1])) -%}
+    {%- do matches.append('t.' ~ q_keys[-1] ~ ' is not distinct from k.' ~ q_keys[-1]) -%}
+  {%- endfor -%}
+  {%- set lowered_keys = key_names | map('lower') | list -%}
+  {%- if cfg.strategy == 'timestamp' and not cfg.scd3_columns -%}
+    {%- do f.update(tracked=[], scd3=[]) -%}
+    {%- for name in payload if name | lower not in lowered_keys -%}
+      {%- do f.tracked.append(name) -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- do f.update(pipeline_kit._scd_resolve_options(cfg, by_lower, payload, lowered_keys)) -%}
+  {%- endif -%}
+
+  {#- fragments: alias-prefixed column lists -#}
+  {%- for alias in 'srtvkul' -%}
+    {%- do f.update({'pay_' ~ alias: alias ~ '.' ~ quoted | join(', ' ~ alias ~ '.'), 'keys_' ~ alias: alias ~ '.' ~ q_keys | join(', ' ~ alias ~ '.')}) -%}
+  {%- endfor -%}
+  {#- NULL-safe, unambiguous text encodings (as _scd_encode) of the key, the tracked state, the whole row -#}
+  {%- for part, alias, names in [('key', 's', key_names), ('state', 's', f.tracked), ('row', 's', payload), ('id', 'v', key_names)] -%}
+    {%- set parts = [] -%}
+    {%- for name in names -%}
+      {%- set text = d.text.replace('_pk_expr_', alias ~ '.' ~ adapter.quote(name)) -%}
+      {%- do parts.append('coalesce(' ~ d.text.replace('_pk_expr_', 'length(' ~ text ~ ')') ~ " || ':' || " ~ text ~ ", '~')") -%}
+    {%- endfor -%}
+    {%- do f.update({'enc_' ~ part: parts | join(" || '|' || ") or "''"}) -%}
+  {%- endfor -%}
+  {#- change times: timezone-aware values converted to UTC without a zone; naive ones taken as UTC as they are -#}
+  {%- set ts = d.utc_naive if modules.re.search('with time zone|timestamptz|timestamp_tz|timestamp_ltz', updated_at.data_type | lower) else 'cast(_pk_expr_ as ' ~ d.ts_type ~ ')' -%}
+  {#- the target row t has a key that is in a relation k (with _pk_key and the key columns): the text around k -#}
+  {%- set key_in = ['exists (select 1 from ', ' as k where ' ~ matches | join(' and ') ~ ')'] if d.key_match == 'columns' else ['t.' ~ f.scd_key ~ ' in (select k._pk_key from ', ' as k)'] -%}
+  {%- set q_updated_at = adapter.quote(updated_at.name) -%}
+  {%- do f.update(payload=payload, keys=key_names, updated_at=q_updated_at, scratch=d.scratch, ts_type=d.ts_type,
+                  ts_s=ts.replace('_pk_expr_', 's.' ~ q_updated_at), ts_t=ts.replace('_pk_expr_', 't.' ~ q_updated_at),
+                  in_source=key_in | join(arg_dict.source), in_keys_relation=key_in | join(arg_dict.keys_relation),
+                  load_ts=cfg.load_ts or d.now_utc, open_end=cfg.open_end, ts_text_vf=d.ts_text.replace('_pk_expr_', 'v._pk_vf')) -%}
+  {{- return(f) -}}
+{% endmacro %}
+
+{#- The model's columns against the config, each problem with its message (see _scd_resolve_columns). -#}
+{% macro _scd_check_columns(cfg, by_lower, payload) %}
+  {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] and value | lower in by_lower -%}
+    {{ pipeline_kit._raise('scd', 'the model already has a column named like the generated `' ~ name ~ '` column; rename it or set scd_column_names', value) }}
+  {%- endfor -%}
+  {%- for key in cfg['keys'] if key | lower not in by_lower -%}
+    {{ pipeline_kit._raise('scd', '`unique_key` column ' ~ key ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', key) }}
   {%- endfor -%}
   {%- if cfg.updated_at | lower not in by_lower -%}
     {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', cfg.updated_at) }}
   {%- endif -%}
-  {%- set updated_at_column = by_lower[cfg.updated_at | lower] -%}
-  {%- set dtype = updated_at_column.data_type | lower -%}
+  {%- set dtype = by_lower[cfg.updated_at | lower].data_type | lower -%}
   {%- if 'timestamp' not in dtype and 'date' not in dtype -%}
-    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' must be a date or timestamp', updated_at_column.data_type) }}
+    {{ pipeline_kit._raise('scd', '`updated_at` column ' ~ cfg.updated_at ~ ' must be a date or timestamp', by_lower[cfg.updated_at | lower].data_type) }}
   {%- endif -%}
-  {%- set lowered_keys = key_names | map('lower') | list -%}
+{% endmacro %}
+
+{#- The tracked columns of strategy=check and SCD3's attributes (see _scd_resolve_columns). -#}
+{% macro _scd_resolve_options(cfg, by_lower, payload, lowered_keys) %}
   {%- set tracked = [] -%}
   {%- if cfg.strategy == 'timestamp' -%}
     {%- for name in payload if name | lower not in lowered_keys -%}
@@ -132,8 +201,7 @@
     {%- endif -%}
     {%- do scd3.append(by_lower[name | lower].name) -%}
   {%- endfor -%}
-  {{- return({'payload': payload, 'keys': key_names, 'updated_at': updated_at_column.name,
-              'updated_at_type': updated_at_column.data_type, 'tracked': tracked, 'scd3': scd3}) -}}
+  {{- return({'tracked': tracked, 'scd3': scd3}) -}}
 {% endmacro %}
 
 {#- A timestamp literal (YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]) as a SQL naive-timestamp

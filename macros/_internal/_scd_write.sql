@@ -1,117 +1,76 @@
-{#- Writing helpers of the scd materialization (one transaction for delete + insert). -#}
+{#- Writing helpers of the scd materialization. -#}
 
-{% macro _scd_rows_sql(arg_dict) %}
-  {%- if arg_dict.cfg.scd_type == 3 -%}
-    {{- return(pipeline_kit._scd3_rows_sql(arg_dict)) -}}
-  {%- endif -%}
-  {{- return(pipeline_kit._scd_new_rows_sql(arg_dict)) -}}
-{% endmacro %}
-
-{#- The table must still have every column of the batch (no silent schema drift). Returns the
-    table's quoted column list for the insert (one look-up of the table's columns per run). -#}
-{% macro _scd_check_target_columns(arg_dict, columns) %}
-  {%- set existing = [] -%}
-  {%- set quoted = [] -%}
-  {%- for column in columns -%}
-    {%- do existing.append(column.name | lower) -%}
-    {%- do quoted.append(adapter.quote(column.name)) -%}
+{#- A rebuild (first load or full refresh): the staged batch becomes the whole dimension, built
+    beside the old one and swapped in. Returns the backup relation (dropped after the commit). -#}
+{% macro _scd_rebuild(arg_dict, existing_relation) %}
+  {%- set intermediate_relation = make_intermediate_relation(arg_dict.target) -%}
+  {%- set backup_relation = make_backup_relation(arg_dict.target, 'table') -%}
+  {%- for relation in [intermediate_relation, backup_relation] -%}
+    {{ drop_relation_if_exists(relation) }}
   {%- endfor -%}
-  {%- set missing = [] -%}
-  {%- if arg_dict.cfg.names.scd_key | lower not in existing -%}
-    {{ pipeline_kit._raise('scd', 'the table has no ' ~ arg_dict.cfg.names.scd_key ~ ' column (not built by this materialization, or renamed); run with --full-refresh', arg_dict.target) }}
+  {%- call statement('scd_stage_source') -%}
+    {{ pipeline_kit._scd_stage_sql(arg_dict) }}
+  {%- endcall -%}
+  {#- main statement -#}
+  {%- call statement('main') -%}
+    {{ get_create_table_as_sql(False, intermediate_relation, pipeline_kit._scd3_rows_sql(arg_dict) if arg_dict.cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict)) }}
+  {%- endcall -%}
+  {#- swap -#}
+  {%- if existing_relation is not none -%}
+    {{ adapter.rename_relation(existing_relation, backup_relation) }}
   {%- endif -%}
-  {%- for name in arg_dict.cols.payload if name | lower not in existing -%}
-    {%- do missing.append(name) -%}
-  {%- endfor -%}
-  {%- if missing -%}
-    {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; run with --full-refresh to rebuild history', missing | join(', ')) }}
-  {%- endif -%}
-  {{- return(quoted | join(', ')) -}}
+  {{ adapter.rename_relation(intermediate_relation, arg_dict.target) }}
+  {{ return(backup_relation) }}
 {% endmacro %}
 
 {#- Stage the touched keys' new rows, then replace the keys' rows: delete + insert in the open
-    transaction. `columns` is the table's column list. -#}
-{% macro _scd_replace_rows(arg_dict, new_relation, columns) %}
-  {{- return(adapter.dispatch('_scd_replace_rows', 'pipeline_kit')(arg_dict, new_relation, columns)) -}}
-{% endmacro %}
-
-{% macro default___scd_replace_rows(arg_dict, new_relation, columns) %}
-  {#- one round trip: the scratch table, the delete and the insert -#}
-  {%- call statement('main') -%}
-    {{ pipeline_kit._scd_create_scratch(new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }};
-    {{ pipeline_kit._scd_delete_touched_sql(arg_dict) }};
-    insert into {{ arg_dict.target }} ({{ columns }})
-    select {{ columns }} from {{ new_relation }}
-  {%- endcall -%}
-{% endmacro %}
-
-{# Snowflake: DDL commits an open transaction, so the scratch table comes first; dbt's begin/commit
-   are no-ops (autocommit), so the transaction is opened explicitly (committed in _scd_commit) #}
-{% macro snowflake___scd_replace_rows(arg_dict, new_relation, columns) %}
-  {%- call statement('scd_stage_rows') -%}
-    {{ pipeline_kit._scd_create_scratch(new_relation, pipeline_kit._scd_rows_sql(arg_dict)) }}
-  {%- endcall -%}
-  {%- call statement('scd_begin') -%}
-    begin
-  {%- endcall -%}
-  {%- call statement('main') -%}
-    {{ pipeline_kit._scd_delete_touched_sql(arg_dict) }};
-    insert into {{ arg_dict.target }} ({{ columns }})
-    select {{ columns }} from {{ new_relation }}
-  {%- endcall -%}
-{% endmacro %}
-
-{% macro _scd_delete_touched_sql(arg_dict) %}
-  {{- return(adapter.dispatch('_scd_delete_touched_sql', 'pipeline_kit')(arg_dict)) -}}
-{% endmacro %}
-
-{% macro default___scd_delete_touched_sql(arg_dict) %}
-  delete from {{ arg_dict.target }}
-  where {{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
-{% endmacro %}
-
-{# PostgreSQL: the staged rows' ctids (a TID scan; the table is not scanned again) #}
-{% macro postgres___scd_delete_touched_sql(arg_dict) %}
-  {%- if arg_dict.target_rows == arg_dict.target -%}
-    {{- return(pipeline_kit.default___scd_delete_touched_sql(arg_dict)) -}}
-  {%- endif %}
-  delete from {{ arg_dict.target }}
-  where ctid = any(array(
-    select v._pk_rid from {{ arg_dict.target_rows }} as v
-    where v.{{ arg_dict.cfg.names.scd_key }} in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
-  ))
-{% endmacro %}
-
-{# DuckDB: match on the key columns (see duckdb___scd_key_in) #}
-{% macro duckdb___scd_delete_touched_sql(arg_dict) %}
-  delete from {{ arg_dict.target }} as t
-  where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.keys_relation) }}
-{% endmacro %}
-
-{#- Drop the scratch tables in one round trip. -#}
-{% macro _scd_drop_scratch(relations) %}
-  {%- set drops = [] -%}
-  {%- for relation in relations -%}
-    {%- do drops.append('drop table if exists ' ~ relation) -%}
-  {%- endfor -%}
-  {%- call statement('scd_drop_scratch', auto_begin=False) -%}
-    {{ drops | join(';\n') }}
-  {%- endcall -%}
-{% endmacro %}
-
-{% macro _scd_commit() %}
-  {{- return(adapter.dispatch('_scd_commit', 'pipeline_kit')()) -}}
-{% endmacro %}
-
-{% macro default___scd_commit() %}
-  {{ adapter.commit() }}
-{% endmacro %}
-
-{# Snowflake: commit the explicit transaction (a no-op when none is open) #}
-{% macro snowflake___scd_commit() %}
-  {%- call statement('scd_commit') -%}
-    commit
-  {%- endcall -%}
+    transaction (arg_dict.columns: the table's column list, from _scd_stage_sql). The delete
+    matches the stored key hash; on DuckDB the key columns (see _scd_dialect); on PostgreSQL the
+    staged rows' ctids (a TID scan; the table is not scanned again). -#}
+{% macro _scd_replace_rows(arg_dict) %}
+  {%- set cfg, d = arg_dict.cfg, arg_dict.d -%}
+  {%- set rows_sql = pipeline_kit._scd3_rows_sql(arg_dict) if cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict) -%}
+  {%- set write -%}
+    {%- if d.key_match == 'columns' %}
+    delete from {target} as t
+    where {in_keys_relation};
+    {%- elif d.row_id and cfg.hard_deletes == 'ignore' %}
+    delete from {target}
+    where ctid = any(array(
+      select v._pk_rid from {target_rows} as v
+      where v.{scd_key} in (select k._pk_key from {keys_relation} as k)
+    ));
+    {%- else %}
+    delete from {target}
+    where {scd_key} in (select k._pk_key from {keys_relation} as k);
+    {%- endif %}
+    insert into {target} ({columns})
+    select {columns} from {new_relation}
+  {%- endset -%}
+  {%- set write = write.format(columns=arg_dict.columns, **arg_dict.cols) -%}
+  {%- if d.explicit_transaction -%}
+    {#- Snowflake: DDL commits an open transaction, so the scratch table comes first, then an
+        explicit begin (the materialization commits) -#}
+    {%- call statement('scd_stage_rows') -%}
+      {{ d.scratch }} {{ arg_dict.new_relation }} as (
+      {{ rows_sql }}
+      )
+    {%- endcall -%}
+    {%- call statement('scd_begin') -%}
+      begin
+    {%- endcall -%}
+    {%- call statement('main') -%}
+      {{ write }}
+    {%- endcall -%}
+  {%- else -%}
+    {#- one round trip: the scratch table, the delete and the insert -#}
+    {%- call statement('main') -%}
+      {{ d.scratch }} {{ arg_dict.new_relation }} as (
+      {{ rows_sql }}
+      );
+      {{ write }}
+    {%- endcall -%}
+  {%- endif -%}
 {% endmacro %}
 
 {#- SCD3: the type-1 row (latest values, first_seen_at, last_changed_at) plus, per configured
@@ -119,18 +78,18 @@
     re-derived from the stored (previous, current) pair and the batch, ordered by time, so late
     changes land in the right place and a re-run changes nothing. -#}
 {% macro _scd3_rows_sql(arg_dict) %}
-  {%- set cfg = arg_dict.cfg -%}
-  {%- set n = cfg.names -%}
-  {%- set ts_type = pipeline_kit._naive_timestamp_type() -%}
+  {%- set cfg, cols, d, n = arg_dict.cfg, arg_dict.cols, arg_dict.d, arg_dict.cfg.names -%}
+  {%- set ts_type = d.ts_type -%}
+  {%- set val_text = d.text.replace('_pk_expr_', 'e._pk_val') -%}
   with scd1 as (
     {{ pipeline_kit._scd_new_rows_sql(arg_dict) }}
   ),
   {%- if arg_dict.has_target %}
 
   tgt as (
-    select t.*, t.{{ n.scd_key }} as _pk_key, {{ pipeline_kit._scd_ts_of(arg_dict, 't') }} as _pk_upd
+    select t.*, t.{{ n.scd_key }} as _pk_key, {{ cols.ts_t }} as _pk_upd
     from {{ arg_dict.target }} as t
-    where {{ pipeline_kit._scd_key_in(arg_dict, 't', arg_dict.keys_relation) }}
+    where {{ cols.in_keys_relation }}
   ),
   {%- endif %}
   {%- for attribute in arg_dict.cols.scd3 %}
@@ -159,7 +118,7 @@
   ),
 
   a{{ loop.index }}_one as (
-    select e.*, {{ pipeline_kit._scd_hash(['e._pk_val']) }} as _pk_hash
+    select e.*, md5(coalesce({{ d.text.replace('_pk_expr_', 'length(' ~ val_text ~ ')') }} || ':' || {{ val_text }}, '~')) as _pk_hash
     from (
       select e0.*, row_number() over (partition by e0._pk_key, e0._pk_ts order by e0._pk_origin desc) as _pk_rn
       from a{{ loop.index }}_events as e0
@@ -203,7 +162,7 @@
   )
 
   select
-    {{ pipeline_kit._scd_prefixed('k', arg_dict.cols.payload) }},
+    {{ cols.pay_k }},
     k.{{ n.first_seen_at }},
     k.{{ n.last_changed_at }},
     {%- for attribute in arg_dict.cols.scd3 %}
@@ -219,20 +178,4 @@
   {%- for attribute in arg_dict.cols.scd3 %}
   left join a{{ loop.index }}_state as a{{ loop.index }} on k._pk_key = a{{ loop.index }}._pk_key
   {%- endfor %}
-{% endmacro %}
-
-{#- Scratch tables for the staged batch, touched keys and new rows: session-temporary. -#}
-{% macro _scd_create_scratch(relation, sql) %}
-  {{- return(adapter.dispatch('_scd_create_scratch', 'pipeline_kit')(relation, sql)) -}}
-{% endmacro %}
-
-{% macro default___scd_create_scratch(relation, sql) %}
-  {#- plain text (no trailing semicolon), so statements can follow in the same round trip -#}
-  {{- return('create temporary table ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') -}}
-{% endmacro %}
-
-{# Snowflake: a transient table beside the target (dropped at the end); the fakesnow emulator
-   cannot create schema-qualified temporary tables, and transient tables are valid Snowflake #}
-{% macro snowflake___scd_create_scratch(relation, sql) %}
-  {{- return('create or replace transient table ' ~ relation ~ ' as (\n' ~ sql ~ '\n)') -}}
 {% endmacro %}

@@ -1,87 +1,108 @@
 {#- materialized='scd': slowly changing dimensions of type 1, 2 or 3 from a batch of changes
-    (or a full snapshot when hard_deletes is used). See macros/scd.yml and the SCD section of the README. -#}
+    (or a full snapshot when hard_deletes is used). See macros/scd.yml and the SCD section of the README.
+    dbt compiles every macro the first time a process calls it (about a millisecond each, more with
+    every Jinja expression), which is most of a small load's time: the common path therefore calls few
+    macros (dialect pieces come from one dispatch, SQL fragments are built once in
+    _scd_resolve_columns), and rebuilds, rare options, hooks and grants only when they are used. -#}
 {% materialization scd, default %}
   {#- relations (the scratch tables share one generated name; intermediate and backup only for a rebuild) -#}
   {%- set target_relation = this.incorporate(type='table') -%}
-  {%- set existing_relation = load_cached_relation(this) -%}
-  {%- set raw_relation = make_temp_relation(target_relation, '__pk_scd_raw') -%}
+  {#- dbt's load_cached_relation and should_full_refresh, inlined (each macro costs a compile) -#}
+  {%- set existing_relation = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
+  {%- set full_refresh = config.get('full_refresh') -%}
+  {%- set full_refresh = (flags.FULL_REFRESH if full_refresh is none else full_refresh) or existing_relation is none or not existing_relation.is_table -%}
+  {%- set dialect = adapter.dispatch('_scd_dialect', 'pipeline_kit')(target_relation) -%}
+  {%- set raw_relation = dialect.raw_relation -%}
   {%- set name_parts = raw_relation.identifier.rpartition('__pk_scd_raw') -%}
-  {%- set source_relation = raw_relation.incorporate(path={'identifier': name_parts[0] ~ '__pk_scd_src' ~ name_parts[2]}) -%}
-  {%- set keys_relation = raw_relation.incorporate(path={'identifier': name_parts[0] ~ '__pk_scd_keys' ~ name_parts[2]}) -%}
-  {%- set new_relation = raw_relation.incorporate(path={'identifier': name_parts[0] ~ '__pk_scd_new' ~ name_parts[2]}) -%}
-  {%- set rows_relation = raw_relation.incorporate(path={'identifier': name_parts[0] ~ '__pk_scd_tgt' ~ name_parts[2]}) -%}
+  {%- set scratch = {} -%}
+  {%- for part in ['src', 'keys', 'new', 'tgt'] -%}
+    {%- do scratch.update({part: raw_relation.incorporate(path={'identifier': name_parts[0] ~ '__pk_scd_' ~ part ~ name_parts[2]})}) -%}
+  {%- endfor -%}
 
   {#- config: validated before anything runs -#}
   {%- set cfg = pipeline_kit._scd_config() -%}
-  {%- set full_refresh = should_full_refresh() or existing_relation is none or not existing_relation.is_table -%}
-  {%- set grant_config = config.get('grants') -%}
 
-  {{ run_hooks(pre_hooks, inside_transaction=False) }}
-  {{ run_hooks(pre_hooks, inside_transaction=True) }}
-
-  {#- build SQL: stage the batch once, learn its columns, key and hash it -#}
-  {%- if full_refresh -%}
-    {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
-    {%- set backup_relation = make_backup_relation(target_relation, 'table') -%}
-    {%- for relation in [intermediate_relation, backup_relation] -%}
-      {{ drop_relation_if_exists(relation) }}
-    {%- endfor -%}
+  {%- if pre_hooks -%}
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
   {%- endif -%}
-  {%- call statement('scd_stage_raw') -%}
-    {{ pipeline_kit._scd_create_scratch(raw_relation, sql) }}
+
+  {#- build SQL: stage the batch once, learn its columns (and the table's), key and hash it. DuckDB
+      describes both in the same round trip (the query of dbt-duckdb's get_columns_in_relation,
+      whose three macros cost more to compile than the query takes) -#}
+  {%- call statement('scd_stage_raw', fetch_result=dialect.describe) -%}
+    {{ dialect.scratch }} {{ raw_relation }} as (
+      {{ sql }}
+    )
+    {%- if dialect.describe %};
+    select c.* from (
+      select 0 as rel, row_number() over () as pos, column_name, column_type from (describe {{ raw_relation }})
+      {%- if not full_refresh %}
+      union all
+      select 1 as rel, row_number() over () as pos, column_name, column_type from (describe {{ target_relation }})
+      {%- endif %}
+    ) as c
+    order by c.rel, c.pos
+    {%- endif %}
   {%- endcall -%}
-  {%- set cols = pipeline_kit._scd_resolve_columns(cfg, adapter.get_columns_in_relation(raw_relation)) -%}
-  {#- with hard_deletes the whole table is compared with the source; otherwise the rows of the batch's
-      keys are staged once (target_rows) and read from there -#}
+  {%- set columns = [[], []] -%}
+  {%- if dialect.describe -%}
+    {%- for row in load_result('scd_stage_raw').table -%}
+      {%- do columns[row[0] | int].append(api.Column(row[2], row[3], none, none, none)) -%}
+    {%- endfor -%}
+  {%- else -%}
+    {%- set columns = [adapter.get_columns_in_relation(raw_relation), none if full_refresh else adapter.get_columns_in_relation(target_relation)] -%}
+  {%- endif -%}
+  {#- with hard_deletes the whole table is compared with the source; otherwise the rows of the
+      batch's keys are staged once (target_rows) and read from there -#}
   {%- set stage_rows = not full_refresh and cfg.hard_deletes == 'ignore' -%}
-  {%- set arg_dict = {'cfg': cfg, 'cols': cols, 'raw_relation': raw_relation, 'source': source_relation,
-                      'keys_relation': keys_relation, 'target': target_relation, 'has_target': not full_refresh,
-                      'target_rows': rows_relation if stage_rows else target_relation} -%}
+  {%- set arg_dict = {'cfg': cfg, 'd': dialect, 'raw_relation': raw_relation, 'source': scratch.src,
+                      'keys_relation': scratch['keys'], 'new_relation': scratch.new, 'target': target_relation,
+                      'has_target': not full_refresh, 'target_rows': scratch.tgt if stage_rows else target_relation} -%}
+  {%- do arg_dict.update({'cols': pipeline_kit._scd_resolve_columns(arg_dict, columns[0])}) -%}
 
   {%- if full_refresh -%}
-    {%- call statement('scd_stage_source') -%}
-      {{ pipeline_kit._scd_create_scratch(source_relation, pipeline_kit._scd_stage_source_sql(arg_dict)) }}
-    {%- endcall -%}
-    {#- main statement: build the whole dimension beside the old one -#}
-    {%- call statement('main') -%}
-      {{ get_create_table_as_sql(False, intermediate_relation, pipeline_kit._scd_rows_sql(arg_dict)) }}
-    {%- endcall -%}
-    {#- swap -#}
-    {%- if existing_relation is not none -%}
-      {{ adapter.rename_relation(existing_relation, backup_relation) }}
-    {%- endif -%}
-    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+    {#- main statement and swap: build the whole dimension beside the old one -#}
+    {%- set backup_relation = pipeline_kit._scd_rebuild(arg_dict, existing_relation) -%}
   {%- else -%}
-    {%- set columns = pipeline_kit._scd_check_target_columns(arg_dict, adapter.get_columns_in_relation(target_relation)) -%}
     {#- one round trip: the batch, the keys it touches and their count. Named main: when the batch
         holds nothing new, no write follows and the table is left as it is -#}
     {%- call statement('main', fetch_result=True) -%}
-      {{ pipeline_kit._scd_create_scratch(source_relation, pipeline_kit._scd_stage_source_sql(arg_dict)) }};
-      {%- if stage_rows %}
-      {{ pipeline_kit._scd_create_scratch(rows_relation, pipeline_kit._scd_stage_target_sql(arg_dict)) }};
-      {%- endif %}
-      {{ pipeline_kit._scd_create_scratch(keys_relation, pipeline_kit._scd_touched_keys_sql(arg_dict)) }};
-      select count(*) as touched from {{ keys_relation }}
+      {{ pipeline_kit._scd_stage_sql(arg_dict, columns[1]) }}
     {%- endcall -%}
     {%- if load_result('main')['data'][0][0] | int > 0 -%}
       {#- main statement: replace the touched keys' rows in one transaction -#}
-      {{ pipeline_kit._scd_replace_rows(arg_dict, new_relation, columns) }}
+      {{ pipeline_kit._scd_replace_rows(arg_dict) }}
     {%- endif -%}
   {%- endif -%}
 
-  {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {{ pipeline_kit._scd_commit() }}
+  {%- if post_hooks -%}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+  {%- endif -%}
+  {%- if dialect.explicit_transaction -%}
+    {%- call statement('scd_commit') -%}
+      commit
+    {%- endcall -%}
+  {%- else -%}
+    {%- do adapter.commit() -%}
+  {%- endif -%}
   {%- if full_refresh -%}
     {{ drop_relation_if_exists(backup_relation) }}
   {%- endif -%}
-  {{ pipeline_kit._scd_drop_scratch([raw_relation, source_relation, rows_relation, keys_relation, new_relation]) }}
+  {#- the scratch tables, in one round trip -#}
+  {%- call statement('scd_drop_scratch', auto_begin=False) -%}
+    {{ 'drop table if exists {raw_relation};\ndrop table if exists {source};\ndrop table if exists {tgt};\ndrop table if exists {keys_relation};\ndrop table if exists {new_relation}'.format(tgt=scratch.tgt, **arg_dict) }}
+  {%- endcall -%}
 
-  {#- grants -#}
-  {%- set should_revoke = should_revoke(existing_relation, full_refresh_mode=full_refresh) -%}
-  {%- do apply_grants(target_relation, grant_config, should_revoke=should_revoke) -%}
+  {#- grants (dbt's apply_grants does nothing without a grant config) -#}
+  {%- if config.get('grants') -%}
+    {%- do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode=full_refresh)) -%}
+  {%- endif -%}
 
   {#- hooks -#}
-  {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {%- if post_hooks -%}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+  {%- endif -%}
 
   {#- return -#}
   {{ return({'relations': [target_relation]}) }}
