@@ -6,7 +6,8 @@ and is run with `dbt run --select <model>`; the time measured is the model's exe
 run_results.json (dbt's start-up, identical for all, is left out; the project is parsed once
 before the first timed run, so no variant's run includes the full parse). Baselines: `merge`
 (PostgreSQL 15; DuckDB >= 1.4 through dbt-duckdb) and `delete+insert`; the ratio is against the
-best one.
+best one. With --repeat N, each variant's time is the median of N rounds, each round on a freshly
+built target (otherwise one noisy low run of a built-in sets the baseline).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +108,12 @@ def _execute(adapter: str, project: Path, statements: list[str]) -> None:
         cursor.execute(f"set search_path to {PG_SCHEMA}")
         for statement in statements:
             cursor.execute(statement.replace("as varchar", "as text"))
-        cursor.execute("analyze")
+        # vacuum, not just analyze: the first scan of a new table sets every row's hint bits and
+        # autovacuum visits new tables soon after; done here, neither lands on the first timed run
+        cursor.execute(f"vacuum analyze bm_batch, {', '.join(['bm_ours', *BUILTINS.values()])}")
+        # a checkpoint, so every variant's first write to a page logs its full-page image (a
+        # checkpoint that fell between two variants' runs would spare the later ones ~60 MB of WAL)
+        cursor.execute("checkpoint")
     connection.close()
 
 
@@ -159,13 +166,35 @@ def run(options: BenchOptions) -> list[BenchResult]:
         # Parse once before timing: the first `dbt run` after `dbt deps` parses the whole project,
         # which slows that run's model down too (measured: +0.2 s), and it would always be ours.
         _dbt(project, adapter, "parse")
-        timings: dict[str, dict[str, float]] = {"changes": {}, "no_change": {}}
-        for model in ["bm_ours", *BUILTINS.values()]:
-            try:
-                timings["changes"][model] = _run_model(project, model, adapter)
-                timings["no_change"][model] = _run_model(project, model, adapter)
-            except RuntimeError as error:
-                print(f"{NAME}: {adapter} {model} failed, left out: {str(error)[:300]}")
+        # --repeat N: N rounds, each from a freshly built target (a round's first run changes
+        # it); every variant runs once a round, in turn, and the median of its rounds is reported.
+        runs: dict[str, dict[str, list[float]]] = {"changes": {}, "no_change": {}}
+        failed: set[str] = set()
+        for round_index in range(max(options.repeat, 1)):
+            if round_index:
+                _execute(adapter, project, _setup_sql(adapter, rows, changes))
+            # the order rotates a round, so no variant always runs first after the rebuild
+            models = ["bm_ours", *BUILTINS.values()]
+            shift = round_index % len(models)
+            for model in models[shift:] + models[:shift]:
+                if model in failed:
+                    continue
+                try:
+                    changes_s = _run_model(project, model, adapter)
+                    no_change_s = _run_model(project, model, adapter)
+                except RuntimeError as error:
+                    print(f"{NAME}: {adapter} {model} failed, left out: {str(error)[:300]}")
+                    failed.add(model)
+                    continue
+                runs["changes"].setdefault(model, []).append(changes_s)
+                runs["no_change"].setdefault(model, []).append(no_change_s)
+        timings = {
+            case: {model: statistics.median(values) for model, values in by_model.items()}
+            for case, by_model in runs.items()
+        }
+        for by_model in timings.values():
+            for model in failed & by_model.keys():
+                del by_model[model]
         counts = {model: _count(adapter, project, model) for model in timings["changes"]}
         if len(set(counts.values())) != 1:
             raise RuntimeError(f"{adapter}: variants disagree on row counts {counts}")
