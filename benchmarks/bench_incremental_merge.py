@@ -189,12 +189,11 @@ def run(options: BenchOptions) -> list[BenchResult]:
                 runs["changes"].setdefault(model, []).append(changes_s)
                 runs["no_change"].setdefault(model, []).append(no_change_s)
         timings = {
-            case: {model: statistics.median(values) for model, values in by_model.items()}
+            case: {
+                model: statistics.median(values) for model, values in by_model.items() if model not in failed
+            }
             for case, by_model in runs.items()
         }
-        for by_model in timings.values():
-            for model in failed & by_model.keys():
-                del by_model[model]
         counts = {model: _count(adapter, project, model) for model in timings["changes"]}
         if len(set(counts.values())) != 1:
             raise RuntimeError(f"{adapter}: variants disagree on row counts {counts}")

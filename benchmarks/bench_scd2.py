@@ -148,7 +148,10 @@ def run(options: BenchOptions) -> list[BenchResult]:
             run_dbt(["snapshot", "--select", "scd2_dbt", *base], project, env)
             _settle(adapter, env)
             for ours, theirs in times.values():
-                for command, into in [(ours_run, ours), (theirs_run, theirs)][:: 1 - 2 * (round_index % 2)]:
+                sides = [(ours_run, ours), (theirs_run, theirs)]
+                if round_index % 2:
+                    sides.reverse()
+                for command, into in sides:
                     run_dbt(command, project, env)
                     into.append(_execution_time(target_dir))
         ours_rows = _count(adapter, env, "select count(*) from scd2_ours")
