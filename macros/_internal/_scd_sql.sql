@@ -16,11 +16,14 @@
       'key_match': 'hash',
       'row_id': none,
       'describe': false,
+      'lock': none,
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
 {# PostgreSQL: the default, plus each staged target row's ctid so the delete finds the replaced
-   rows without another scan (the string type spelled out: dbt.type_string() is two more compiles) #}
+   rows without another scan (the string type spelled out: dbt.type_string() is two more compiles);
+   an incremental load locks the table against other writers first (share row exclusive: reads go
+   on), since the ctids and versions it stages must still be the table's when it writes #}
 {% macro postgres___scd_dialect(target_relation) %}
   {{- return({
       'raw_relation': make_temp_relation(target_relation, '__pk_scd_raw'),
@@ -33,6 +36,7 @@
       'key_match': 'hash',
       'row_id': 'ctid',
       'describe': false,
+      'lock': 'share row exclusive',
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
@@ -53,6 +57,7 @@
       'key_match': 'columns',
       'row_id': none,
       'describe': true,
+      'lock': none,
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
@@ -73,6 +78,7 @@
       'key_match': 'hash',
       'row_id': none,
       'describe': false,
+      'lock': none,
       'explicit_transaction': true}) -}}
 {% endmacro %}
 

@@ -31,6 +31,9 @@
       describes both in the same round trip (the query of dbt-duckdb's get_columns_in_relation,
       whose three macros cost more to compile than the query takes) -#}
   {%- call statement('scd_stage_raw', fetch_result=dialect.describe) -%}
+    {%- if dialect.lock and not full_refresh %}
+    lock table {{ target_relation }} in {{ dialect.lock }} mode;
+    {%- endif %}
     {{ dialect.scratch }} {{ raw_relation }} as (
       {{ sql }}
     )
