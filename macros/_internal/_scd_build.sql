@@ -80,8 +80,12 @@
   {%- set sql -%}
   {{ source_sql }};
   {%- if not deletes %}
+  {#- only the columns the versions read: a cold read of the table's stored hashes (scd_id, the
+      is_current flag) costs more than the join -#}
   {scratch} {target_rows} as (
-  select t.*{{ (', t.' ~ arg_dict.d.row_id ~ ' as _pk_rid') if arg_dict.d.row_id }} from {target} as t
+  select {pay_t}, t.{scd_key}, t.{scd_hash}, {{ 't.{valid_from}, t.{valid_to}' if cfg.scd_type == 2 else 't.{last_changed_at}, t.{first_seen_at}' }}
+    {{- (', t.' ~ arg_dict.d.row_id ~ ' as _pk_rid') if arg_dict.d.row_id }}
+  from {target} as t
   where {in_source}
   );
   {%- endif %}
