@@ -48,11 +48,11 @@
   {{- return(found) -}}
 {% endmacro %}
 
-{# PostgreSQL: the scratch table and one information_schema query for both tables in one call (temporary tables, named as default___merge_temp_relation does); the query also reads the server version (MERGE from 15 on, else the fallback) #}
+{# PostgreSQL: the scratch table and one information_schema query for both tables in one call (temporary tables, named as default___merge_temp_relation does); the query also reads the server version (MERGE from 15 on, else the fallback); the write locks the table against other writers (lock) #}
 {% macro postgres___merge_prepare(target_relation, existing_relation, select_sql) %}
   {%- set prefix, stamp = target_relation.identifier[:30], modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
   {%- set found = {
-      'batch': [], 'target': [], 'path': 'merge', 'row_id': none, 'version': 0,
+      'batch': [], 'target': [], 'path': 'merge', 'row_id': none, 'version': 0, 'lock': 'share row exclusive',
       'batch_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_batch' ~ stamp, 'schema': none, 'database': none}),
       'dedup_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_dedup' ~ stamp, 'schema': none, 'database': none})} -%}
   {%- set batch_name = "'" ~ found.batch_relation.identifier.replace("'", "''") ~ "'" -%}

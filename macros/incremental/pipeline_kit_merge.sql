@@ -49,7 +49,12 @@
   {%- set path = 'fallback' if m.force_fallback else found.path -%}
   {{ log('pipeline_kit_merge: ' ~ this ~ ' via ' ~ path, info=false) }}
   {%- set main_sql = pipeline_kit['_merge_' ~ path ~ '_sql'](m, build_relation, adapter.dispatch('_merge_parts', 'pipeline_kit')(m, found.batch_relation), found) -%}
-  {% call statement('main') %}{{ main_sql }}{% endcall %}
+  {#- found.lock (PostgreSQL): other writers wait for the commit, so a key another session inserts
+      meanwhile is matched, not inserted twice (no unique index stops that) -#}
+  {% call statement('main') %}
+    {%- if found.get('lock') and not full_refresh %}lock table {{ target_relation }} in {{ found.lock }} mode;
+    {% endif %}{{ main_sql }}
+  {%- endcall %}
 
   {#- swap, grants, docs, post hooks and commit; without any of them just the commit -#}
   {%- if swap or post_hooks or config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
