@@ -154,6 +154,7 @@
 {% macro _scd_new_rows_sql(arg_dict) %}
   {%- set cfg = arg_dict.cfg -%}
   {%- set deletes = cfg.hard_deletes != 'ignore' -%}
+  {%- set fast = arg_dict.has_target and cfg.scd_type == 2 and not deletes -%}
   {%- set sql -%}
   with
   {%- if arg_dict.has_target %}
@@ -161,6 +162,33 @@
     select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
     from ({versions}
   where {in_keys_relation}) as v
+  ),
+  {%- endif %}
+  {%- if fast %}
+
+  -- the common case, without the window passes below: a key whose one change in the batch is
+  -- newer than everything stored for it, where the latest stored version is open and holds
+  -- another state (or a key not stored yet). Its stored versions stay as they are, the open one
+  -- ends at the change, and the change is the new open version: what the passes would give.
+  fast as (
+    select b._pk_key, b._pk_ts as _pk_fast_ts
+    from (
+      select s._pk_key, min(s._pk_ts) as _pk_ts, min(s._pk_hash) as _pk_hash
+      from {source} as s
+      where s._pk_key in (select k._pk_key from {keys_relation} as k)
+      group by s._pk_key
+      having count(*) = 1
+    ) as b
+    left join (
+      select
+        t._pk_key,
+        max(greatest(t._pk_vf, t._pk_upd, coalesce(t._pk_vt, t._pk_vf))) as _pk_last,
+        sum(case when t._pk_vt is null then 1 else 0 end) as _pk_open,
+        max(case when t._pk_vt is null then t._pk_hash end) as _pk_open_hash
+      from tgt_v as t
+      group by t._pk_key
+    ) as g on b._pk_key = g._pk_key
+    where g._pk_key is null or (b._pk_ts > g._pk_last and g._pk_open = 1 and b._pk_hash <> g._pk_open_hash)
   ),
   {%- endif %}
 
@@ -219,6 +247,9 @@
     select e.* from (
       select e0.*, row_number() over (partition by e0._pk_key, e0._pk_ts order by e0._pk_origin desc, e0._pk_hash desc) as _pk_rn
       from events as e0
+      {%- if fast %}
+      where e0._pk_key not in (select f._pk_key from fast as f)
+      {%- endif %}
     ) as e
     where e._pk_rn = 1
   ),
@@ -257,6 +288,21 @@
     from versions as c
     where c._pk_pick = 1
   )
+  {%- if fast %},
+
+  fast_ranged as (
+    select {pay_r}, r._pk_key, r._pk_vf, r._pk_vt, r._pk_hash, r._pk_del
+    from ranged as r
+    union all
+    select {pay_t}, t._pk_key, t._pk_vf, coalesce(t._pk_vt, f._pk_fast_ts), t._pk_hash, t._pk_del
+    from tgt_v as t
+    inner join fast as f on t._pk_key = f._pk_key
+    union all
+    select {pay_s}, s._pk_key, s._pk_ts, cast(null as {ts_type}), s._pk_hash, false
+    from {source} as s
+    inner join fast as f on s._pk_key = f._pk_key
+  )
+  {%- endif %}
 
   select
     {pay_v},
@@ -274,7 +320,7 @@
   {%- endif %}
     v._pk_hash as {scd_hash},
     v._pk_key as {scd_key}
-  from ranged as v
+  from {{ 'fast_ranged' if fast else 'ranged' }} as v
   where v._pk_hash <> 'first_seen'
   {%- if cfg.hard_deletes != 'new_record' %}
     and not v._pk_del

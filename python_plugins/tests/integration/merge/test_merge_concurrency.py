@@ -6,30 +6,19 @@ inserts the key a second time."""
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 import pytest
 
 from ..conftest import project_for
-from ..dbt_harness import AdapterTarget, DbtProject, DbtResult, connect_postgres
+from ..dbt_harness import AdapterTarget, DbtProject, DbtResult
+from ..pg_concurrency import assert_waits_for_other_writer
 from .inprocess import run_inprocess
 from .warehouse import normalise, read_table
 
 pytestmark = pytest.mark.integration
 
 MODEL = "merge_cdc_hard"  # unique_key: tenant, order_id; ordering: updated_at; hard deletes
-
-
-def waiting_lock_modes(cursor: Any, schema: str) -> list[str]:
-    cursor.execute(
-        "select l.mode from pg_locks as l join pg_class as c on c.oid = l.relation "
-        "join pg_namespace as n on n.oid = c.relnamespace "
-        "where not l.granted and c.relname = %s and n.nspname = %s",
-        (MODEL, schema),
-    )
-    return [row[0] for row in cursor.fetchall()]
 
 
 def test_merge_waits_for_a_concurrent_insert_of_a_new_key(
@@ -42,10 +31,9 @@ def test_merge_waits_for_a_concurrent_insert_of_a_new_key(
     assert loaded.ok, loaded.output
     present = {(row["tenant"], row["order_id"]) for row in read_table(project, MODEL)}
 
-    writer = connect_postgres()  # its transaction stays open until commit
-    results: list[DbtResult] = []
-    try:
-        cursor = writer.cursor()
+    chosen: dict[str, Any] = {}
+
+    def insert_an_older_row(cursor: Any) -> None:
         # a key batch 2 inserts (its latest change is not a delete), absent from the table so far;
         # batch 2 has no new column, whose ALTER TABLE would wait for the writer in any case
         cursor.execute(
@@ -56,41 +44,25 @@ def test_merge_waits_for_a_concurrent_insert_of_a_new_key(
         )
         new_rows = [row for row in cursor.fetchall() if (normalise(row[0]), normalise(row[1])) not in present]
         assert new_rows, "batch 2 of merge_cdc_events brings no new key: pick another batch"
-        tenant, order_id, status, amount, updated_at = new_rows[0]
+        chosen.update(zip(["tenant", "order_id", "status", "amount", "updated_at"], new_rows[0], strict=True))
         # the other session's row: the same key, older than the batch's change, not yet committed
         cursor.execute(
             f'insert into "{schema}".{MODEL} (tenant, order_id, status, amount, updated_at) '
-            "values (%s, %s, 'elsewhere', %s, %s - interval '1 day')",
-            (tenant, order_id, amount, updated_at),
+            "values (%(tenant)s, %(order_id)s, 'elsewhere', %(amount)s, %(updated_at)s - interval '1 day')",
+            chosen,
         )
-        thread = threading.Thread(
-            target=lambda: results.append(project.run("run", "--select", MODEL, dbt_vars={"merge_batch": 2}))
-        )
-        thread.start()
-        observer = connect_postgres()
-        observer.autocommit = True
-        try:
-            deadline = time.monotonic() + 120
-            modes: list[str] = []
-            while not modes and thread.is_alive() and time.monotonic() < deadline:
-                time.sleep(0.2)
-                modes = waiting_lock_modes(observer.cursor(), schema)
-        finally:
-            observer.close()
-        assert modes == ["ShareRowExclusiveLock"], (
-            f"the merge did not wait for the other session on a table lock (waiting: {modes}, "
-            f"finished: {results[0].tail() if results else 'no'})"
-        )
-        writer.commit()
-        thread.join(timeout=300)
-    finally:
-        writer.rollback()
-        writer.close()
-    assert results and results[0].ok, results[0].tail() if results else "the merge did not finish"
+
+    def batch_2() -> DbtResult:
+        return project.run("run", "--select", MODEL, dbt_vars={"merge_batch": 2})
+
+    assert_waits_for_other_writer(insert_an_older_row, batch_2, schema, MODEL)
     rows = read_table(project, MODEL)
     keys = [(row["tenant"], row["order_id"]) for row in rows]
     assert len(keys) == len(set(keys)), f"a key is in the table twice: {sorted(keys)}"
     (merged,) = [
-        row for row in rows if (row["tenant"], row["order_id"]) == (normalise(tenant), normalise(order_id))
+        row
+        for row in rows
+        if (row["tenant"], row["order_id"]) == (normalise(chosen["tenant"]), normalise(chosen["order_id"]))
     ]
-    assert merged["status"] == normalise(status), merged  # the batch's newer change won over the older row
+    # the batch's change is newer than the other session's row, so it won
+    assert merged["status"] == normalise(chosen["status"]), merged

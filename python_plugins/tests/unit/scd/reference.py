@@ -4,7 +4,9 @@ A change stream is a list of batches; each event is (key, changed_at, value). Th
 ignores batch boundaries and arrival order on purpose: the right answer depends only on the
 events' own timestamps. For one key, the state as of T is the value of the latest event with
 changed_at <= T (no state before the first event). Versions are the runs of equal consecutive
-states, so a re-sent or unchanged value never starts a version.
+states, so a re-sent or unchanged value never starts a version. `stored_versions` is the same
+answer for a table that, like a check-strategy dimension, keeps only when each version's state
+was first and last seen.
 """
 
 from __future__ import annotations
@@ -36,6 +38,35 @@ def reference_versions(batches: Iterable[Sequence[Event]]) -> list[Version]:
     for batch in batches:
         for event in batch:
             by_key.setdefault(event.key, {})[event.changed_at] = event.value
+    return _versions(by_key)
+
+
+def stored_versions(batches: Iterable[Sequence[Event]]) -> list[Version]:
+    """What a dimension loaded one batch at a time with strategy='check' can answer: the table
+    keeps, per version, the first and the last time its state was seen, not the identical
+    observations in between. So after each batch this reference forgets those inner
+    observations too, and a late change that lands inside such a version holds until the
+    version's last-seen time (reference_versions, which remembers everything, ends it at the
+    first observation after it). With strategy='timestamp' the change time is part of the state,
+    so runs have one observation each and nothing is forgotten."""
+    known: dict[Hashable, dict[datetime, Any]] = {}
+    for batch in batches:
+        for event in batch:
+            known.setdefault(event.key, {})[event.changed_at] = event.value
+        for key, changes in known.items():
+            times = sorted(changes)
+            known[key] = {
+                at: changes[at]
+                for index, at in enumerate(times)
+                if index in (0, len(times) - 1)
+                or changes[times[index - 1]] != changes[at]
+                or changes[times[index + 1]] != changes[at]
+            }
+    return _versions(known)
+
+
+def _versions(by_key: dict[Hashable, dict[datetime, Any]]) -> list[Version]:
+    """Each key's runs of equal consecutive states, in time order, as versions."""
     versions: list[Version] = []
     for key, changes in by_key.items():
         runs: list[tuple[datetime, Any]] = []

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .reference import Event, check_invariants, reference_versions, state_as_of
+from .reference import Event, check_invariants, reference_versions, state_as_of, stored_versions
 
 T0 = datetime(2024, 1, 1)
 
@@ -65,3 +65,27 @@ def test_reference_is_independent_of_batching(batches: list[list[Event]]) -> Non
                 latest = [e for e in flat if e.key == event.key and e.changed_at == best.changed_at][-1]
                 expected[event.key] = latest.value
         assert state_as_of(versions, t(minute)) == expected
+
+
+def test_stored_versions_forget_identical_observations_inside_a_version() -> None:
+    # c seen at 14, then at 2 and 22 (one version, first seen 2, last seen 22), then a late a at 11
+    batches = [[Event(1, t(14), "c")], [Event(1, t(2), "c"), Event(1, t(22), "c")], [Event(1, t(11), "a")]]
+    stored = stored_versions(batches)
+    check_invariants(stored)
+    assert [(v.value, v.valid_from, v.valid_to) for v in stored] == [
+        ("c", t(2), t(11)),
+        ("a", t(11), t(22)),  # until c was last seen: the observation at 14 is not kept
+        ("c", t(22), None),
+    ]
+    assert [(v.value, v.valid_to) for v in reference_versions(batches)][1] == ("a", t(14))
+
+
+@given(st.lists(events, min_size=1, max_size=4))
+def test_stored_versions_agree_with_the_full_reference_up_to_the_last_batch(
+    batches: list[list[Event]],
+) -> None:
+    stored = stored_versions(batches)
+    check_invariants(stored)
+    # one batch forgets nothing that matters, and forgetting never changes the latest state
+    assert stored_versions([[e for batch in batches for e in batch]]) == reference_versions(batches)
+    assert state_as_of(stored, t(99)) == state_as_of(reference_versions(batches), t(99))
