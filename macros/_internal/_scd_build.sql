@@ -157,14 +157,11 @@
   {%- set fast = arg_dict.has_target and cfg.scd_type == 2 and not deletes -%}
   {%- set sql -%}
   with
-  {%- if arg_dict.has_target %}
-  tgt_v as (
-    select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
-    from ({versions}
+  {%- if fast %}
+  tgt_all as (
+    select v.* from ({versions}
   where {in_keys_relation}) as v
   ),
-  {%- endif %}
-  {%- if fast %}
 
   -- the common case, without the window passes below: a key whose one change in the batch is
   -- newer than everything stored for it, where the latest stored version is open and holds
@@ -185,10 +182,23 @@
         max(greatest(t._pk_vf, t._pk_upd, coalesce(t._pk_vt, t._pk_vf))) as _pk_last,
         sum(case when t._pk_vt is null then 1 else 0 end) as _pk_open,
         max(case when t._pk_vt is null then t._pk_hash end) as _pk_open_hash
-      from tgt_v as t
+      from tgt_all as t
       group by t._pk_key
     ) as g on b._pk_key = g._pk_key
     where g._pk_key is null or (b._pk_ts > g._pk_last and g._pk_open = 1 and b._pk_hash <> g._pk_open_hash)
+  ),
+
+  -- the other keys take the passes
+  tgt_v as (
+    select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
+    from tgt_all as v
+    where v._pk_key not in (select f._pk_key from fast as f)
+  ),
+  {%- elif arg_dict.has_target %}
+  tgt_v as (
+    select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
+    from ({versions}
+  where {in_keys_relation}) as v
   ),
   {%- endif %}
 
@@ -240,6 +250,9 @@
     {%- if arg_dict.has_target %}
     where s._pk_key in (select k._pk_key from {keys_relation} as k)
     {%- endif %}
+    {%- if fast %}
+      and s._pk_key not in (select f._pk_key from fast as f)
+    {%- endif %}
   ),
 
   -- one event per key and time: the newest information wins (batch > deletion > table)
@@ -247,9 +260,6 @@
     select e.* from (
       select e0.*, row_number() over (partition by e0._pk_key, e0._pk_ts order by e0._pk_origin desc, e0._pk_hash desc) as _pk_rn
       from events as e0
-      {%- if fast %}
-      where e0._pk_key not in (select f._pk_key from fast as f)
-      {%- endif %}
     ) as e
     where e._pk_rn = 1
   ),
@@ -295,7 +305,7 @@
     from ranged as r
     union all
     select {pay_t}, t._pk_key, t._pk_vf, coalesce(t._pk_vt, f._pk_fast_ts), t._pk_hash, t._pk_del
-    from tgt_v as t
+    from tgt_all as t
     inner join fast as f on t._pk_key = f._pk_key
     union all
     select {pay_s}, s._pk_key, s._pk_ts, cast(null as {ts_type}), s._pk_hash, false
