@@ -157,11 +157,12 @@
   {%- set fast = arg_dict.has_target and cfg.scd_type == 2 and not deletes -%}
   {%- set sql -%}
   with
-  {%- if fast %}
+  {%- if arg_dict.has_target %}
   tgt_all as (
     select v.* from ({versions}
   where {in_keys_relation}) as v
   ),
+  {%- if fast %}
 
   -- the common case, without the window passes below: a key whose one change in the batch is
   -- newer than everything stored for it, where the latest stored version is open and holds
@@ -187,18 +188,14 @@
     ) as g on b._pk_key = g._pk_key
     where g._pk_key is null or (b._pk_ts > g._pk_last and g._pk_open = 1 and b._pk_hash <> g._pk_open_hash)
   ),
+  {%- endif %}
 
-  -- the other keys take the passes
   tgt_v as (
     select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
     from tgt_all as v
-    where v._pk_key not in (select f._pk_key from fast as f)
-  ),
-  {%- elif arg_dict.has_target %}
-  tgt_v as (
-    select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
-    from ({versions}
-  where {in_keys_relation}) as v
+    {%- if fast %}
+    where v._pk_key not in (select f._pk_key from fast as f)  -- the other keys take the passes
+    {%- endif %}
   ),
   {%- endif %}
 
