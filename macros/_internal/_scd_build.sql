@@ -77,6 +77,7 @@
   {%- endset -%}
   {%- do cols.update(versions=versions.format(**cols)) -%}
   {%- set deletes = cfg.hard_deletes != 'ignore' -%}
+  {%- set fast = cfg.scd_type == 2 and not deletes -%}
   {%- set sql -%}
   {{ source_sql }};
   {%- if not deletes %}
@@ -132,7 +133,36 @@
   )
   {%- endif %}
 
-  select u._pk_key, {keys_u}, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back
+  {%- if fast %},
+
+  -- SCD2 without deletes, the common case: a key whose one change in the batch is newer than
+  -- everything stored for it, where the latest stored version is open and holds another state
+  -- (or a key not stored yet), is `fast`: its open version ends at the change and the change is
+  -- the new open version; its other versions stay as they are (see _scd_replace_rows)
+  batch_one as (
+    select s._pk_key, min(s._pk_ts) as _pk_ts, min(s._pk_hash) as _pk_hash, count(*) as _pk_n
+    from {source} as s
+    group by s._pk_key
+  ),
+
+  stored as (
+    select
+      t._pk_key,
+      max(greatest(t._pk_vf, t._pk_upd, coalesce(t._pk_vt, t._pk_vf))) as _pk_last,
+      sum(case when t._pk_vt is null then 1 else 0 end) as _pk_open,
+      max(case when t._pk_vt is null then t._pk_hash end) as _pk_open_hash
+    from tgt as t
+    group by t._pk_key
+  )
+  {%- endif %}
+
+  select
+    u._pk_key, {keys_u}, max(u._pk_gone) as _pk_gone, max(u._pk_back) as _pk_back,
+    {%- if fast %}
+    coalesce(min(b._pk_n) = 1 and (min(g._pk_key) is null or (min(b._pk_ts) > min(g._pk_last) and min(g._pk_open) = 1 and min(b._pk_hash) <> min(g._pk_open_hash))), false) as _pk_fast
+    {%- else %}
+    false as _pk_fast
+    {%- endif %}
   from (
     select * from changed
     {%- if deletes %}
@@ -142,19 +172,27 @@
     select * from back
     {%- endif %}
   ) as u
+  {%- if fast %}
+  inner join batch_one as b on u._pk_key = b._pk_key
+  left join stored as g on u._pk_key = g._pk_key
+  {%- endif %}
   group by u._pk_key, {keys_u}
   );
-  select count(*) as touched from {keys_relation}
+  select count(*) as touched, coalesce(sum(case when k._pk_fast then 0 else 1 end), 0) as slow from {keys_relation} as k
   {%- endset -%}
   {{- return(sql.format(**cols)) -}}
 {% endmacro %}
 
 {#- Final rows of the touched keys (all keys on a rebuild), in the target's column order: the
-    change events, then versions, one row per state run. -#}
+    change events, then versions, one row per state run. SCD2 without deletes: the fast keys (see
+    _scd_stage_sql) skip the passes; their rows here are their open version, now ended at the
+    change, and the change as the new open version (_scd_replace_rows replaces only their open
+    row). arg_dict.slow: the number of other keys; with none, the passes are left out. -#}
 {% macro _scd_new_rows_sql(arg_dict) %}
   {%- set cfg = arg_dict.cfg -%}
   {%- set deletes = cfg.hard_deletes != 'ignore' -%}
   {%- set fast = arg_dict.has_target and cfg.scd_type == 2 and not deletes -%}
+  {%- set passes = not fast or arg_dict.slow -%}
   {%- set sql -%}
   with
   {%- if arg_dict.has_target %}
@@ -164,31 +202,13 @@
   ),
   {%- if fast %}
 
-  -- the common case, without the window passes below: a key whose one change in the batch is
-  -- newer than everything stored for it, where the latest stored version is open and holds
-  -- another state (or a key not stored yet). Its stored versions stay as they are, the open one
-  -- ends at the change, and the change is the new open version: what the passes would give.
   fast as (
-    select b._pk_key, b._pk_ts as _pk_fast_ts
-    from (
-      select s._pk_key, min(s._pk_ts) as _pk_ts, min(s._pk_hash) as _pk_hash
-      from {source} as s
-      where s._pk_key in (select k._pk_key from {keys_relation} as k)
-      group by s._pk_key
-      having count(*) = 1
-    ) as b
-    left join (
-      select
-        t._pk_key,
-        max(greatest(t._pk_vf, t._pk_upd, coalesce(t._pk_vt, t._pk_vf))) as _pk_last,
-        sum(case when t._pk_vt is null then 1 else 0 end) as _pk_open,
-        max(case when t._pk_vt is null then t._pk_hash end) as _pk_open_hash
-      from tgt_all as t
-      group by t._pk_key
-    ) as g on b._pk_key = g._pk_key
-    where g._pk_key is null or (b._pk_ts > g._pk_last and g._pk_open = 1 and b._pk_hash <> g._pk_open_hash)
+    select s._pk_key, s._pk_ts as _pk_fast_ts
+    from {source} as s
+    where s._pk_key in (select k._pk_key from {keys_relation} as k where k._pk_fast)
   ),
   {%- endif %}
+  {%- if passes %}
 
   tgt_v as (
     select v.*, lead(v._pk_vf) over (partition by v._pk_key order by v._pk_vf) as _pk_next_vf
@@ -198,6 +218,8 @@
     {%- endif %}
   ),
   {%- endif %}
+  {%- endif %}
+  {%- if passes %}
 
   events as (
     {%- if arg_dict.has_target %}
@@ -294,16 +316,20 @@
       lead(c._pk_vf) over (partition by c._pk_key order by c._pk_vf) as _pk_vt
     from versions as c
     where c._pk_pick = 1
-  )
-  {%- if fast %},
+  ){{ ',' if fast }}
+  {%- endif %}
+  {%- if fast %}
 
   fast_ranged as (
+    {%- if passes %}
     select {pay_r}, r._pk_key, r._pk_vf, r._pk_vt, r._pk_hash, r._pk_del
     from ranged as r
     union all
-    select {pay_t}, t._pk_key, t._pk_vf, coalesce(t._pk_vt, f._pk_fast_ts), t._pk_hash, t._pk_del
+    {%- endif %}
+    select {pay_t}, t._pk_key, t._pk_vf, f._pk_fast_ts as _pk_vt, t._pk_hash, t._pk_del
     from tgt_all as t
     inner join fast as f on t._pk_key = f._pk_key
+    where t._pk_vt is null
     union all
     select {pay_s}, s._pk_key, s._pk_ts, cast(null as {ts_type}), s._pk_hash, false
     from {source} as s

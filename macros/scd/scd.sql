@@ -68,13 +68,16 @@
     {#- main statement and swap: build the whole dimension beside the old one -#}
     {%- set backup_relation = pipeline_kit._scd_rebuild(arg_dict, existing_relation) -%}
   {%- else -%}
-    {#- one round trip: the batch, the keys it touches and their count. Named main: when the batch
-        holds nothing new, no write follows and the table is left as it is -#}
+    {#- one round trip: the batch, the keys it touches, their count and how many are not fast (see
+        _scd_stage_sql). Named main: when the batch holds nothing new, no write follows and the
+        table is left as it is -#}
     {%- call statement('main', fetch_result=True) -%}
       {{ pipeline_kit._scd_stage_sql(arg_dict, columns[1]) }}
     {%- endcall -%}
-    {%- if load_result('main')['data'][0][0] | int > 0 -%}
+    {%- set counts = load_result('main')['data'][0] -%}
+    {%- if counts[0] | int > 0 -%}
       {#- main statement: replace the touched keys' rows in one transaction -#}
+      {%- do arg_dict.update({'touched': counts[0] | int, 'slow': counts[1] | int}) -%}
       {{ pipeline_kit._scd_replace_rows(arg_dict) }}
     {%- endif -%}
   {%- endif -%}

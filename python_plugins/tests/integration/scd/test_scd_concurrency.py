@@ -14,7 +14,7 @@ import pytest
 
 from ...unit.scd.reference import Event, check_invariants, reference_versions
 from ..conftest import project_for
-from ..dbt_harness import AdapterTarget, DbtProject, DbtResult
+from ..dbt_harness import AdapterTarget
 from ..pg_concurrency import assert_waits_for_other_writer
 from .test_scd_property import Warehouse
 
@@ -25,16 +25,6 @@ FIRST = [Event((1, None), T0, "a"), Event((2, "x"), T0, "b")]
 SECOND = [Event((1, None), T0 + timedelta(minutes=10), "c")]
 
 
-def load(project: DbtProject, *extra: str) -> DbtResult:
-    return project.run(
-        "run",
-        "--select",
-        "scd_prop",
-        *extra,
-        dbt_vars={"scd_prop": True, "scd_prop_schema": project.target.schema},
-    )
-
-
 def test_load_waits_for_a_concurrent_writer_and_keeps_one_current_row(
     adapter_targets: dict[str, AdapterTarget], tmp_root: Any
 ) -> None:
@@ -43,7 +33,7 @@ def test_load_waits_for_a_concurrent_writer_and_keeps_one_current_row(
     schema = dbt_project.target.schema
     warehouse = Warehouse(dbt_project)
     warehouse.write_batch(FIRST)
-    assert (first := load(dbt_project, "--full-refresh")).ok, first.tail()
+    assert (first := warehouse.load("--full-refresh")).ok, first.tail()
     warehouse.write_batch(SECOND)
 
     def hold_a_row_lock(cursor: Any) -> None:
@@ -53,7 +43,7 @@ def test_load_waits_for_a_concurrent_writer_and_keeps_one_current_row(
         )
         assert cursor.rowcount == 1
 
-    assert_waits_for_other_writer(hold_a_row_lock, lambda: load(dbt_project), schema, "scd_prop")
+    assert_waits_for_other_writer(hold_a_row_lock, warehouse.load, schema, "scd_prop")
     actual = warehouse.versions()
     check_invariants(actual)
     assert sorted(actual, key=repr) == sorted(reference_versions([FIRST, SECOND]), key=repr)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ...unit.scd.reference import Event, Version, check_invariants, state_as_of, stored_versions
-from ..dbt_harness import DbtProject
+from ..dbt_harness import DbtProject, DbtResult
 
 pytestmark = pytest.mark.integration
 
@@ -107,6 +107,16 @@ class Warehouse:
             )
         self._execute(statements)
 
+    def load(self, *extra: str) -> DbtResult:
+        """Run the scd_prop model over the input table (extra: e.g. --full-refresh)."""
+        return self.project.run(
+            "run",
+            "--select",
+            "scd_prop",
+            *extra,
+            dbt_vars={"scd_prop": True, "scd_prop_schema": self.project.target.schema},
+        )
+
     def versions(self) -> list[Version]:
         schema = self.project.target.schema
         rows = self._execute(
@@ -124,14 +134,7 @@ def run_stream(project: DbtProject, stream: list[list[Event]]) -> None:
     warehouse = Warehouse(project)
     for index, batch in enumerate(stream):
         warehouse.write_batch(batch)
-        extra = ["--full-refresh"] if index == 0 else []
-        result = project.run(
-            "run",
-            "--select",
-            "scd_prop",
-            *extra,
-            dbt_vars={"scd_prop": True, "scd_prop_schema": project.target.schema},
-        )
+        result = warehouse.load(*(["--full-refresh"] if index == 0 else []))
         assert result.ok, result.tail()
         actual = warehouse.versions()
         expected = stored_versions(stream[: index + 1])
