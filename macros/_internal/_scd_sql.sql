@@ -2,7 +2,11 @@
     _scd_dialect returns them all from one dispatch per run (each macro a process calls costs a
     compile); templates hold `_pk_expr_` where the expression goes. raw_relation: the first scratch
     table's relation (make_temp_relation(target_relation, '__pk_scd_raw')); describe: read the
-    columns with DuckDB's describe instead of adapter.get_columns_in_relation. -#}
+    columns with DuckDB's describe instead of adapter.get_columns_in_relation. delete_slow /
+    delete_fast: str.format templates of the write's deletes (see _scd_replace_rows): all rows of
+    the keys that are not fast, the open row of the fast ones; delete_slow_full, where set, when
+    the table's rows were not staged (hard_deletes). Text in a dict costs nearly nothing to
+    compile, a Jinja branch per variant would cost every run. -#}
 
 {% macro default___scd_dialect(target_relation) %}
   {{- return({
@@ -17,6 +21,8 @@
       'row_id': none,
       'describe': false,
       'lock': none,
+      'delete_slow': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k where not k._pk_fast);\n    ',
+      'delete_fast': 'delete from {target} where {open_row} and {scd_key} in (select k._pk_key from {keys_relation} as k where k._pk_fast);\n    ',
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
@@ -37,6 +43,9 @@
       'row_id': 'ctid',
       'describe': false,
       'lock': 'share row exclusive',
+      'delete_slow': 'delete from {target} where ctid = any(array(select v._pk_rid from {target_rows} as v inner join {keys_relation} as k on v.{scd_key} = k._pk_key where not k._pk_fast));\n    ',
+      'delete_fast': 'delete from {target} where ctid = any(array(select v._pk_rid from {target_rows} as v inner join {keys_relation} as k on v.{scd_key} = k._pk_key where k._pk_fast and v.{open_row}));\n    ',
+      'delete_slow_full': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k);\n    ',
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
@@ -58,6 +67,8 @@
       'row_id': none,
       'describe': true,
       'lock': none,
+      'delete_slow': 'delete from {target} as t where {in_slow};\n    ',
+      'delete_fast': 'delete from {target} as t where t.{open_row} and {in_fast};\n    ',
       'explicit_transaction': false}) -}}
 {% endmacro %}
 
@@ -79,6 +90,8 @@
       'row_id': none,
       'describe': false,
       'lock': none,
+      'delete_slow': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k where not k._pk_fast);\n    ',
+      'delete_fast': 'delete from {target} where {open_row} and {scd_key} in (select k._pk_key from {keys_relation} as k where k._pk_fast);\n    ',
       'explicit_transaction': true}) -}}
 {% endmacro %}
 

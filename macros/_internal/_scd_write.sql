@@ -27,45 +27,18 @@
     transaction (arg_dict.columns: the table's column list, from _scd_stage_sql). A fast key (SCD2,
     see _scd_stage_sql) loses only its open row, so a change costs one row rewritten and one added
     however long the key's history; the other keys lose all their rows (arg_dict.slow: how many
-    there are). The delete matches the stored key hash; on DuckDB the key columns (see
-    _scd_dialect); on PostgreSQL the staged rows' ctids (a TID scan; the table is not scanned again). -#}
+    there are). The delete matches the stored key hash; on DuckDB the key columns; on PostgreSQL
+    the staged rows' ctids (a TID scan; the table is not scanned again): see _scd_dialect. -#}
 {% macro _scd_replace_rows(arg_dict) %}
-  {%- set cfg, d = arg_dict.cfg, arg_dict.d -%}
+  {%- set cfg, d, cols = arg_dict.cfg, arg_dict.d, arg_dict.cols -%}
   {%- set rows_sql = pipeline_kit._scd3_rows_sql(arg_dict) if cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict) -%}
-  {%- set fast = cfg.scd_type == 2 and cfg.hard_deletes == 'ignore' -%}
-  {%- set open_row = '{valid_to} ' ~ ('= {open_end}' if cfg.open_end else 'is null') -%}
-  {%- set write -%}
-    {%- if d.key_match == 'columns' %}
-    {%- if arg_dict.slow %}
-    delete from {target} as t
-    where {{ '{in_slow}' if fast else '{in_keys_relation}' }};
-    {%- endif %}
-    {%- if fast and arg_dict.slow < arg_dict.touched %}
-    delete from {target} as t
-    where t.{{ open_row }} and {in_fast};
-    {%- endif %}
-    {%- elif d.row_id and cfg.hard_deletes == 'ignore' %}
-    delete from {target}
-    where ctid = any(array(
-      select v._pk_rid from {target_rows} as v
-      inner join {keys_relation} as k on v.{scd_key} = k._pk_key
-      {%- if fast %}
-      where not k._pk_fast or v.{{ open_row }}
-      {%- endif %}
-    ));
-    {%- else %}
-    delete from {target}
-    where {scd_key} in (select k._pk_key from {keys_relation} as k{{ ' where not k._pk_fast' if fast }})
-    {%- if fast %}
-      or ({{ open_row }} and {scd_key} in (select k._pk_key from {keys_relation} as k where k._pk_fast))
-    {%- endif %};
-    {%- endif %}
-    insert into {target} ({columns})
-    select {columns} from {new_relation}
-  {%- endset -%}
-  {#- DuckDB: the key predicate (exists (... where <key match>)) narrowed to the slow or fast keys -#}
-  {%- set in_keys = arg_dict.cols.in_keys_relation[:-1] -%}
-  {%- set write = write.format(columns=arg_dict.columns, in_slow=in_keys ~ ' and not k._pk_fast)', in_fast=in_keys ~ ' and k._pk_fast)', **arg_dict.cols) -%}
+  {#- the dialect's delete templates (see _scd_dialect): the slow keys' rows, the fast keys' open
+      rows; in_keys: DuckDB's key predicate, exists (... where <key match>), without its last `)` -#}
+  {%- set in_keys = cols.in_keys_relation[:-1] -%}
+  {%- set write = ((d.delete_slow_full if cfg.hard_deletes != 'ignore' and d.delete_slow_full else d.delete_slow) if arg_dict.slow else '')
+      ~ (d.delete_fast if arg_dict.slow < arg_dict.touched else '') ~ 'insert into {target} ({columns})\n    select {columns} from {new_relation}' -%}
+  {%- set write = write.format(columns=arg_dict.columns, in_slow=in_keys ~ ' and not k._pk_fast)', in_fast=in_keys ~ ' and k._pk_fast)',
+                               open_row=cols.valid_to ~ (' = ' ~ cols.open_end if cols.open_end else ' is null'), **cols) -%}
   {%- if d.explicit_transaction -%}
     {#- Snowflake: DDL commits an open transaction, so the scratch table comes first, then an
         explicit begin (the materialization commits) -#}
