@@ -132,6 +132,49 @@
   {{- return(pipeline_kit.postgres___quality_is_blank(text)) -}}
 {% endmacro %}
 
+{#- True when `column` is not NULL and equals none of `literals` (SQL literals). -#}
+{% macro _quality_not_in(column, literals) %}
+  {{- return(adapter.dispatch('_quality_not_in', 'pipeline_kit')(column, literals)) -}}
+{% endmacro %}
+
+{% macro default___quality_not_in(column, literals) %}
+  {{- return(column ~ ' is not null and ' ~ column ~ ' not in (' ~ (literals | join(', ')) ~ ')') -}}
+{% endmacro %}
+
+{# PostgreSQL: a short list as ORed equalities (a NULL value or a NULL literal make them NULL, as
+   in NOT IN): 2-3x cheaper per row than NOT IN's array loop; from 9 values NOT IN is hashed #}
+{% macro postgres___quality_not_in(column, literals) %}
+  {%- if literals | length > 8 -%}
+    {{- return(pipeline_kit.default___quality_not_in(column, literals)) -}}
+  {%- endif -%}
+  {{- return('not (' ~ column ~ ' = ' ~ (literals | join(' or ' ~ column ~ ' = ')) ~ ')') -}}
+{% endmacro %}
+
+{#- True when the length in characters of `column` (not NULL) is below `low` or above `high`
+    (either may be none, not both). -#}
+{% macro _quality_length_outside(column, low, high) %}
+  {{- return(adapter.dispatch('_quality_length_outside', 'pipeline_kit')(column, low, high)) -}}
+{% endmacro %}
+
+{% macro default___quality_length_outside(column, low, high) %}
+  {%- set checks = [] -%}
+  {%- if low is not none -%}{%- do checks.append('length(' ~ column ~ ') < ' ~ low) -%}{%- endif -%}
+  {%- if high is not none -%}{%- do checks.append('length(' ~ column ~ ') > ' ~ high) -%}{%- endif -%}
+  {{- return('(' ~ (checks | join(' or ')) ~ ')') -}}
+{% endmacro %}
+
+{# PostgreSQL: length() walks the characters of every value; the byte length is free, and a
+   character is 1 to 4 bytes in every server encoding, so a value of 4*low to high bytes passes
+   without counting; only the others are counted #}
+{% macro postgres___quality_length_outside(column, low, high) %}
+  {%- set bytes = 'octet_length(' ~ column ~ ')' -%}
+  {%- set sure = [] -%}
+  {%- if low is not none -%}{%- do sure.append(bytes ~ ' >= ' ~ (low * 4)) -%}{%- endif -%}
+  {%- if high is not none -%}{%- do sure.append(bytes ~ ' <= ' ~ high) -%}{%- endif -%}
+  {{- return('(case when ' ~ (sure | join(' and ')) ~ ' then false else '
+             ~ pipeline_kit.default___quality_length_outside(column, low, high) ~ ' end)') -}}
+{% endmacro %}
+
 {#- Types `castable_to` accepts. -#}
 {% macro _quality_castable_types() %}
   {{- return(['integer', 'bigint', 'numeric', 'decimal', 'double', 'float', 'date', 'timestamp', 'boolean']) -}}

@@ -393,7 +393,7 @@
       {%- do literals.append(pipeline_kit._quality_literal(value, rule.get('quote', true))) -%}
     {%- endfor -%}
     {%- do out.update({'name': 'accepted_values(' ~ column ~ ')',
-                       'failing': pipeline_kit._quality_count_when(column ~ ' is not null and ' ~ column ~ ' not in (' ~ (literals | join(', ')) ~ ')')}) -%}
+                       'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_not_in(column, literals))}) -%}
 
   {%- elif kind == 'regex' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
@@ -408,10 +408,12 @@
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set low = pipeline_kit._quality_number(ctx, label, rule, 'min_length') -%}
     {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_length') -%}
-    {%- set checks = [] -%}
-    {%- if low is not none -%}{%- do checks.append('length(' ~ column ~ ') < ' ~ low) -%}{%- endif -%}
-    {%- if high is not none -%}{%- do checks.append('length(' ~ column ~ ') > ' ~ high) -%}{%- endif -%}
-    {%- do out.update({'name': 'length(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when('(' ~ (checks | join(' or ')) ~ ')')}) -%}
+    {%- if low is none and high is none -%}
+      {{ pipeline_kit._quality_fail(ctx, label, 'a length rule needs `min_length` or `max_length`', none) }}
+    {%- elif low is not none and high is not none and low > high -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`min_length` must not be above `max_length`', low ~ ' > ' ~ high) }}
+    {%- endif -%}
+    {%- do out.update({'name': 'length(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_length_outside(column, low, high))}) -%}
 
   {%- elif kind == 'castable' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}

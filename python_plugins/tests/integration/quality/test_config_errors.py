@@ -29,6 +29,14 @@ CASES = {
         {"completeness": [{"column": "email", "null_threshold": 1.5}]},
         ["pipeline_kit.quality", "quality_bad_rules", "completeness[0] email", "[0, 1]", "1.5"],
     ),
+    "length without bounds": (
+        {"validity": [{"column": "status", "min_length": None, "max_length": None}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "validity[0] status", "`min_length` or `max_length`"],
+    ),
+    "length bounds crossed": (
+        {"validity": [{"column": "status", "min_length": 9, "max_length": 3}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "validity[0] status", "9 > 3"],
+    ),
     "negative threshold": (
         {"validity": [{"column": "status", "allowed_values": ["a"], "threshold": -0.1}]},
         ["pipeline_kit.quality", "quality_bad_rules", "validity[0] status", "[0, 1]", "-0.1"],
