@@ -165,9 +165,10 @@
 
 {# PostgreSQL: length() walks the characters of every value; the byte length is free, and a
    character is 1 to 4 bytes in every server encoding, so a value of 4*low to high bytes passes
-   without counting; only the others are counted #}
+   without counting; only the others are counted. The bytes are those of the text value: a
+   char(n)'s padding counts in its octet_length but not in its length #}
 {% macro postgres___quality_length_outside(column, low, high) %}
-  {%- set bytes = 'octet_length(' ~ column ~ ')' -%}
+  {%- set bytes = 'octet_length(cast(' ~ column ~ ' as text))' -%}
   {%- set sure = [] -%}
   {%- if low is not none -%}{%- do sure.append(bytes ~ ' >= ' ~ (low * 4)) -%}{%- endif -%}
   {%- if high is not none -%}{%- do sure.append(bytes ~ ' <= ' ~ high) -%}{%- endif -%}

@@ -29,7 +29,7 @@ VALUES = (
     "😀😀😀😀😀😀😀😀",
     "x" * 12,
 )
-LENGTH_BOUNDS = ((1, 3), (3, 8), (2, None), (None, 4), (8, 8), (0, 0), (4, 32))
+LENGTH_BOUNDS = ((1, 3), (3, 8), (2, None), (None, 4), (8, 8), (0, 0), (5, 50), (4, 32))
 # The last list has 9 values: NOT IN on PostgreSQL too.
 ACCEPTED = (("a",), ("a", "abc", None), ("€€", "😀"), (*(f"v{index}" for index in range(8)), "abc"))
 
@@ -48,24 +48,33 @@ def test_length_and_accepted_values_conditions_match_python(dbt_project: DbtProj
         bounds = ", ".join("none" if bound is None else str(bound) for bound in (low, high))
         condition = f"{{{{ pipeline_kit._quality_length_outside('v', {bounds}) }}}}"
         columns.append(f"case when {condition} then 1 else 0 end as length_{index}")
+        padded = condition.replace("('v'", "('p'")
+        columns.append(f"case when {padded} then 1 else 0 end as padded_{index}")
     for index, accepted in enumerate(ACCEPTED):
         condition = f"{{{{ pipeline_kit._quality_not_in('v', {_jinja_list(accepted)}) }}}}"
         columns.append(f"case when {condition} then 1 else 0 end as not_in_{index}")
     rows_sql = " union all ".join(
-        f"select {position} as pos, cast({_literal(value)} as {{{{ dbt.type_string() }}}}) as v"
+        f"select {position} as pos, cast({_literal(value)} as {{{{ dbt.type_string() }}}}) as v,"
+        f" cast({_literal(value)} as char(40)) as p"
         for position, value in enumerate(VALUES)
     )
     rows = show(dbt_project, f"select pos, {', '.join(columns)} from ({rows_sql}) as checked order by pos")
     assert [int(row["pos"]) for row in rows] == list(range(len(VALUES)))
 
+    # char(40): PostgreSQL pads it, and its length leaves the trailing spaces out; elsewhere it is text
+    postgres = dbt_project.target.name == "postgres"
     mismatches = []
     for row, value in zip(rows, VALUES, strict=True):
         for index, (low, high) in enumerate(LENGTH_BOUNDS):
-            expected = value is not None and (
-                (low is not None and len(value) < low) or (high is not None and len(value) > high)
-            )
-            if int(row[f"length_{index}"]) != int(expected):
-                mismatches.append(("length", value, low, high, row[f"length_{index}"]))
+            for column, text in (
+                ("length", value),
+                ("padded", value.rstrip(" ") if postgres and value else value),
+            ):
+                expected = text is not None and (
+                    (low is not None and len(text) < low) or (high is not None and len(text) > high)
+                )
+                if int(row[f"{column}_{index}"]) != int(expected):
+                    mismatches.append((column, value, low, high, row[f"{column}_{index}"]))
         for index, accepted in enumerate(ACCEPTED):
             # NOT IN: a NULL value, or a list holding NULL without the value, is never counted
             expected = value is not None and value not in accepted and None not in accepted
