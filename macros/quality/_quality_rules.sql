@@ -280,6 +280,8 @@
     {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_value') -%}
     {%- if low is none and high is none -%}
       {{ pipeline_kit._quality_fail(ctx, label, 'a range needs `min_value` and/or `max_value`', rule) }}
+    {%- elif low is not none and high is not none and low > high -%}
+      {{ pipeline_kit._quality_fail(ctx, label, '`min_value` must not be above `max_value`', low ~ ' > ' ~ high) }}
     {%- endif -%}
     {%- set checks = [] -%}
     {%- if low is not none -%}{%- do checks.append(column ~ ' < ' ~ low) -%}{%- endif -%}

@@ -29,6 +29,10 @@ CASES = {
         {"completeness": [{"column": "email", "null_threshold": 1.5}]},
         ["pipeline_kit.quality", "quality_bad_rules", "completeness[0] email", "[0, 1]", "1.5"],
     ),
+    "range bounds crossed": (
+        {"accuracy": [{"column": "quantity", "min_value": 100, "max_value": 0.5}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "accuracy[0] quantity", "100 > 0.5"],
+    ),
     "length without bounds": (
         {"validity": [{"column": "status", "min_length": None, "max_length": None}]},
         ["pipeline_kit.quality", "quality_bad_rules", "validity[0] status", "`min_length` or `max_length`"],
