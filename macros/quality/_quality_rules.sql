@@ -113,6 +113,18 @@
   {{- return(value) -}}
 {% endmacro %}
 
+{#- Two optional number settings bounding a value, [low, high]: at least one is given, low <= high. -#}
+{% macro _quality_bounds(ctx, label, rule, low_key, high_key) %}
+  {%- set low = pipeline_kit._quality_number(ctx, label, rule, low_key) -%}
+  {%- set high = pipeline_kit._quality_number(ctx, label, rule, high_key) -%}
+  {%- if low is none and high is none -%}
+    {{ pipeline_kit._quality_fail(ctx, label, 'needs `' ~ low_key ~ '` and/or `' ~ high_key ~ '`', rule) }}
+  {%- elif low is not none and high is not none and low > high -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`' ~ low_key ~ '` must not be above `' ~ high_key ~ '`', low ~ ' > ' ~ high) }}
+  {%- endif -%}
+  {{- return([low, high]) -}}
+{% endmacro %}
+
 {#- A ratio in [0, 1]. -#}
 {% macro _quality_ratio(ctx, label, key, value) %}
   {%- if value is boolean or value is not number or value < 0 or value > 1 -%}
@@ -276,13 +288,7 @@
 
   {%- elif kind == 'range' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
-    {%- set low = pipeline_kit._quality_number(ctx, label, rule, 'min_value') -%}
-    {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_value') -%}
-    {%- if low is none and high is none -%}
-      {{ pipeline_kit._quality_fail(ctx, label, 'a range needs `min_value` and/or `max_value`', rule) }}
-    {%- elif low is not none and high is not none and low > high -%}
-      {{ pipeline_kit._quality_fail(ctx, label, '`min_value` must not be above `max_value`', low ~ ' > ' ~ high) }}
-    {%- endif -%}
+    {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
     {%- set checks = [] -%}
     {%- if low is not none -%}{%- do checks.append(column ~ ' < ' ~ low) -%}{%- endif -%}
     {%- if high is not none -%}{%- do checks.append(column ~ ' > ' ~ high) -%}{%- endif -%}
@@ -310,11 +316,7 @@
     {%- else -%}
       {%- set value = ('avg' if aggregate == 'mean' else aggregate) ~ '(' ~ column ~ ')' -%}
     {%- endif -%}
-    {%- set low = pipeline_kit._quality_number(ctx, label, rule, 'min_value') -%}
-    {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_value') -%}
-    {%- if low is none and high is none -%}
-      {{ pipeline_kit._quality_fail(ctx, label, 'an aggregate bound needs `min_value` and/or `max_value`', rule) }}
-    {%- endif -%}
+    {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
     {%- set checks = [value ~ ' is null'] -%}
     {%- if low is not none -%}{%- do checks.append(value ~ ' < ' ~ low) -%}{%- endif -%}
     {%- if high is not none -%}{%- do checks.append(value ~ ' > ' ~ high) -%}{%- endif -%}
@@ -408,13 +410,7 @@
 
   {%- elif kind == 'length' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
-    {%- set low = pipeline_kit._quality_number(ctx, label, rule, 'min_length') -%}
-    {%- set high = pipeline_kit._quality_number(ctx, label, rule, 'max_length') -%}
-    {%- if low is none and high is none -%}
-      {{ pipeline_kit._quality_fail(ctx, label, 'a length rule needs `min_length` or `max_length`', none) }}
-    {%- elif low is not none and high is not none and low > high -%}
-      {{ pipeline_kit._quality_fail(ctx, label, '`min_length` must not be above `max_length`', low ~ ' > ' ~ high) }}
-    {%- endif -%}
+    {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_length', 'max_length') -%}
     {%- do out.update({'name': 'length(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_length_outside(column, low, high))}) -%}
 
   {%- elif kind == 'castable' -%}

@@ -33,9 +33,18 @@ CASES = {
         {"accuracy": [{"column": "quantity", "min_value": 100, "max_value": 0.5}]},
         ["pipeline_kit.quality", "quality_bad_rules", "accuracy[0] quantity", "100 > 0.5"],
     ),
+    "aggregate bounds crossed": (
+        {"accuracy": [{"column": "quantity", "aggregate": "sum", "min_value": 10, "max_value": 1}]},
+        ["pipeline_kit.quality", "quality_bad_rules", "accuracy[0] quantity", "10 > 1"],
+    ),
     "length without bounds": (
         {"validity": [{"column": "status", "min_length": None, "max_length": None}]},
-        ["pipeline_kit.quality", "quality_bad_rules", "validity[0] status", "`min_length` or `max_length`"],
+        [
+            "pipeline_kit.quality",
+            "quality_bad_rules",
+            "validity[0] status",
+            "`min_length` and/or `max_length`",
+        ],
     ),
     "length bounds crossed": (
         {"validity": [{"column": "status", "min_length": 9, "max_length": 3}]},
