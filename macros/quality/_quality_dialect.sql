@@ -157,10 +157,7 @@
 {% endmacro %}
 
 {% macro default___quality_length_outside(column, low, high) %}
-  {%- set checks = [] -%}
-  {%- if low is not none -%}{%- do checks.append('length(' ~ column ~ ') < ' ~ low) -%}{%- endif -%}
-  {%- if high is not none -%}{%- do checks.append('length(' ~ column ~ ') > ' ~ high) -%}{%- endif -%}
-  {{- return('(' ~ (checks | join(' or ')) ~ ')') -}}
+  {{- return(pipeline_kit._quality_outside('length(' ~ column ~ ')', low, high)) -}}
 {% endmacro %}
 
 {# PostgreSQL: length() walks the characters of every value; the byte length is free, and a

@@ -125,6 +125,15 @@
   {{- return([low, high]) -}}
 {% endmacro %}
 
+{#- SQL true when `expression` is below `low` or above `high` (bounds from _quality_bounds; a
+    none bound is not checked). -#}
+{% macro _quality_outside(expression, low, high) %}
+  {%- set checks = [] -%}
+  {%- if low is not none -%}{%- do checks.append(expression ~ ' < ' ~ low) -%}{%- endif -%}
+  {%- if high is not none -%}{%- do checks.append(expression ~ ' > ' ~ high) -%}{%- endif -%}
+  {{- return('(' ~ (checks | join(' or ')) ~ ')') -}}
+{% endmacro %}
+
 {#- A ratio in [0, 1]. -#}
 {% macro _quality_ratio(ctx, label, key, value) %}
   {%- if value is boolean or value is not number or value < 0 or value > 1 -%}
@@ -292,10 +301,7 @@
   {%- elif kind == 'range' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
-    {%- set checks = [] -%}
-    {%- if low is not none -%}{%- do checks.append(column ~ ' < ' ~ low) -%}{%- endif -%}
-    {%- if high is not none -%}{%- do checks.append(column ~ ' > ' ~ high) -%}{%- endif -%}
-    {%- do out.update({'name': 'range(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when('(' ~ (checks | join(' or ')) ~ ')')}) -%}
+    {%- do out.update({'name': 'range(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_outside(column, low, high))}) -%}
 
   {%- elif kind in ['expression', 'cross_column'] -%}
     {%- set text = rule.get('business_rule', rule.get('expression')) -%}
@@ -320,11 +326,8 @@
       {%- set value = ('avg' if aggregate == 'mean' else aggregate) ~ '(' ~ column ~ ')' -%}
     {%- endif -%}
     {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
-    {%- set checks = [value ~ ' is null'] -%}
-    {%- if low is not none -%}{%- do checks.append(value ~ ' < ' ~ low) -%}{%- endif -%}
-    {%- if high is not none -%}{%- do checks.append(value ~ ' > ' ~ high) -%}{%- endif -%}
     {%- do out.update({'name': aggregate ~ '(' ~ column ~ ')', 'evaluated': '1',
-                       'failing': 'case when ' ~ (checks | join(' or ')) ~ ' then 1 else 0 end'}) -%}
+                       'failing': 'case when ' ~ value ~ ' is null or ' ~ pipeline_kit._quality_outside(value, low, high) ~ ' then 1 else 0 end'}) -%}
 
   {%- elif kind == 'relationship' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
