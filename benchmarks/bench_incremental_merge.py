@@ -8,6 +8,11 @@ before the first timed run, so no variant's run includes the full parse). Baseli
 (PostgreSQL 15; DuckDB >= 1.4 through dbt-duckdb) and `delete+insert`; the ratio is against the
 best one. With --repeat N, each variant's time is the median of N rounds, each round on a freshly
 built target (otherwise one noisy low run of a built-in sets the baseline).
+
+On PostgreSQL the cases run twice: on plain heap tables, then with a unique index on the key on
+every variant's target (what `indexes=[{'columns': ['id'], 'unique': true}]` builds; RESULT names
+end in `key indexed`). Without an index every variant scans the whole target to find the batch's
+keys; with one, PostgreSQL probes the index instead.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ def _project(adapter: str, root: Path) -> Path:
     return project
 
 
-def _setup_sql(adapter: str, rows: int, changes: int) -> list[str]:
+def _setup_sql(adapter: str, rows: int, changes: int, indexed: bool = False) -> list[str]:
     series = f"range(1, {rows} + 1) as g(i)" if adapter == "duckdb" else f"generate_series(1, {rows}) as g(i)"
     upd = (
         f"range(1, {changes} + 1) as g(i)"
@@ -85,6 +90,8 @@ def _setup_sql(adapter: str, rows: int, changes: int) -> list[str]:
     statements += ["drop table if exists bm_batch", f"create table bm_batch as {batch}"]
     for model in ["bm_ours", *BUILTINS.values()]:
         statements += [f"drop table if exists {model}", f"create table {model} as select * from bm_base"]
+        if indexed:
+            statements.append(f"create unique index {model}_key on {model} (id)")
     statements.append("drop table if exists bm_base")
     return statements
 
@@ -162,47 +169,56 @@ def run(options: BenchOptions) -> list[BenchResult]:
             continue
         project = _project(adapter, root)
         run_dbt(["deps"], project)
-        _execute(adapter, project, _setup_sql(adapter, rows, changes))
         # Parse once before timing: the first `dbt run` after `dbt deps` parses the whole project,
         # which slows that run's model down too (measured: +0.2 s), and it would always be ours.
         _dbt(project, adapter, "parse")
-        # --repeat N: N rounds, each from a freshly built target (a round's first run changes
-        # it); every variant runs once a round, in turn, and the median of its rounds is reported.
-        runs: dict[str, dict[str, list[float]]] = {"changes": {}, "no_change": {}}
-        failed: set[str] = set()
-        for round_index in range(max(options.repeat, 1)):
-            if round_index:
-                _execute(adapter, project, _setup_sql(adapter, rows, changes))
-            # the order rotates a round, so no variant always runs first after the rebuild
-            models = ["bm_ours", *BUILTINS.values()]
-            shift = round_index % len(models)
-            for model in models[shift:] + models[:shift]:
-                if model in failed:
-                    continue
-                try:
-                    changes_s = _run_model(project, model, adapter)
-                    no_change_s = _run_model(project, model, adapter)
-                except RuntimeError as error:
-                    print(f"{NAME}: {adapter} {model} failed, left out: {str(error)[:300]}")
-                    failed.add(model)
-                    continue
-                runs["changes"].setdefault(model, []).append(changes_s)
-                runs["no_change"].setdefault(model, []).append(no_change_s)
-        timings = {
-            case: {
-                model: statistics.median(values) for model, values in by_model.items() if model not in failed
-            }
-            for case, by_model in runs.items()
-        }
-        counts = {model: _count(adapter, project, model) for model in timings["changes"]}
-        if len(set(counts.values())) != 1:
-            raise RuntimeError(f"{adapter}: variants disagree on row counts {counts}")
-        for case, label in (("changes", "10k upd + 10k ins"), ("no_change", "no-change batch")):
-            builtin = {s: timings[case][m] for s, m in BUILTINS.items() if m in timings[case]}
-            best = min(builtin, key=lambda name: builtin[name])
-            extra = {f"{name.replace('+', '_')}_s": f"{value:.4f}" for name, value in builtin.items()}
-            extra["rows"] = str(counts["bm_ours"])
-            results.append(
-                BenchResult(f"{adapter} {label}", timings[case]["bm_ours"], builtin[best], best, extra)
-            )
+        for indexed in (False, True) if adapter == "postgres" else (False,):
+            results += _bench_case(adapter, project, rows, changes, repeat=options.repeat, indexed=indexed)
+    return results
+
+
+def _bench_case(
+    adapter: str, project: Path, rows: int, changes: int, *, repeat: int, indexed: bool
+) -> list[BenchResult]:
+    """Both cases (changes, then the same batch again) for every variant, on plain or indexed targets."""
+    results: list[BenchResult] = []
+    _execute(adapter, project, _setup_sql(adapter, rows, changes, indexed))
+    # --repeat N: N rounds, each from a freshly built target (a round's first run changes
+    # it); every variant runs once a round, in turn, and the median of its rounds is reported.
+    runs: dict[str, dict[str, list[float]]] = {"changes": {}, "no_change": {}}
+    failed: set[str] = set()
+    for round_index in range(max(repeat, 1)):
+        if round_index:
+            _execute(adapter, project, _setup_sql(adapter, rows, changes, indexed))
+        # the order rotates a round, so no variant always runs first after the rebuild
+        models = ["bm_ours", *BUILTINS.values()]
+        shift = round_index % len(models)
+        for model in models[shift:] + models[:shift]:
+            if model in failed:
+                continue
+            try:
+                changes_s = _run_model(project, model, adapter)
+                no_change_s = _run_model(project, model, adapter)
+            except RuntimeError as error:
+                print(f"{NAME}: {adapter} {model} failed, left out: {str(error)[:300]}")
+                failed.add(model)
+                continue
+            runs["changes"].setdefault(model, []).append(changes_s)
+            runs["no_change"].setdefault(model, []).append(no_change_s)
+    timings = {
+        case: {model: statistics.median(values) for model, values in by_model.items() if model not in failed}
+        for case, by_model in runs.items()
+    }
+    counts = {model: _count(adapter, project, model) for model in timings["changes"]}
+    if len(set(counts.values())) != 1:
+        raise RuntimeError(f"{adapter}: variants disagree on row counts {counts}")
+    for case, label in (("changes", "10k upd + 10k ins"), ("no_change", "no-change batch")):
+        builtin = {s: timings[case][m] for s, m in BUILTINS.items() if m in timings[case]}
+        best = min(builtin, key=lambda name: builtin[name])
+        extra = {f"{name.replace('+', '_')}_s": f"{value:.4f}" for name, value in builtin.items()}
+        extra["rows"] = str(counts["bm_ours"])
+        suffix = ", key indexed" if indexed else ""
+        results.append(
+            BenchResult(f"{adapter} {label}{suffix}", timings[case]["bm_ours"], builtin[best], best, extra)
+        )
     return results

@@ -368,14 +368,19 @@
   {{- return({'insert_columns': m.data_columns, 'target_names': (m.data_columns | map(attribute='name') | list) + m.managed}) -}}
 {% endmacro %}
 
-{#- After the main statement when a run has a swap, grants, docs or post hooks: the swap (a full
-    refresh of an existing table replaces it inside the same transaction), grants and docs, post
-    hooks inside the transaction (they still roll the whole run back if they fail), the commit,
-    then the backup's drop and the post hooks outside the transaction. -#}
+{#- After the main statement when a run has a swap, indexes to build, grants, docs or post hooks:
+    the swap (a full refresh of an existing table replaces it inside the same transaction), the
+    configured indexes of a rebuilt table (see _swap_indexes), grants and docs, post hooks inside
+    the transaction (they still roll the whole run back if they fail), the commit, then the
+    backup's drop and the post hooks outside the transaction. -#}
 {% macro _merge_finish(target_relation, existing_relation, swap, full_refresh, post_hooks) %}
   {%- if swap -%}
+    {% do pipeline_kit._drop_indexes_before_rename(existing_relation) %}
     {% do adapter.rename_relation(existing_relation, swap.backup) %}
     {% do adapter.rename_relation(swap.intermediate, target_relation) %}
+  {%- endif -%}
+  {%- if full_refresh and config.get('indexes') -%}
+    {% do create_indexes(target_relation) %}
   {%- endif -%}
   {%- set grant_config = config.get('grants') -%}
   {%- if grant_config -%}

@@ -56,8 +56,8 @@
     {% endif %}{{ main_sql }}
   {%- endcall %}
 
-  {#- swap, grants, docs, post hooks and commit; without any of them just the commit -#}
-  {%- if swap or post_hooks or config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
+  {#- swap, indexes of a rebuilt table, grants, docs, post hooks and commit; without any of them just the commit -#}
+  {%- if swap or (full_refresh and config.get('indexes')) or post_hooks or config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
     {%- do pipeline_kit._merge_finish(target_relation, existing_relation, swap, full_refresh, post_hooks) -%}
   {%- else -%}
     {%- do adapter.commit() -%}

@@ -11,6 +11,7 @@
     merge_delete_mode='soft',
     merge_force_fallback=var('merge_force_fallback', false),
     on_schema_change='append_new_columns',
+    indexes=[{'columns': ['tenant', 'order_id'], 'unique': true}],
     tags=['merge_batches']
 ) }}
 {%- set batch = var('merge_batch', 5) | int %}

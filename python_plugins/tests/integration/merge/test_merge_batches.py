@@ -15,7 +15,7 @@ import pytest
 
 from ..dbt_harness import INTEGRATION_PROJECT, DbtProject, DbtResult
 from .inprocess import run_inprocess
-from .warehouse import as_multiset, read_table
+from .warehouse import as_multiset, assert_indexes, read_table
 
 pytestmark = pytest.mark.integration
 
@@ -40,6 +40,12 @@ def run(project: DbtProject, *args: str, dbt_vars: dict[str, Any] | None = None)
     if project.target.name == "snowflake":
         return project.run(*args, dbt_vars=dbt_vars)
     return run_inprocess(project, *args, dbt_vars=dbt_vars)
+
+
+# merge_cdc_soft declares a unique index on its key (dbt's `indexes` config): built on the first
+# load and on a full refresh, kept by incremental runs, never twice (and the warehouse checks that
+# no key is stored twice); merge_cdc_hard declares none.
+INDEXES = {"merge_cdc_soft": ["unique (tenant, order_id)"], "merge_cdc_hard": []}
 
 
 def check_batch(project: DbtProject, batch: int) -> None:
@@ -71,17 +77,16 @@ def test_cdc_batches_match_expected_after_each_batch(dbt_project: DbtProject, pa
         )
         assert result.ok, f"batch {batch} failed on {dbt_project.target.name}:\n{result.tail()}"
         check_batch(dbt_project, batch)
+        assert_indexes(dbt_project, INDEXES, f"after batch {batch}")
     before = {mode: read_table(dbt_project, f"merge_cdc_{mode}") for mode in ("hard", "soft")}
-    again = run(
-        dbt_project,
-        "run",
-        "--select",
-        "merge_cdc_hard",
-        "merge_cdc_soft",
-        dbt_vars={"merge_batch": BATCHES, "merge_force_fallback": path == "fallback"},
-    )
+    last_batch = {"merge_batch": BATCHES, "merge_force_fallback": path == "fallback"}
+    again = run(dbt_project, "run", "--select", "merge_cdc_hard", "merge_cdc_soft", dbt_vars=last_batch)
     assert again.ok, again.tail()
     for mode in ("hard", "soft"):
         after = read_table(dbt_project, f"merge_cdc_{mode}")
         columns = sorted(before[mode][0])
         assert as_multiset(after, columns) == as_multiset(before[mode], columns), f"{mode} not idempotent"
+    # a full refresh of the existing tables (built beside them and swapped in) keeps the index, once
+    rebuilt = run(dbt_project, "run", "--select", "merge_cdc_soft", "--full-refresh", dbt_vars=last_batch)
+    assert rebuilt.ok, rebuilt.tail()
+    assert_indexes(dbt_project, INDEXES, "after a full refresh")

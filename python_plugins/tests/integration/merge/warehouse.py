@@ -49,28 +49,34 @@ def _pg_connection() -> Any:
     )
 
 
-def read_table(project: DbtProject, table: str) -> list[Row]:
-    """All rows of `table` in the project's target schema as normalised dicts (lowercase names)."""
+def _query(
+    project: DbtProject, sql: str, params: tuple[str, ...] = ()
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names (lowercase) and rows of `sql` on DuckDB or PostgreSQL (`%s` placeholders)."""
     target = project.target
     if target.name == "duckdb":
         import duckdb
 
         connection = duckdb.connect(target.env["PK_DUCKDB_PATH"], read_only=True)
         try:
-            cursor = connection.execute(f'select * from "{target.schema}"."{table}"')
-            names = [d[0].lower() for d in cursor.description]
-            rows = cursor.fetchall()
+            cursor = connection.execute(sql.replace("%s", "?"), list(params))
+            return [d[0].lower() for d in cursor.description], cursor.fetchall()
         finally:
             connection.close()
-    elif target.name == "postgres":
-        connection = _pg_connection()
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f'select * from "{target.schema}"."{table}"')
-                names = [d[0].lower() for d in cursor.description]
-                rows = cursor.fetchall()
-        finally:
-            connection.close()
+    connection = _pg_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [d[0].lower() for d in cursor.description], cursor.fetchall()
+    finally:
+        connection.close()
+
+
+def read_table(project: DbtProject, table: str) -> list[Row]:
+    """All rows of `table` in the project's target schema as normalised dicts (lowercase names)."""
+    target = project.target
+    if target.name in {"duckdb", "postgres"}:
+        names, rows = _query(project, f'select * from "{target.schema}"."{table}"')
     else:
         result = project.run(
             "show", "--inline", f"select * from {{{{ ref('{table}') }}}}", "--output", "json", "--limit", "-1"
@@ -88,3 +94,27 @@ def read_table(project: DbtProject, table: str) -> list[Row]:
 
 def as_multiset(rows: list[Row], columns: list[str]) -> list[tuple[str, ...]]:
     return sorted(tuple(row.get(column, "<missing>") for column in columns) for row in rows)
+
+
+def index_definitions(project: DbtProject, table: str) -> list[str]:
+    """`table`'s indexes as `[unique ](col, col)` (DuckDB and PostgreSQL; Snowflake has none)."""
+    schema = project.target.schema
+    if project.target.name == "duckdb":
+        sql = "select sql from duckdb_indexes() where schema_name = %s and table_name = %s"
+    else:
+        sql = "select indexdef from pg_indexes where schemaname = %s and tablename = %s"
+    definitions = []
+    for (statement,) in _query(project, sql, (schema, table))[1]:
+        text = statement.lower().replace('"', "")
+        columns = ", ".join(part.strip() for part in text[text.rindex("(") + 1 : text.rindex(")")].split(","))
+        definitions.append(("unique " if text.startswith("create unique") else "") + f"({columns})")
+    return sorted(definitions)
+
+
+def assert_indexes(project: DbtProject, expected: dict[str, list[str]], when: str) -> None:
+    """Each table has exactly the expected indexes (see index_definitions); Snowflake has none."""
+    if project.target.name == "snowflake":
+        return
+    for table, definitions in expected.items():
+        found = index_definitions(project, table)
+        assert found == definitions, f"{when}: {table} has indexes {found}, expected {definitions}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ..dbt_harness import DbtProject, iter_failures
+from ..merge.warehouse import assert_indexes
 
 pytestmark = pytest.mark.integration
 
@@ -21,6 +22,8 @@ CASES = {
     "scd1_products": 3,
     "scd3_customers": 3,
 }
+# scd1_products declares a unique index on its key (dbt's `indexes` config); scd2_multi none.
+INDEXES = {"scd1_products": ["unique (product_id)"], "scd2_multi": []}
 
 
 def build(project: DbtProject, models: list[str], batch: int, *extra: str) -> None:
@@ -41,6 +44,11 @@ def test_batch_sequences_match_expected_tables(dbt_project: DbtProject) -> None:
         if batch in (2, 4):
             # idempotent: the same batch again leaves every table exactly as expected
             build(dbt_project, models, batch)
+        assert_indexes(dbt_project, INDEXES, f"after batch {batch}")
+    # a full refresh of the existing table (built beside it, swapped in) from batch 1 gives the
+    # table after batch 1 again (its tests pass), with the index rebuilt, once
+    build(dbt_project, ["scd1_products"], 1, "--full-refresh")
+    assert_indexes(dbt_project, INDEXES, "after a full refresh")
 
 
 def injected_failure_leaves_the_dimension_unchanged(project: DbtProject) -> None:
