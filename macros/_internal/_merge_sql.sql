@@ -370,13 +370,12 @@
 
 {#- After the main statement when a run has a swap, indexes to build, grants, docs or post hooks:
     the swap (a full refresh of an existing table replaces it inside the same transaction), the
-    configured indexes of a rebuilt table (see _swap_indexes), grants and docs, post hooks inside
+    configured indexes of a rebuilt table (see _retire_existing), grants and docs, post hooks inside
     the transaction (they still roll the whole run back if they fail), the commit, then the
     backup's drop and the post hooks outside the transaction. -#}
 {% macro _merge_finish(target_relation, existing_relation, swap, full_refresh, post_hooks) %}
   {%- if swap -%}
-    {% do pipeline_kit._drop_indexes_before_rename(existing_relation) %}
-    {% do adapter.rename_relation(existing_relation, swap.backup) %}
+    {% do pipeline_kit._retire_existing(existing_relation, swap.backup) %}
     {% do adapter.rename_relation(swap.intermediate, target_relation) %}
   {%- endif -%}
   {%- if full_refresh and config.get('indexes') -%}

@@ -15,10 +15,9 @@
   {%- call statement('main') -%}
     {{ get_create_table_as_sql(False, intermediate_relation, pipeline_kit._scd3_rows_sql(arg_dict) if arg_dict.cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict)) }}
   {%- endcall -%}
-  {#- swap, then the configured indexes on the new table (see _swap_indexes) -#}
+  {#- swap, then the configured indexes on the new table (see _retire_existing) -#}
   {%- if existing_relation is not none -%}
-    {%- do pipeline_kit._drop_indexes_before_rename(existing_relation) -%}
-    {{ adapter.rename_relation(existing_relation, backup_relation) }}
+    {%- do pipeline_kit._retire_existing(existing_relation, backup_relation) -%}
   {%- endif -%}
   {{ adapter.rename_relation(intermediate_relation, arg_dict.target) }}
   {%- if config.get('indexes') -%}
