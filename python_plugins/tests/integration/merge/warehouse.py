@@ -66,7 +66,7 @@ def _query(
     connection = _pg_connection()
     try:
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params or None)  # None: a `%` in the SQL is not a placeholder
             return [d[0].lower() for d in cursor.description], cursor.fetchall()
     finally:
         connection.close()
