@@ -1,7 +1,6 @@
-{#- The swap of a rebuild (first build or full refresh) of pipeline_kit_merge and scd, inside the
-    run's transaction: the table being replaced makes way for the new one, which is then renamed
-    to the target and gets the configured indexes (dbt's `indexes` config, as dbt-postgres and
-    dbt-duckdb read it) once it has its name and its rows: one bulk build each. -#}
+{#- A full refresh of pipeline_kit_merge or scd over an existing table, inside the run's
+    transaction: the existing table makes way before the new one is renamed to the target (the
+    callers then build the configured `indexes` on it, once it has its name and its rows). -#}
 {% macro _retire_existing(existing_relation, backup_relation) %}
   {{- return(adapter.dispatch('_retire_existing', 'pipeline_kit')(existing_relation, backup_relation)) -}}
 {% endmacro %}
