@@ -10,13 +10,13 @@
   {%- endif -%}
   {#- the defaults of the optional settings and of what _merge_resolve_options resolves (JSON: one
       Jinja node where a dict literal would be dozens) -#}
-  {%- set cfg = fromjson('{"op_column": null, "flag_column": null, "delete_values": ["D"], "delete_mode": "hard", "update_columns": null, "exclude_columns": [], "on_schema_change": "ignore", "audit": false, "force_fallback": false, "managed": [], "now": null, "options": false, "op_column_obj": null, "flag_column_obj": null, "has_deletes": false, "control": [], "no_update": []}') -%}
+  {%- set cfg = fromjson('{"op_column": null, "flag_column": null, "delete_values": ["D"], "delete_mode": "hard", "update_columns": null, "exclude_columns": [], "on_schema_change": "ignore", "audit": false, "force_fallback": false, "managed": [], "now": null, "options": false, "op_column_obj": null, "flag_column_obj": null, "has_deletes": false, "control": [], "no_update": [], "predicates": ""}') -%}
   {%- do cfg.update({'unique_key': [unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key), 'order_by': order_by | trim}) -%}
   {%- if order_by is not string or order_by | trim == '' -%}
     {{ pipeline_kit._raise(name, '`merge_order_by` is required: one column (updated_at or a sequence) that decides which change wins', order_by) }}
   {%- endif -%}
   {#- the optional settings are read and validated by a macro of their own, called only when one is set -#}
-  {%- for key in 'merge_op_column merge_deleted_flag_column merge_delete_values merge_delete_mode merge_update_columns merge_exclude_columns on_schema_change merge_audit_columns merge_force_fallback'.split() if not cfg.options -%}
+  {%- for key in 'merge_op_column merge_deleted_flag_column merge_delete_values merge_delete_mode merge_update_columns merge_exclude_columns on_schema_change merge_audit_columns merge_force_fallback incremental_predicates'.split() if not cfg.options -%}
     {%- set value = config.get(key) -%}
     {%- if value is not none and value is not sameas false and (key != 'on_schema_change' or value != 'ignore') -%}
       {%- do cfg.update(pipeline_kit._merge_option_config(name)) -%}
@@ -69,6 +69,18 @@
   {%- if force_fallback is not boolean -%}
     {{ pipeline_kit._raise(name, '`merge_force_fallback` must be true or false', force_fallback) }}
   {%- endif -%}
+  {#- dbt's incremental_predicates: conditions on DBT_INTERNAL_DEST (the target row) and
+      DBT_INTERNAL_SOURCE (the batch row) added to the key match of every path, as dbt's merge
+      adds them; a target row outside them is not matched (the batch row is inserted) -#}
+  {%- set predicates = config.get('incremental_predicates') or [] -%}
+  {%- set predicates = [predicates] if predicates is string else predicates -%}
+  {%- if predicates is mapping or predicates is not iterable or predicates | reject('string') | list or predicates | map('trim') | reject | list -%}
+    {{ pipeline_kit._raise(name, '`incremental_predicates` must be a list of SQL conditions on DBT_INTERNAL_DEST (the target row) and DBT_INTERNAL_SOURCE (the batch row)', predicates) }}
+  {%- endif -%}
+  {%- set aliased = [] -%}
+  {%- for predicate in predicates -%}
+    {%- do aliased.append(' and (' ~ modules.re.sub('(?i)\\bDBT_INTERNAL_SOURCE\\b', 's', modules.re.sub('(?i)\\bDBT_INTERNAL_DEST\\b', 't', predicate)) ~ ')') -%}
+  {%- endfor -%}
   {{- return({
       'options': true,
       'op_column': (op_column | trim) if op_column else none,
@@ -80,6 +92,7 @@
       'on_schema_change': on_schema_change,
       'audit': audit,
       'force_fallback': force_fallback,
+      'predicates': aliased | join(''),
       'managed': (['is_deleted', 'deleted_at'] if delete_mode == 'soft' else []) + (['_loaded_at', '_updated_at'] if audit else []),
       'now': ('cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if audit else none}) -}}
 {% endmacro %}

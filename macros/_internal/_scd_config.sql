@@ -175,6 +175,18 @@
   {%- endif -%}
 {% endmacro %}
 
+{#- An enforced contract on an incremental run: dbt's check (the one a first build runs on the
+    whole select) over the staged batch's columns plus the generated ones, typed as the table has
+    them (columns: [the batch's, the table's]). -#}
+{% macro _scd_assert_contract(raw_relation, target_relation, columns) %}
+  {%- set batch_names = columns[0] | map(attribute='name') | map('lower') | list -%}
+  {%- set generated = [] -%}
+  {%- for column in columns[1] if column.name | lower not in batch_names -%}
+    {%- do generated.append(', _pk_t.' ~ adapter.quote(column.name)) -%}
+  {%- endfor -%}
+  {%- do get_assert_columns_equivalent('select _pk_r.*' ~ generated | join('') ~ ' from ' ~ raw_relation ~ ' as _pk_r cross join ' ~ target_relation ~ ' as _pk_t') -%}
+{% endmacro %}
+
 {#- The tracked columns of strategy=check and SCD3's attributes (see _scd_resolve_columns). -#}
 {% macro _scd_resolve_options(cfg, by_lower, payload, lowered_keys) %}
   {%- set tracked = [] -%}

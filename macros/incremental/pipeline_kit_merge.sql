@@ -35,6 +35,11 @@
       the path ('staged', 'merge' or 'fallback') and the scratch relations. -#}
   {%- set found = adapter.dispatch('_merge_prepare', 'pipeline_kit')(target_relation, none if full_refresh else existing_relation, sql) -%}
   {%- set m = pipeline_kit._merge_resolve_columns(cfg, found, none if full_refresh else existing_relation) -%}
+  {#- an enforced contract is checked on every run, as dbt's incremental does: here the batch with
+      the managed columns against it (a first build or full refresh checks it creating the table) -#}
+  {%- if not full_refresh and config.get('contract').enforced -%}
+    {%- do get_assert_columns_equivalent(pipeline_kit._merge_empty_target_sql(m, found.batch_relation)) -%}
+  {%- endif -%}
   {%- set build_relation = target_relation -%}
   {%- if full_refresh -%}
     {#- First build / full refresh: an empty table with the target's columns, merged into like any batch. -#}

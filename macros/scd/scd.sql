@@ -34,6 +34,7 @@
     {%- if dialect.lock and not full_refresh %}
     lock table {{ target_relation }} in {{ dialect.lock }} mode;
     {%- endif %}
+    {{ config.get('sql_header') or '' }}
     {{ dialect.scratch }} {{ raw_relation }} as (
       {{ sql }}
     )
@@ -55,6 +56,11 @@
     {%- endfor -%}
   {%- else -%}
     {%- set columns = [adapter.get_columns_in_relation(raw_relation), none if full_refresh else adapter.get_columns_in_relation(target_relation)] -%}
+  {%- endif -%}
+  {#- an enforced contract is checked on every run, as dbt's incremental does (a first build or
+      full refresh checks it creating the table): the model's columns and the generated ones -#}
+  {%- if not full_refresh and config.get('contract').enforced -%}
+    {%- do pipeline_kit._scd_assert_contract(raw_relation, target_relation, columns) -%}
   {%- endif -%}
   {#- with hard_deletes the whole table is compared with the source; otherwise the rows of the
       batch's keys are staged once (target_rows) and read from there -#}

@@ -92,6 +92,10 @@ BAD_CONFIGS = {
         {"unique_key": "id", "merge_order_by": "updated_at", "merge_update_columns": ["total"]},
         ["`merge_update_columns`", "total"],
     ),
+    "blank incremental predicate": (
+        {"unique_key": "id", "merge_order_by": "updated_at", "incremental_predicates": ["a > 1", " "]},
+        ["`incremental_predicates` must be a list of SQL conditions", "a > 1"],
+    ),
 }
 
 

@@ -1,0 +1,64 @@
+"""dbt model contracts and `sql_header` on pipeline_kit_merge and scd, as dbt's built-ins have them.
+
+- An enforced contract is checked on every run, not only when the table is created: dbt's
+  incremental materialization checks it on each incremental run, so a model whose select drifts
+  from its contract fails there with dbt's contract error, and so must ours (the contract lists
+  the columns the materialization adds: audit columns, SCD2's validity columns). The failed run
+  leaves the table as it was.
+- `sql_header` runs before the model's select is read, so a select that needs it (here a
+  session-scoped function the header defines, on DuckDB and PostgreSQL) works on the first build
+  and on incremental runs.
+
+Models: integration_tests/models/contracts/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import project_for
+from .dbt_harness import AdapterTarget
+from .merge.warehouse import read_table
+
+pytestmark = pytest.mark.integration
+
+CONTRACT_ERROR = "This model has an enforced contract that failed"
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres", "snowflake"])
+@pytest.mark.parametrize("model", ["contract_merge", "contract_scd"])
+def test_enforced_contract_is_checked_on_incremental_runs(
+    adapter: str, model: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Any
+) -> None:
+    project = project_for(adapter, adapter_targets, tmp_root)
+    built = project.run("run", "--select", model, "--full-refresh")
+    assert built.ok, built.tail()
+    incremental = project.run("run", "--select", model)
+    assert incremental.ok, f"{model}: an incremental run within the contract failed:\n{incremental.tail()}"
+    before = read_table(project, model)
+
+    drifted = project.run("run", "--select", model, dbt_vars={"contract_drift": True})
+    assert not drifted.ok, f"{model} ({adapter}): a select that breaks the contract was loaded"
+    assert CONTRACT_ERROR in drifted.output, drifted.tail()
+    assert "label" in drifted.output.lower() and "data type mismatch" in drifted.output, drifted.tail()
+    assert read_table(project, model) == before, f"{model} ({adapter}): the failed run changed the table"
+
+    # dbt's own check on a rebuild agrees: a full refresh with the drift fails the same way
+    rebuilt = project.run("run", "--select", model, "--full-refresh", dbt_vars={"contract_drift": True})
+    assert not rebuilt.ok and CONTRACT_ERROR in rebuilt.output, rebuilt.tail()
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres"])
+def test_sql_header_runs_before_the_select(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Any
+) -> None:
+    project = project_for(adapter, adapter_targets, tmp_root)
+    models = ["contract_merge", "contract_scd"]
+    for args in (["--full-refresh"], []):  # the first build, then an incremental run
+        result = project.run("build", "--select", *models, *args)
+        assert result.ok, result.tail()
+        for model in models:
+            answers = {row["answer"] for row in read_table(project, model)}
+            assert answers == {"42"}, f"{model}: {answers}"
