@@ -278,7 +278,10 @@
 
 {#- The fallback: the deduplicated batch in a scratch table, then delete / update / insert. Each
     key has one batch row and the conditions exclude each other, so running the clauses one after
-    another gives the same result as the MERGE. -#}
+    another gives the same result as the MERGE. With incremental_predicates the insert goes first:
+    the MERGE decides "not matched" on the table before the batch, and an update can move a row
+    out of the predicates (the insert would then see no match and add the key twice); a row the
+    insert adds matches the later statements unchanged, so they leave it alone. -#}
 {% macro _merge_fallback_sql(m, target_relation, parts, found) %}
   {%- set dedup_relation = found.dedup_relation -%}
   {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(dedup_relation, parts.source)) -%}
@@ -292,7 +295,7 @@
     {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ pipeline_kit._merge_soft_delete_set(m) ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and s._pk_is_delete and ' ~ parts.newer ~ ' and ' ~ pipeline_kit._merge_soft_needed(m)) -%}
   {%- endif -%}
   {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ dml.set ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and not s._pk_is_delete and ' ~ parts.newer ~ ' and ' ~ parts.changed) -%}
-  {%- do statements.append('insert into ' ~ target_relation ~ ' (' ~ dml.names ~ ') select ' ~ dml.exprs ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ insert_filter ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ parts.match ~ ')') -%}
+  {%- do statements.insert(0 if m.predicates else statements | length, 'insert into ' ~ target_relation ~ ' (' ~ dml.names ~ ') select ' ~ dml.exprs ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ insert_filter ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ parts.match ~ ')') -%}
   {%- do statements.append('drop table if exists ' ~ found.batch_relation) -%}
   {%- do statements.append('drop table if exists ' ~ dedup_relation) -%}
   {{- return(statements | join(';\n')) -}}
