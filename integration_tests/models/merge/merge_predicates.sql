@@ -3,7 +3,8 @@
 -- merge_predicates_batch picks the batch (test_merge_predicates.py): 1 loads three keys, 2 changes
 -- key 1 (its stored row is outside the predicates, so the change is inserted beside it), changes
 -- key 3 (inside: updated) and adds key 4, 3 closes key 3 (matched before the update, so updated,
--- not inserted again, although the update moves it out of the predicates). --vars merge_force_fallback takes the delete / update / insert path.
+-- not inserted again, although the update moves it out of the predicates).
+-- --vars merge_force_fallback takes the delete / update / insert path.
 {{ config(
     materialized='pipeline_kit_merge',
     unique_key='id',
