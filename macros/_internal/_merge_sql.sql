@@ -17,7 +17,8 @@
       'batch_relation': adapter.dispatch('_merge_temp_relation', 'pipeline_kit')(target_relation, '__pk_batch'),
       'dedup_relation': adapter.dispatch('_merge_temp_relation', 'pipeline_kit')(target_relation, '__pk_dedup')} -%}
   {%- do run_query((config.get('sql_header') or '') ~ '\n' ~ adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(found.batch_relation, select_sql)) -%}
-  {%- if existing_relation is not none -%}
+  {#- as dbt's incremental: an enforced contract fixes the column types, so nothing is widened -#}
+  {%- if existing_relation is not none and not config.get('contract').enforced -%}
     {%- do adapter.expand_target_column_types(from_relation=found.batch_relation, to_relation=existing_relation) -%}
   {%- endif -%}
   {%- do found.update({
@@ -78,9 +79,10 @@
   {%- if found.version < 150000 -%}
     {%- do found.update({'path': 'fallback'}) -%}
   {%- endif -%}
-  {#- dbt widens the target's varchar(n) columns to the batch's lengths; only call it when needed -#}
+  {#- dbt widens the target's varchar(n) columns to the batch's lengths (only when needed), and not
+      under an enforced contract, whose types are fixed -#}
   {%- set narrower = [] -%}
-  {%- for column in found.target -%}
+  {%- for column in found.target if not config.get('contract').enforced -%}
     {%- for source in found.batch if source.name == column.name and column.can_expand_to(source) -%}
       {%- do narrower.append(column.name) -%}
     {%- endfor -%}

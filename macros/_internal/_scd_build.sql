@@ -374,5 +374,5 @@
   {%- for name in arg_dict.cols.payload if name | lower not in existing -%}
     {%- do missing.append(name) -%}
   {%- endfor -%}
-  {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; run with --full-refresh to rebuild history', missing | join(', ')) }}
+  {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; set on_schema_change: append_new_columns to add them (history kept), or run with --full-refresh to rebuild the table from the select', missing | join(', ')) }}
 {% endmacro %}

@@ -12,11 +12,13 @@
   {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp'.split() if config.get(name) is not none -%}
     {{- return(pipeline_kit._scd_config_full(defaults)) -}}
   {%- endfor -%}
+  {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
   {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim and updated_at is string
-        and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and config.get('strategy', 'timestamp') == 'timestamp' -%}
+        and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and config.get('strategy', 'timestamp') == 'timestamp'
+        and on_schema_change in ['ignore', 'fail', 'append_new_columns'] -%}
     {{- return({'scd_type': scd_type, 'keys': [unique_key | trim], 'updated_at': updated_at | trim, 'strategy': 'timestamp',
                 'check_cols': none, 'scd3_columns': none, 'hard_deletes': hard_deletes, 'open_end': none, 'names': defaults,
-                'load_ts': none}) -}}
+                'load_ts': none, 'on_schema_change': on_schema_change}) -}}
   {%- endif -%}
   {{- return(pipeline_kit._scd_config_full(defaults)) -}}
 {% endmacro %}
@@ -90,9 +92,15 @@
   {%- if load_timestamp is not none and (load_timestamp is not string or load_timestamp | trim == '') -%}
     {{ pipeline_kit._raise('scd', '`load_timestamp` must be a SQL expression', load_timestamp) }}
   {%- endif -%}
+  {#- dbt's default is ignore; a column the table lacks fails the load unless it is appended
+      (sync_all_columns would drop columns, and with them the history they hold) -#}
+  {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+  {%- if on_schema_change not in ['ignore', 'fail', 'append_new_columns'] -%}
+    {{ pipeline_kit._raise('scd', '`on_schema_change` must be ignore, fail or append_new_columns (sync_all_columns would drop columns and the history they hold)', on_schema_change) }}
+  {%- endif -%}
   {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim, 'strategy': strategy,
               'check_cols': check_cols, 'scd3_columns': scd3_columns, 'hard_deletes': hard_deletes,
-              'open_end': open_end_literal, 'names': names,
+              'open_end': open_end_literal, 'names': names, 'on_schema_change': on_schema_change,
               'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else none}) -}}
 {% endmacro %}
 

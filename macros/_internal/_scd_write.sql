@@ -173,3 +173,43 @@
   left join a{{ loop.index }}_state as a{{ loop.index }} on k._pk_key = a{{ loop.index }}._pk_key
   {%- endfor %}
 {% endmacro %}
+
+{#- dbt's grants and persist_docs for the table an SCD run wrote (see the materialization for where
+    it runs them). -#}
+{% macro _scd_grants_and_docs(target_relation, existing_relation, full_refresh) %}
+  {%- set grant_config = config.get('grants') -%}
+  {%- if grant_config -%}
+    {%- do apply_grants(target_relation, grant_config, should_revoke=should_revoke(existing_relation, full_refresh_mode=full_refresh)) -%}
+  {%- endif -%}
+  {%- if config.persist_relation_docs() or config.persist_column_docs() -%}
+    {%- do persist_docs(target_relation, model) -%}
+  {%- endif -%}
+{% endmacro %}
+
+{#- on_schema_change=append_new_columns, on an incremental load: the model's columns the table lacks
+    are added to it (NULL in the stored rows, as if they had always been NULL) and, when one of
+    them is tracked, the stored state hashes are recomputed over the new set of tracked columns,
+    so a NULL in the new column is no change and a value is one (NULL to value, as for any tracked
+    column), as a dbt snapshot compares it. Runs in the load's transaction (on Snowflake the ALTER
+    is DDL and commits on its own). Returns the table's columns after the change. -#}
+{% macro _scd_append_new_columns(arg_dict, batch_columns, target_columns) %}
+  {%- set existing = target_columns | map(attribute='name') | map('lower') | list -%}
+  {%- set added = [] -%}
+  {%- for column in batch_columns if column.name | lower not in existing -%}
+    {%- do added.append(column) -%}
+  {%- endfor -%}
+  {%- if not added -%}
+    {{- return(target_columns) -}}
+  {%- endif -%}
+  {%- do alter_relation_add_remove_columns(arg_dict.target, added, none) -%}
+  {%- set cols = arg_dict.cols -%}
+  {%- if added | map(attribute='name') | map('lower') | select('in', cols.tracked | map('lower') | list) | list -%}
+    {#- the delete markers of hard_deletes=new_record keep their 'deleted' state -#}
+    {%- call statement('scd_rehash') -%}
+      update {{ arg_dict.target }} as s
+      set {{ cols.scd_hash }} = md5({{ cols.enc_state }})
+      where {{ cols.scd_hash }} <> 'deleted'
+    {%- endcall -%}
+  {%- endif -%}
+  {{- return(target_columns + added) -}}
+{% endmacro %}

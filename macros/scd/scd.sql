@@ -77,8 +77,12 @@
     {#- one round trip: the batch, the keys it touches, their count and how many are not fast (see
         _scd_stage_sql). Named main: when the batch holds nothing new, no write follows and the
         table is left as it is -#}
+    {%- set target_columns = columns[1] -%}
+    {%- if cfg.on_schema_change == 'append_new_columns' -%}
+      {%- set target_columns = pipeline_kit._scd_append_new_columns(arg_dict, columns[0], columns[1]) -%}
+    {%- endif -%}
     {%- call statement('main', fetch_result=True) -%}
-      {{ pipeline_kit._scd_stage_sql(arg_dict, columns[1]) }}
+      {{ pipeline_kit._scd_stage_sql(arg_dict, target_columns) }}
     {%- endcall -%}
     {%- set counts = load_result('main')['data'][0] -%}
     {%- if counts[0] | int > 0 -%}
@@ -88,6 +92,15 @@
     {%- endif -%}
   {%- endif -%}
 
+  {#- grants and docs, as dbt's snapshot applies them: inside the transaction, before the post
+      hooks (what runs after the commit in a transaction of its own is rolled back when dbt
+      closes the connection). On Snowflake after the commit: a COMMENT is DDL there, which would
+      commit the write's explicit transaction itself. dbt's apply_grants and persist_docs do
+      nothing without their configs; checking first spares their compiles -#}
+  {%- set catalog = config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
+  {%- if catalog and not dialect.explicit_transaction -%}
+    {%- do pipeline_kit._scd_grants_and_docs(target_relation, existing_relation, full_refresh) -%}
+  {%- endif -%}
   {%- if post_hooks -%}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
   {%- endif -%}
@@ -106,9 +119,8 @@
     {{ 'drop table if exists {raw_relation};\ndrop table if exists {source};\ndrop table if exists {tgt};\ndrop table if exists {keys_relation};\ndrop table if exists {new_relation}'.format(tgt=scratch.tgt, **arg_dict) }}
   {%- endcall -%}
 
-  {#- grants (dbt's apply_grants does nothing without a grant config) -#}
-  {%- if config.get('grants') -%}
-    {%- do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode=full_refresh)) -%}
+  {%- if catalog and dialect.explicit_transaction -%}
+    {%- do pipeline_kit._scd_grants_and_docs(target_relation, existing_relation, full_refresh) -%}
   {%- endif -%}
 
   {#- hooks -#}

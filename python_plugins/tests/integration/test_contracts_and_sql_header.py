@@ -20,7 +20,7 @@ import pytest
 
 from .conftest import project_for
 from .dbt_harness import AdapterTarget
-from .merge.warehouse import read_table
+from .merge.warehouse import query, read_table
 
 pytestmark = pytest.mark.integration
 
@@ -62,3 +62,41 @@ def test_sql_header_runs_before_the_select(
         for model in models:
             answers = {row["answer"] for row in read_table(project, model)}
             assert answers == {"42"}, f"{model}: {answers}"
+
+
+def test_enforced_contract_keeps_sized_string_columns(
+    adapter_targets: dict[str, AdapterTarget], tmp_root: Any
+) -> None:
+    """Under an enforced contract the target's varchar(n) is not widened to the batch's length.
+
+    dbt's incremental materialization skips `expand_target_column_types` when a contract is
+    enforced; without a contract both widen (checked last). The contract check compares types without their
+    lengths, so a batch whose label is varchar(24) passes it; the table's varchar(8) must then
+    reject the longer value, and the failed run leaves the rows and the type as they were.
+    PostgreSQL only: DuckDB's VARCHAR has no length, and the Snowflake emulator does not enforce one.
+    """
+    project = project_for("postgres", adapter_targets, tmp_root)
+    model = "contract_merge_sized"
+    built = project.run("run", "--select", model, "--full-refresh")
+    assert built.ok, built.tail()
+    before = read_table(project, model)
+    length_sql = (
+        "select character_maximum_length from information_schema.columns"
+        " where table_schema = %s and table_name = %s and column_name = 'label'"
+    )
+    assert query(project, length_sql, (project.target.schema, model))[1] == [(8,)]
+
+    longer = project.run("run", "--select", model, dbt_vars={"contract_long_label": True})
+    assert not longer.ok, f"{model}: the target was widened beyond its contract's varchar(8)"
+    assert "value too long for type character varying(8)" in longer.output, longer.tail()
+    assert read_table(project, model) == before, f"{model}: the failed run changed the table"
+    assert query(project, length_sql, (project.target.schema, model))[1] == [(8,)]
+
+    # without a contract the target is widened to the batch's length and the row is loaded
+    no_contract = {"contract_off": True}
+    assert project.run("run", "--select", model, "--full-refresh", dbt_vars=no_contract).ok
+    widened = project.run("run", "--select", model, dbt_vars={**no_contract, "contract_long_label": True})
+    assert widened.ok, widened.tail()
+    assert query(project, length_sql, (project.target.schema, model))[1] == [(24,)]
+    labels = sorted(row["label"] for row in read_table(project, model))
+    assert labels == ["a label of twenty chars", "one"], labels

@@ -49,7 +49,7 @@ def _pg_connection() -> Any:
     )
 
 
-def _query(
+def query(
     project: DbtProject, sql: str, params: tuple[str, ...] = ()
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Column names (lowercase) and rows of `sql` on DuckDB or PostgreSQL (`%s` placeholders)."""
@@ -76,7 +76,7 @@ def read_table(project: DbtProject, table: str) -> list[Row]:
     """All rows of `table` in the project's target schema as normalised dicts (lowercase names)."""
     target = project.target
     if target.name in {"duckdb", "postgres"}:
-        names, rows = _query(project, f'select * from "{target.schema}"."{table}"')
+        names, rows = query(project, f'select * from "{target.schema}"."{table}"')
     else:
         result = project.run(
             "show", "--inline", f"select * from {{{{ ref('{table}') }}}}", "--output", "json", "--limit", "-1"
@@ -104,7 +104,7 @@ def index_definitions(project: DbtProject, table: str) -> list[str]:
     else:
         sql = "select indexdef from pg_indexes where schemaname = %s and tablename = %s"
     definitions = []
-    for (statement,) in _query(project, sql, (schema, table))[1]:
+    for (statement,) in query(project, sql, (schema, table))[1]:
         text = statement.lower().replace('"', "")
         columns = ", ".join(part.strip() for part in text[text.rindex("(") + 1 : text.rindex(")")].split(","))
         definitions.append(("unique " if text.startswith("create unique") else "") + f"({columns})")

@@ -89,6 +89,15 @@ BAD_CONFIGS = {
         {"scd_type": 2, "unique_key": "id", "updated_at": "updated_at", "open_end": "someday"},
         ["`open_end`", "someday"],
     ),
+    "on_schema_change sync_all_columns": (
+        {
+            "scd_type": 2,
+            "unique_key": "id",
+            "updated_at": "updated_at",
+            "on_schema_change": "sync_all_columns",
+        },
+        ["`on_schema_change` must be ignore, fail or append_new_columns", "sync_all_columns"],
+    ),
     "unknown column name entry": (
         {"scd_type": 2, "unique_key": "id", "updated_at": "updated_at", "scd_column_names": {"start": "x"}},
         ["`scd_column_names` has an unknown entry start"],

@@ -1,0 +1,11 @@
+-- pipeline_kit_merge with dbt's grants and persist_docs (test_grants_and_docs.py), both off unless
+-- its vars are set: var catalog_grantee (a role that must exist) and var catalog_docs (true).
+{{ config(
+    materialized='pipeline_kit_merge',
+    unique_key='id',
+    merge_order_by='updated_at',
+    grants={'select': [var('catalog_grantee')]} if var('catalog_grantee', none) else {},
+    persist_docs={'relation': true, 'columns': true} if var('catalog_docs', false) else {}
+) }}
+
+select * from {{ ref('catalog_source') }}

@@ -1,0 +1,83 @@
+"""A column added to an SCD model, on every adapter: with `on_schema_change: append_new_columns`
+the table gains the column and keeps its history, as a dbt snapshot does; otherwise the load
+fails and says how to go on.
+
+Model: integration_tests/models/scd/scd2_new_column.sql (SCD2, and SCD1 through a var; check
+strategy on every column).
+Batch 1 has id, name and updated_at; batch 2 adds email. Key 1's email goes from NULL to a value
+(a change: a new version), key 2 only gains a NULL email (no change: its stored state hash is
+recomputed with the new column, else every stored row would look changed), key 3's name changes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ..dbt_harness import DbtProject
+from ..merge.warehouse import as_multiset, read_table
+
+pytestmark = pytest.mark.integration
+
+MODEL = "scd2_new_column"
+JAN, FEB = "2024-01-01 00:00:00", "2024-02-01 00:00:00"
+# per scd_type: the columns compared and the table after batch 2
+EXPECTED = {
+    2: (
+        ["id", "name", "email", "valid_from", "valid_to", "is_current"],
+        [
+            ("1", "ann", "", JAN, FEB, "false"),
+            ("1", "ann", "ann@example.com", FEB, "", "true"),
+            ("2", "bob", "", JAN, "", "true"),
+            ("3", "cy", "", JAN, FEB, "false"),
+            ("3", "cyd", "", FEB, "", "true"),
+        ],
+    ),
+    1: (
+        ["id", "name", "email", "first_seen_at", "last_changed_at"],
+        [
+            ("1", "ann", "ann@example.com", JAN, FEB),
+            ("2", "bob", "", JAN, JAN),
+            ("3", "cyd", "", JAN, FEB),
+        ],
+    ),
+}
+
+
+def _load(
+    project: DbtProject, batch: int, *extra: str, mode: str = "append_new_columns", scd_type: int = 2
+) -> str:
+    dbt_vars = {"scd_new_column_batch": batch, "scd_on_schema_change": mode, "scd_new_column_type": scd_type}
+    result = project.run("run", "--select", MODEL, *extra, dbt_vars=dbt_vars)
+    assert result.ok, f"batch {batch} ({mode}, SCD{scd_type}) on {project.target.name}:\n{result.tail()}"
+    return result.output
+
+
+@pytest.mark.parametrize("scd_type", [2, 1])
+def test_new_column_is_appended_and_history_kept(dbt_project: DbtProject, scd_type: int) -> None:
+    columns, expected = EXPECTED[scd_type]
+    _load(dbt_project, 1, "--full-refresh", scd_type=scd_type)
+    assert len(read_table(dbt_project, MODEL)) == 3
+
+    _load(dbt_project, 2, scd_type=scd_type)
+    rows = as_multiset(read_table(dbt_project, MODEL), columns)
+    assert rows == sorted(expected), rows
+
+    # the same batch again changes nothing
+    _load(dbt_project, 2, scd_type=scd_type)
+    assert as_multiset(read_table(dbt_project, MODEL), columns) == sorted(expected)
+
+
+@pytest.mark.parametrize("mode", ["ignore", "fail"])
+def test_new_column_without_append_fails_and_says_how_to_go_on(duckdb_project: DbtProject, mode: str) -> None:
+    _load(duckdb_project, 1, "--full-refresh")
+    before = read_table(duckdb_project, MODEL)
+    result = duckdb_project.run(
+        "run",
+        "--select",
+        MODEL,
+        dbt_vars={"scd_new_column_batch": 2, "scd_on_schema_change": mode},
+    )
+    assert not result.ok, f"{mode}: a column the table lacks was loaded or dropped silently"
+    assert f"pipeline_kit.scd: {MODEL}: the model has columns the table lacks" in result.output, result.tail()
+    assert "on_schema_change: append_new_columns" in result.output and "(got email)" in result.output
+    assert read_table(duckdb_project, MODEL) == before
