@@ -46,6 +46,18 @@
   {%- if cols.scd_key | lower not in existing or cols.payload | map('lower') | reject('in', existing) | list -%}
     {%- do pipeline_kit._scd_check_target_columns(arg_dict, existing) -%}
   {%- endif -%}
+  {#- and a column the model no longer selects (neither the model's nor a generated one) -#}
+  {%- set known = cols.payload | map('lower') | list -%}
+  {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] -%}
+    {%- do known.append(value | lower) -%}
+  {%- endfor -%}
+  {%- for attribute in cols.scd3 -%}
+    {%- do known.extend([(cfg.names.previous_prefix ~ attribute) | lower, (attribute ~ cfg.names.changed_at_suffix) | lower]) -%}
+  {%- endfor -%}
+  {%- set dropped = existing | reject('in', known) | list -%}
+  {%- if dropped -%}
+    {{ pipeline_kit._raise('scd', 'the table has columns the model no longer selects; select them again (as NULL to stop filling them), or run with --full-refresh to rebuild the table from the select', dropped | join(', ')) }}
+  {%- endif -%}
   {%- for column in target_columns -%}
     {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}

@@ -81,3 +81,14 @@ def test_new_column_without_append_fails_and_says_how_to_go_on(duckdb_project: D
     assert f"pipeline_kit.scd: {MODEL}: the model has columns the table lacks" in result.output, result.tail()
     assert "on_schema_change: append_new_columns" in result.output and "(got email)" in result.output
     assert read_table(duckdb_project, MODEL) == before
+
+
+def test_dropped_column_fails_naming_it(duckdb_project: DbtProject) -> None:
+    """A column the model stops selecting: a clear error naming it, the table unchanged."""
+    _load(duckdb_project, 2, "--full-refresh")
+    before = read_table(duckdb_project, MODEL)
+    result = duckdb_project.run("run", "--select", MODEL, dbt_vars={"scd_new_column_batch": 1})
+    assert not result.ok, "a load without a column the table has succeeded"
+    message = f"pipeline_kit.scd: {MODEL}: the table has columns the model no longer selects"
+    assert message in result.output and "(got email)" in result.output, result.tail()
+    assert read_table(duckdb_project, MODEL) == before
