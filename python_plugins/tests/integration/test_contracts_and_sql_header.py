@@ -14,6 +14,7 @@ Models: integration_tests/models/contracts/.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -100,3 +101,39 @@ def test_enforced_contract_keeps_sized_string_columns(
     assert query(project, length_sql, (project.target.schema, model))[1] == [(24,)]
     labels = sorted(row["label"] for row in read_table(project, model))
     assert labels == ["a label of twenty chars", "one"], labels
+
+
+def _snowflake_tables_like(project: Any, pattern: str) -> list[str]:
+    shown = project.run(
+        "show",
+        "--inline",
+        f"select table_name from information_schema.tables where table_name ilike '{pattern}'",
+        "--output",
+        "json",
+        "--limit",
+        "-1",
+    )
+    assert shown.ok, shown.tail()
+    start = shown.output.index("{")
+    payload, _ = json.JSONDecoder().raw_decode(shown.output[start:])
+    return sorted(str(next(iter(row.values()))).lower() for row in payload["show"])
+
+
+def test_snowflake_scratch_left_by_a_failed_run_goes_with_the_next(
+    adapter_targets: dict[str, AdapterTarget], tmp_root: Any
+) -> None:
+    """On Snowflake the merge's scratch table is a transient table named after the model: a run
+    that fails after creating it (here on the contract) leaves it, and the next run replaces it
+    (`create or replace`) and drops it."""
+    project = project_for("snowflake", adapter_targets, tmp_root)
+    model = "contract_merge"
+    assert project.run("run", "--select", model, "--full-refresh").ok
+    assert _snowflake_tables_like(project, f"{model}__pk_%") == []
+
+    drifted = project.run("run", "--select", model, dbt_vars={"contract_drift": True})
+    assert not drifted.ok and CONTRACT_ERROR in drifted.output, drifted.tail()
+    assert _snowflake_tables_like(project, f"{model}__pk_%") == [f"{model}__pk_batch"]
+
+    again = project.run("run", "--select", model)
+    assert again.ok, again.tail()
+    assert _snowflake_tables_like(project, f"{model}__pk_%") == []
