@@ -190,19 +190,34 @@
     are added to it (NULL in the stored rows, as if they had always been NULL) and, when one of
     them is tracked, the stored state hashes are recomputed over the new set of tracked columns,
     so a NULL in the new column is no change and a value is one (NULL to value, as for any tracked
-    column), as a dbt snapshot compares it. Runs in the load's transaction (on Snowflake the ALTER
-    is DDL and commits on its own). Returns the table's columns after the change. -#}
+    column), as a dbt snapshot compares it. SCD3 attributes new to scd3_columns get their columns
+    too. Runs in the load's transaction (on Snowflake the ALTER is DDL and commits on its own).
+    Returns the table's columns after the change. -#}
 {% macro _scd_append_new_columns(arg_dict, batch_columns, target_columns) %}
   {%- set existing = target_columns | map(attribute='name') | map('lower') | list -%}
   {%- set added = [] -%}
   {%- for column in batch_columns if column.name | lower not in existing -%}
     {%- do added.append(column) -%}
   {%- endfor -%}
+  {%- set cols, n = arg_dict.cols, arg_dict.cfg.names -%}
+  {#- SCD3: an attribute new to scd3_columns gets its previous-value column (the attribute's type)
+      and its changed-at column, NULL in the stored rows: no earlier value is known, so the stored
+      value counts as held since first_seen_at. Named in the attribute's case (upper on Snowflake,
+      where the alter quotes names) -#}
+  {%- for column in batch_columns if column.name in cols.scd3 -%}
+    {%- set upper = column.name == column.name | upper and column.name != column.name | lower -%}
+    {%- set previous, changed = n.previous_prefix ~ column.name | lower, column.name | lower ~ n.changed_at_suffix -%}
+    {%- if previous | lower not in existing -%}
+      {%- do added.append(api.Column(previous | upper if upper else previous, column.dtype, column.char_size, column.numeric_precision, column.numeric_scale)) -%}
+    {%- endif -%}
+    {%- if changed | lower not in existing -%}
+      {%- do added.append(api.Column(changed | upper if upper else changed, arg_dict.d.ts_type)) -%}
+    {%- endif -%}
+  {%- endfor -%}
   {%- if not added -%}
     {{- return(target_columns) -}}
   {%- endif -%}
   {%- do alter_relation_add_remove_columns(arg_dict.target, added, none) -%}
-  {%- set cols = arg_dict.cols -%}
   {%- if added | map(attribute='name') | map('lower') | select('in', cols.tracked | map('lower') | list) | list -%}
     {#- the delete markers of hard_deletes=new_record keep their 'deleted' state -#}
     {%- call statement('scd_rehash') -%}

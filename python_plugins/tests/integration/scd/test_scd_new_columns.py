@@ -7,6 +7,9 @@ strategy on every column).
 Batch 1 has id, name and updated_at; batch 2 adds email. Key 1's email goes from NULL to a value
 (a change: a new version), key 2 only gains a NULL email (no change: its stored state hash is
 recomputed with the new column, else every stored row would look changed), key 3's name changes.
+
+SCD3 (integration_tests/models/scd/scd3_new_attribute.sql): attributes added to `scd3_columns`,
+one a stored column and one a new column, get their previous-value and changed-at columns.
 """
 
 from __future__ import annotations
@@ -92,3 +95,76 @@ def test_dropped_column_fails_naming_it(duckdb_project: DbtProject) -> None:
     message = f"pipeline_kit.scd: {MODEL}: the table has columns the model no longer selects"
     assert message in result.output and "(got email)" in result.output, result.tail()
     assert read_table(duckdb_project, MODEL) == before
+
+
+SCD3_MODEL = "scd3_new_attribute"
+SCD3_COLUMNS = [
+    "id",
+    "name",
+    "previous_name",
+    "name_changed_at",
+    "tier",
+    "previous_tier",
+    "tier_changed_at",
+    "segment",
+    "previous_segment",
+    "segment_changed_at",
+    "first_seen_at",
+    "last_changed_at",
+]
+# after batch 2: tier (a stored column) and segment (a new one) became SCD3 attributes. A stored
+# value counts as held since first_seen_at, so key 1's tier change records gold as its previous
+# value; segment NULL to a value is a change (keys 1 and 3), a NULL segment is none (key 2).
+SCD3_EXPECTED = [
+    ("1", "ann", "", "", "platinum", "gold", FEB, "retail", "", FEB, JAN, FEB),
+    ("2", "bob", "", "", "silver", "", "", "", "", "", JAN, JAN),
+    ("3", "cyd", "cy", FEB, "gold", "", "", "b2b", "", FEB, JAN, FEB),
+]
+
+
+def _load_scd3(project: DbtProject, batch: int, *extra: str, mode: str = "append_new_columns") -> None:
+    dbt_vars = {"scd3_new_attribute_batch": batch, "scd_on_schema_change": mode}
+    result = project.run("run", "--select", SCD3_MODEL, *extra, dbt_vars=dbt_vars)
+    assert result.ok, f"batch {batch} ({mode}) on {project.target.name}:\n{result.tail()}"
+
+
+def test_scd3_attribute_added_gets_its_columns_and_history_kept(dbt_project: DbtProject) -> None:
+    _load_scd3(dbt_project, 1, "--full-refresh")
+    assert len(read_table(dbt_project, SCD3_MODEL)) == 3
+
+    _load_scd3(dbt_project, 2)
+    assert as_multiset(read_table(dbt_project, SCD3_MODEL), SCD3_COLUMNS) == sorted(SCD3_EXPECTED)
+
+    # the same batch again changes nothing
+    _load_scd3(dbt_project, 2)
+    assert as_multiset(read_table(dbt_project, SCD3_MODEL), SCD3_COLUMNS) == sorted(SCD3_EXPECTED)
+
+
+def test_scd3_attribute_added_without_append_fails_naming_its_columns(duckdb_project: DbtProject) -> None:
+    _load_scd3(duckdb_project, 1, "--full-refresh")
+    before = read_table(duckdb_project, SCD3_MODEL)
+    # tier (already stored) becomes an attribute; without append_new_columns its columns are missing
+    dbt_vars = {
+        "scd3_new_attribute_batch": 1,
+        "scd_on_schema_change": "fail",
+        "scd3_new_attribute_columns": ["name", "tier"],
+    }
+    result = duckdb_project.run("run", "--select", SCD3_MODEL, dbt_vars=dbt_vars)
+    assert not result.ok, "an SCD3 attribute without its columns was loaded"
+    message = (
+        f"pipeline_kit.scd: {SCD3_MODEL}: the table lacks the columns of attributes new to `scd3_columns`"
+    )
+    assert message in result.output and "(got previous_tier, tier_changed_at)" in result.output, result.tail()
+    assert read_table(duckdb_project, SCD3_MODEL) == before
+
+
+def test_scd3_attribute_taken_out_fails_naming_its_columns(duckdb_project: DbtProject) -> None:
+    built = {"scd3_new_attribute_batch": 1, "scd3_new_attribute_columns": ["name", "tier"]}
+    assert duckdb_project.run("run", "--select", SCD3_MODEL, "--full-refresh", dbt_vars=built).ok
+    before = read_table(duckdb_project, SCD3_MODEL)
+    dbt_vars = {"scd3_new_attribute_batch": 1, "scd3_new_attribute_columns": ["tier"]}
+    result = duckdb_project.run("run", "--select", SCD3_MODEL, dbt_vars=dbt_vars)
+    assert not result.ok, "a load dropped an SCD3 attribute's columns silently"
+    message = f"pipeline_kit.scd: {SCD3_MODEL}: the table has SCD3 columns of attributes no longer in"
+    assert message in result.output and "(got previous_name, name_changed_at)" in result.output, result.tail()
+    assert read_table(duckdb_project, SCD3_MODEL) == before
