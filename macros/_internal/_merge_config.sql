@@ -135,8 +135,9 @@
   {%- endfor -%}
   {%- do update_columns.append(order_column) -%}
   {%- do m.update({'key_columns': key_columns, 'order_column': order_column, 'data_columns': data_columns, 'update_columns': update_columns, 'insert_columns': data_columns, 'target_names': found.target | map(attribute='name') | list}) -%}
-  {%- if existing_relation is not none and m.target_names | map('lower') | sort != (data_columns | map(attribute='name') | map('lower') | list + m.managed) | sort -%}
-    {%- do m.update(pipeline_kit._merge_schema_diff(m, existing_relation, found.target)) -%}
+  {%- set retyped = pipeline_kit._merge_type_changes(data_columns, found.target) if existing_relation is not none else [] -%}
+  {%- if existing_relation is not none and (retyped or m.target_names | map('lower') | sort != (data_columns | map(attribute='name') | map('lower') | list + m.managed) | sort) -%}
+    {%- do m.update(pipeline_kit._merge_schema_diff(m, existing_relation, found.target, retyped)) -%}
   {%- endif -%}
   {{- return(m) -}}
 {% endmacro %}

@@ -1,12 +1,13 @@
 {#- on_schema_change for pipeline_kit_merge, called by _merge_resolve_columns only when the
-    target's columns differ from the batch's data columns plus the managed ones. dbt's own
+    target's columns differ from the batch's data columns plus the managed ones, or a column's type
+    changed (`retyped`, from _merge_type_changes). dbt's own
     process_schema_changes compares the batch with the target column for column, which would
     treat the operation column and the managed soft-delete / audit columns as changes; this
     compares data columns only. `target_columns` are the target's columns as read with the
     batch's (pipeline_kit._merge_prepare). Checks, alters or ignores (on_schema_change) and returns
     {'insert_columns': [...], 'update_columns': [...], 'target_names': [...]}: the batch columns
     present in the target, and the target's column names after any change made here. -#}
-{% macro _merge_schema_diff(m, existing_relation, target_columns) %}
+{% macro _merge_schema_diff(m, existing_relation, target_columns, retyped) %}
   {%- set target_names = target_columns | map(attribute='name') | map('lower') | list -%}
   {%- for managed in m.managed if managed not in target_names -%}
     {{ pipeline_kit._raise('pipeline_kit_merge', 'the target lacks the column ' ~ managed ~ ' that the delete mode / audit config needs; run with --full-refresh after changing them', managed) }}
@@ -21,8 +22,8 @@
     {%- do removed.append(column) -%}
   {%- endfor -%}
   {%- set kept = target_columns | map(attribute='name') | list -%}
-  {%- if added or removed -%}
-    {%- set change = pipeline_kit._merge_apply_schema_change(m, existing_relation, target_columns, added, removed) -%}
+  {%- if added or removed or retyped -%}
+    {%- set change = pipeline_kit._merge_apply_schema_change(m, existing_relation, target_columns, added, removed, retyped) -%}
     {%- set kept = change.names -%}
     {%- set target_names = kept | map('lower') | list -%}
   {%- endif -%}
@@ -39,11 +40,21 @@
   {{- return({'insert_columns': insert_columns, 'update_columns': update_columns, 'target_names': kept}) -}}
 {% endmacro %}
 
-{#- The batch has columns the target lacks (`added`) or the reverse (`removed`): fail, alter the
-    target, or ignore them, as on_schema_change says. Returns {'names': target column names}. -#}
-{% macro _merge_apply_schema_change(m, existing_relation, target_columns, added, removed) %}
+{#- The batch has columns the target lacks (`added`), the reverse (`removed`), or columns of
+    another type (`retyped`): fail, alter the target, or ignore them, as on_schema_change says (as
+    dbt's incremental: only sync_all_columns changes a column's type; with ignore and
+    append_new_columns the values are cast to the target's type on write, which can round or
+    truncate them, so a warning names the columns). Returns {'names': target column names}. -#}
+{% macro _merge_apply_schema_change(m, existing_relation, target_columns, added, removed, retyped) %}
+  {%- set changes = [] -%}
+  {%- for change in retyped -%}
+    {%- do changes.append(change.column ~ ' ' ~ change.old ~ ' -> ' ~ change.new) -%}
+  {%- endfor -%}
   {%- if m.on_schema_change == 'fail' -%}
-    {{ pipeline_kit._raise('pipeline_kit_merge', 'the batch columns differ from the target and on_schema_change is fail', 'added: ' ~ (added | map(attribute='name') | join(', ')) ~ '; removed: ' ~ (removed | map(attribute='name') | join(', '))) }}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the batch columns differ from the target and on_schema_change is fail', 'added: ' ~ (added | map(attribute='name') | join(', ')) ~ '; removed: ' ~ (removed | map(attribute='name') | join(', ')) ~ '; retyped: ' ~ changes | join(', ')) }}
+  {%- endif -%}
+  {%- if retyped and m.on_schema_change != 'sync_all_columns' -%}
+    {%- do exceptions.warn('pipeline_kit_merge: ' ~ model.name ~ ': the batch has columns of another type than the table (' ~ changes | join(', ') ~ "); they are written as the table's types, which can round or truncate them. on_schema_change: sync_all_columns changes the table's types; --full-refresh rebuilds it") -%}
   {%- endif -%}
   {%- set names = [] -%}
   {%- set dropped = (removed | map(attribute='name') | list) if m.on_schema_change == 'sync_all_columns' else [] -%}
@@ -54,6 +65,9 @@
     {%- do alter_relation_add_remove_columns(existing_relation, added, none) -%}
   {%- elif m.on_schema_change == 'sync_all_columns' -%}
     {%- do alter_relation_add_remove_columns(existing_relation, added or none, removed or none) -%}
+    {%- for change in retyped -%}
+      {%- do alter_column_type(existing_relation, change.column, change.new) -%}
+    {%- endfor -%}
   {%- endif -%}
   {%- if m.on_schema_change in ['append_new_columns', 'sync_all_columns'] -%}
     {%- for column in added -%}
@@ -61,4 +75,38 @@
     {%- endfor -%}
   {%- endif -%}
   {{- return({'names': names}) -}}
+{% endmacro %}
+
+{#- The data columns whose type in the batch differs from the table's, as dbt's incremental finds
+    them, except where the table's type holds every batch value: strings (a longer one widens the
+    table's column: expand_target_column_types), an integer type into a wider one, a decimal into
+    one with at least as many integer and fraction digits. Returns [{column, old, new}]. -#}
+{% macro _merge_type_changes(data_columns, target_columns) %}
+  {%- set by_lower, changes = {}, [] -%}
+  {%- for column in target_columns -%}
+    {%- do by_lower.update({column.name | lower: column}) -%}
+  {%- endfor -%}
+  {%- for column in data_columns if column.name | lower in by_lower -%}
+    {%- set stored = by_lower[column.name | lower] -%}
+    {%- set old, new = stored.data_type | lower, column.data_type | lower -%}
+    {%- if old != new and not (stored.is_string() and column.is_string()) and not pipeline_kit._merge_type_fits(new, old) -%}
+      {%- do changes.append({'column': stored.name, 'old': stored.data_type, 'new': column.data_type}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(changes) -}}
+{% endmacro %}
+
+{#- Whether every value of type `new` fits type `old` unchanged (lower-case type names). -#}
+{% macro _merge_type_fits(new, old) %}
+  {%- set ints = {'tinyint': 1, 'int1': 1, 'smallint': 2, 'int2': 2, 'integer': 3, 'int': 3, 'int4': 3, 'bigint': 4, 'int8': 4, 'hugeint': 5} -%}
+  {%- if new in ints and old in ints -%}
+    {{- return(ints[new] <= ints[old]) -}}
+  {%- endif -%}
+  {%- set pattern = '^(numeric|decimal|number)\((\d+),\s*(\d+)\)$' -%}
+  {%- set a, b = modules.re.match(pattern, new), modules.re.match(pattern, old) -%}
+  {%- if a and b -%}
+    {%- set a_scale, b_scale = a.group(3) | int, b.group(3) | int -%}
+    {{- return(a_scale <= b_scale and a.group(2) | int - a_scale <= b.group(2) | int - b_scale) -}}
+  {%- endif -%}
+  {{- return(false) -}}
 {% endmacro %}
