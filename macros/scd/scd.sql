@@ -78,6 +78,18 @@
         _scd_stage_sql). Named main: when the batch holds nothing new, no write follows and the
         table is left as it is -#}
     {%- set target_columns = columns[1] -%}
+    {#- a column whose type changed (beyond what the table's type holds: see _merge_type_changes)
+        fails in every mode: its values would be cast to the table's type on write, so the
+        stored history would no longer be what the select returned, and the state hashes of the
+        new text form would make every key look changed -#}
+    {%- set retyped = pipeline_kit._merge_type_changes(columns[0], target_columns) -%}
+    {%- if retyped -%}
+      {%- set changes = [] -%}
+      {%- for change in retyped -%}
+        {%- do changes.append(change.column ~ ' ' ~ change.old ~ ' -> ' ~ change.new) -%}
+      {%- endfor -%}
+      {{ pipeline_kit._raise('scd', "the model's columns have other types than the table's; the values would be cast to the table's types and the history would no longer match the select: change the column's type in the table (ALTER TABLE), cast it back in the model, or run with --full-refresh", changes | join(', ')) }}
+    {%- endif -%}
     {%- if cfg.on_schema_change == 'append_new_columns' -%}
       {%- set target_columns = pipeline_kit._scd_append_new_columns(arg_dict, columns[0], columns[1]) -%}
     {%- endif -%}

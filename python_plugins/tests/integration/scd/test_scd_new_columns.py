@@ -168,3 +168,30 @@ def test_scd3_attribute_taken_out_fails_naming_its_columns(duckdb_project: DbtPr
     message = f"pipeline_kit.scd: {SCD3_MODEL}: the table has SCD3 columns of attributes no longer in"
     assert message in result.output and "(got previous_name, name_changed_at)" in result.output, result.tail()
     assert read_table(duckdb_project, SCD3_MODEL) == before
+
+
+def test_retyped_column_fails_naming_it(dbt_project: DbtProject) -> None:
+    """score integer -> decimal(10,2) fails, naming the column. Without the check the load
+    succeeded; with batch 2 (a later change time) every key, the unchanged key 2 too, got a new
+    version with the same score, since the state hash is of '20.00' where the stored one is of '20'."""
+    _load(dbt_project, 1, "--full-refresh")
+    before = read_table(dbt_project, MODEL)
+    dbt_vars = {"scd_new_column_batch": 1, "scd_score_type": "decimal(10, 2)"}
+    result = dbt_project.run("run", "--select", MODEL, dbt_vars=dbt_vars)
+    assert not result.ok, "a load with a retyped column succeeded"
+    assert (
+        f"pipeline_kit.scd: {MODEL}: the model's columns have other types than the table's" in result.output
+    )
+    assert "(got score " in result.output.lower(), result.tail()
+    assert read_table(dbt_project, MODEL) == before
+
+
+def test_type_the_table_holds_is_no_change(duckdb_project: DbtProject) -> None:
+    """score as smallint into the integer column: loads, and the unchanged rows stay one version each."""
+    _load(duckdb_project, 1, "--full-refresh")
+    before = read_table(duckdb_project, MODEL)
+    result = duckdb_project.run(
+        "run", "--select", MODEL, dbt_vars={"scd_new_column_batch": 1, "scd_score_type": "smallint"}
+    )
+    assert result.ok, result.tail()
+    assert read_table(duckdb_project, MODEL) == before
