@@ -44,7 +44,10 @@ def _sql_setup(adapter: str, rows: int, changed_every: int) -> list[str]:
         " 'name ' || cast(i as varchar) as name,"
         " case when i % 3 = 0 then 'gold' else 'silver' end as tier,"
         f" cast(i % 1000 as numeric(12, 2)) as amount, {ts} as updated_at from {series}",
-        f"create table {prefix}bench_batch as select id, name, 'platinum' as tier, amount + 1 as amount,"
+        # the batch keeps the dimension's column types, as a feed read by the same model does
+        # (amount + 1 alone is numeric(13,2) on DuckDB and unconstrained numeric on PostgreSQL)
+        f"create table {prefix}bench_batch as select id, name, 'platinum' as tier,"
+        " cast(amount + 1 as numeric(12, 2)) as amount,"
         f" {later} as updated_at from {prefix}bench_base where id % {changed_every} = 0",
     ]
 

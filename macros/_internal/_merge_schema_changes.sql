@@ -77,11 +77,15 @@
   {{- return({'names': names}) -}}
 {% endmacro %}
 
-{#- The data columns whose type in the batch differs from the table's, as dbt's incremental finds
-    them, except where the table's type holds every batch value: strings (a longer one widens the
-    table's column: expand_target_column_types), an integer type into a wider one, a decimal into
-    one with at least as many integer and fraction digits. Returns [{column, old, new}]. -#}
-{% macro _merge_type_changes(data_columns, target_columns) %}
+{#- The data columns whose type in the batch differs from the table's. `lossy_only` false: as dbt's
+    incremental finds them (for fail and sync_all_columns), except where the table's type holds
+    every batch value: strings (a longer one widens the table's column:
+    expand_target_column_types), an integer type into a wider one, a decimal into one with at
+    least as many integer and fraction digits. `lossy_only` true: only where writing a batch value
+    as the table's type can change it without an error, i.e. not for strings, integers (or
+    decimals without fraction digits) into an integer or decimal type, or a decimal into one with
+    at least as many fraction digits (a value too large for the table's type fails the write). Returns [{column, old, new}]. -#}
+{% macro _merge_type_changes(data_columns, target_columns, lossy_only=false) %}
   {%- set by_lower, changes = {}, [] -%}
   {%- for column in target_columns -%}
     {%- do by_lower.update({column.name | lower: column}) -%}
@@ -89,24 +93,26 @@
   {%- for column in data_columns if column.name | lower in by_lower -%}
     {%- set stored = by_lower[column.name | lower] -%}
     {%- set old, new = stored.data_type | lower, column.data_type | lower -%}
-    {%- if old != new and not (stored.is_string() and column.is_string()) and not pipeline_kit._merge_type_fits(new, old) -%}
+    {%- if old != new and not (stored.is_string() and column.is_string()) and not pipeline_kit._merge_type_fits(new, old, lossy_only) -%}
       {%- do changes.append({'column': stored.name, 'old': stored.data_type, 'new': column.data_type}) -%}
     {%- endif -%}
   {%- endfor -%}
   {{- return(changes) -}}
 {% endmacro %}
 
-{#- Whether every value of type `new` fits type `old` unchanged (lower-case type names). -#}
-{% macro _merge_type_fits(new, old) %}
+{#- Whether a value of type `new` is written as type `old` unchanged (lower-case type names): always
+    (lossy_only false), or unless the write fails (lossy_only true); see _merge_type_changes. -#}
+{% macro _merge_type_fits(new, old, lossy_only) %}
   {%- set ints = {'tinyint': 1, 'int1': 1, 'smallint': 2, 'int2': 2, 'integer': 3, 'int': 3, 'int4': 3, 'bigint': 4, 'int8': 4, 'hugeint': 5} -%}
-  {%- if new in ints and old in ints -%}
-    {{- return(ints[new] <= ints[old]) -}}
-  {%- endif -%}
-  {%- set pattern = '^(numeric|decimal|number)\((\d+),\s*(\d+)\)$' -%}
+  {%- set pattern = '^(numeric|decimal|number)\\((\\d+),\\s*(\\d+)\\)$' -%}
   {%- set a, b = modules.re.match(pattern, new), modules.re.match(pattern, old) -%}
-  {%- if a and b -%}
+  {%- if new in ints and old in ints -%}
+    {{- return(lossy_only or ints[new] <= ints[old]) -}}
+  {%- elif (new in ints and b) or (a and a.group(3) == '0' and old in ints) -%}
+    {{- return(lossy_only) -}}
+  {%- elif a and b -%}
     {%- set a_scale, b_scale = a.group(3) | int, b.group(3) | int -%}
-    {{- return(a_scale <= b_scale and a.group(2) | int - a_scale <= b.group(2) | int - b_scale) -}}
+    {{- return(a_scale <= b_scale and (lossy_only or a.group(2) | int - a_scale <= b.group(2) | int - b_scale)) -}}
   {%- endif -%}
   {{- return(false) -}}
 {% endmacro %}

@@ -51,27 +51,12 @@
   {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] -%}
     {%- do known.append(value | lower) -%}
   {%- endfor -%}
-  {%- set scd3_columns = [] -%}
   {%- for attribute in cols.scd3 -%}
-    {%- do scd3_columns.extend([(cfg.names.previous_prefix ~ attribute) | lower, (attribute ~ cfg.names.changed_at_suffix) | lower]) -%}
+    {%- do known.extend([(cfg.names.previous_prefix ~ attribute) | lower, (attribute ~ cfg.names.changed_at_suffix) | lower]) -%}
   {%- endfor -%}
-  {%- set missing = scd3_columns | reject('in', existing) | list -%}
-  {%- if missing -%}
-    {{ pipeline_kit._raise('scd', 'the table lacks the columns of attributes new to `scd3_columns`; set on_schema_change: append_new_columns to add them (the stored value then counts as held since first_seen_at), or run with --full-refresh to rebuild the table from the select', missing | join(', ')) }}
-  {%- endif -%}
-  {%- set dropped = existing | reject('in', known + scd3_columns) | list -%}
-  {%- if dropped and cfg.scd_type == 3 -%}
-    {#- the columns of an attribute taken out of scd3_columns -#}
-    {%- set former = [] -%}
-    {%- for name in cols.payload | map('lower') -%}
-      {%- do former.extend(dropped | select('in', [cfg.names.previous_prefix ~ name, name ~ cfg.names.changed_at_suffix] | map('lower') | list) | list) -%}
-    {%- endfor -%}
-    {%- if former -%}
-      {{ pipeline_kit._raise('scd', 'the table has SCD3 columns of attributes no longer in `scd3_columns`; list the attributes again, drop the columns from the table, or run with --full-refresh', former | join(', ')) }}
-    {%- endif -%}
-  {%- endif -%}
-  {%- if dropped -%}
-    {{ pipeline_kit._raise('scd', 'the table has columns the model no longer selects; select them again (as NULL to stop filling them), or run with --full-refresh to rebuild the table from the select', dropped | join(', ')) }}
+  {%- set dropped = existing | reject('in', known) | list -%}
+  {%- if dropped or cols.scd3 -%}
+    {%- do pipeline_kit._scd_check_dropped_columns(arg_dict, existing, dropped) -%}
   {%- endif -%}
   {%- for column in target_columns -%}
     {%- do quoted.append(adapter.quote(column.name)) -%}
@@ -402,4 +387,31 @@
     {%- do missing.append(name) -%}
   {%- endfor -%}
   {{ pipeline_kit._raise('scd', 'the model has columns the table lacks; set on_schema_change: append_new_columns to add them (history kept), or run with --full-refresh to rebuild the table from the select', missing | join(', ')) }}
+{% endmacro %}
+
+{#- Columns of the table the load would not write (`dropped`), and SCD3's columns: an attribute new to
+    scd3_columns without its columns (see _scd_append_new_columns), the columns of an attribute
+    taken out of scd3_columns, any other column the model no longer selects. Raises; a macro of
+    its own, so a load with nothing to report does not compile it. -#}
+{% macro _scd_check_dropped_columns(arg_dict, existing, dropped) %}
+  {%- set cfg, cols = arg_dict.cfg, arg_dict.cols -%}
+  {%- set missing = [] -%}
+  {%- for attribute in cols.scd3 -%}
+    {%- do missing.extend([(cfg.names.previous_prefix ~ attribute) | lower, (attribute ~ cfg.names.changed_at_suffix) | lower] | reject('in', existing)) -%}
+  {%- endfor -%}
+  {%- if missing -%}
+    {{ pipeline_kit._raise('scd', 'the table lacks the columns of attributes new to `scd3_columns`; set on_schema_change: append_new_columns to add them (the stored value then counts as held since first_seen_at), or run with --full-refresh to rebuild the table from the select', missing | join(', ')) }}
+  {%- endif -%}
+  {%- if dropped and cfg.scd_type == 3 -%}
+    {%- set former = [] -%}
+    {%- for name in cols.payload | map('lower') -%}
+      {%- do former.extend(dropped | select('in', [cfg.names.previous_prefix ~ name, name ~ cfg.names.changed_at_suffix] | map('lower') | list)) -%}
+    {%- endfor -%}
+    {%- if former -%}
+      {{ pipeline_kit._raise('scd', 'the table has SCD3 columns of attributes no longer in `scd3_columns`; list the attributes again, drop the columns from the table, or run with --full-refresh', former | join(', ')) }}
+    {%- endif -%}
+  {%- endif -%}
+  {%- if dropped -%}
+    {{ pipeline_kit._raise('scd', 'the table has columns the model no longer selects; select them again (as NULL to stop filling them), or run with --full-refresh to rebuild the table from the select', dropped | join(', ')) }}
+  {%- endif -%}
 {% endmacro %}

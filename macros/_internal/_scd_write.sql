@@ -228,3 +228,17 @@
   {%- endif -%}
   {{- return(target_columns + added) -}}
 {% endmacro %}
+
+{#- A column whose type changed so that writing it as the table's type can change its values (see
+    _merge_type_changes) fails the load, in every on_schema_change mode: the stored history would
+    no longer be what the select returned, and the state hashes of the new text form would make
+    every key look changed. -#}
+{% macro _scd_check_types(batch_columns, target_columns) %}
+  {%- set changes = [] -%}
+  {%- for change in pipeline_kit._merge_type_changes(batch_columns, target_columns, lossy_only=true) -%}
+    {%- do changes.append(change.column ~ ' ' ~ change.old ~ ' -> ' ~ change.new) -%}
+  {%- endfor -%}
+  {%- if changes -%}
+    {{ pipeline_kit._raise('scd', "the model's columns have other types than the table's; the values would be cast to the table's types and the history would no longer match the select: change the column's type in the table (ALTER TABLE), cast it back in the model, or run with --full-refresh", changes | join(', ')) }}
+  {%- endif -%}
+{% endmacro %}

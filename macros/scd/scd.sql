@@ -78,17 +78,12 @@
         _scd_stage_sql). Named main: when the batch holds nothing new, no write follows and the
         table is left as it is -#}
     {%- set target_columns = columns[1] -%}
-    {#- a column whose type changed (beyond what the table's type holds: see _merge_type_changes)
-        fails in every mode: its values would be cast to the table's type on write, so the
-        stored history would no longer be what the select returned, and the state hashes of the
-        new text form would make every key look changed -#}
-    {%- set retyped = pipeline_kit._merge_type_changes(columns[0], target_columns) -%}
-    {%- if retyped -%}
-      {%- set changes = [] -%}
-      {%- for change in retyped -%}
-        {%- do changes.append(change.column ~ ' ' ~ change.old ~ ' -> ' ~ change.new) -%}
-      {%- endfor -%}
-      {{ pipeline_kit._raise('scd', "the model's columns have other types than the table's; the values would be cast to the table's types and the history would no longer match the select: change the column's type in the table (ALTER TABLE), cast it back in the model, or run with --full-refresh", changes | join(', ')) }}
+    {#- types: when the batch's columns are not the table's first ones with the same types, see
+        _scd_check_types (a list comparison here spares its compile on a common load) -#}
+    {%- set size = columns[0] | length -%}
+    {%- if columns[0] | map(attribute='name') | list != target_columns[:size] | map(attribute='name') | list
+          or columns[0] | map(attribute='data_type') | list != target_columns[:size] | map(attribute='data_type') | list -%}
+      {%- do pipeline_kit._scd_check_types(columns[0], target_columns) -%}
     {%- endif -%}
     {%- if cfg.on_schema_change == 'append_new_columns' -%}
       {%- set target_columns = pipeline_kit._scd_append_new_columns(arg_dict, columns[0], columns[1]) -%}

@@ -186,12 +186,21 @@ def test_retyped_column_fails_naming_it(dbt_project: DbtProject) -> None:
     assert read_table(dbt_project, MODEL) == before
 
 
-def test_type_the_table_holds_is_no_change(duckdb_project: DbtProject) -> None:
-    """score as smallint into the integer column: loads, and the unchanged rows stay one version each."""
-    _load(duckdb_project, 1, "--full-refresh")
+@pytest.mark.parametrize(
+    ("built", "loaded"),
+    [
+        ("integer", "smallint"),
+        ("integer", "bigint"),
+        ("decimal(12, 2)", "decimal(13, 2)"),
+        ("integer", "decimal(12, 0)"),
+    ],
+)
+def test_type_the_table_holds_is_no_change(duckdb_project: DbtProject, built: str, loaded: str) -> None:
+    """Types whose values are written unchanged (or fail the write when too large): the load goes
+    on, and the unchanged rows stay one version each. decimal(12,2) + 1 is decimal(13,2) on DuckDB."""
+    dbt_vars: dict[str, object] = {"scd_new_column_batch": 1, "scd_score_type": built}
+    assert duckdb_project.run("run", "--select", MODEL, "--full-refresh", dbt_vars=dbt_vars).ok
     before = read_table(duckdb_project, MODEL)
-    result = duckdb_project.run(
-        "run", "--select", MODEL, dbt_vars={"scd_new_column_batch": 1, "scd_score_type": "smallint"}
-    )
+    result = duckdb_project.run("run", "--select", MODEL, dbt_vars={**dbt_vars, "scd_score_type": loaded})
     assert result.ok, result.tail()
     assert read_table(duckdb_project, MODEL) == before
