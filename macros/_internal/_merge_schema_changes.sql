@@ -1,6 +1,6 @@
 {#- on_schema_change for pipeline_kit_merge, called by _merge_resolve_columns only when the
-    target's columns differ from the batch's data columns plus the managed ones, or a column's type
-    changed (`retyped`, from _merge_type_changes). dbt's own
+    target's columns differ from the batch's data columns plus the managed ones, or a column's
+    type changed (`retyped`, from _merge_type_changes). dbt's own
     process_schema_changes compares the batch with the target column for column, which would
     treat the operation column and the managed soft-delete / audit columns as changes; this
     compares data columns only. `target_columns` are the target's columns as read with the
@@ -84,7 +84,8 @@
     least as many integer and fraction digits. `lossy_only` true: only where writing a batch value
     as the table's type can change it without an error, i.e. not for strings, integers (or
     decimals without fraction digits) into an integer or decimal type, or a decimal into one with
-    at least as many fraction digits (a value too large for the table's type fails the write). Returns [{column, old, new}]. -#}
+    at least as many fraction digits (a value too large for the table's type fails the write).
+    Returns [{column, old, new}]. -#}
 {% macro _merge_type_changes(data_columns, target_columns, lossy_only=false) %}
   {%- set by_lower, changes = {}, [] -%}
   {%- for column in target_columns -%}
