@@ -131,11 +131,14 @@
     select t._pk_key, {keys_t} from tgt as t where t._pk_vt is null and not t._pk_del
   ),
 
+  {%- if not cfg.partial_source %}
+
   gone as (
     select l._pk_key, {keys_l}, 1 as _pk_gone, 0 as _pk_back
     from live as l
     where not exists (select 1 from {source} as s where s._pk_key = l._pk_key)
   ),
+  {%- endif %}
 
   back as (
     select distinct s._pk_key, {keys_s}, 0 as _pk_gone, 1 as _pk_back
@@ -178,8 +181,10 @@
   from (
     select * from changed
     {%- if deletes %}
+    {%- if not cfg.partial_source %}
     union all
     select * from gone
+    {%- endif %}
     union all
     select * from back
     {%- endif %}
@@ -190,7 +195,15 @@
   {%- endif %}
   group by u._pk_key, {keys_u}
   );
-  select count(*) as touched, coalesce(sum(case when k._pk_fast then 0 else 1 end), 0) as slow from {keys_relation} as k
+  select
+    count(*) as touched,
+    coalesce(sum(case when k._pk_fast then 0 else 1 end), 0) as slow
+    {%- if cfg.max_deleted_ratio is not none %},
+    -- max_deleted_ratio: the keys the load would delete, and the live keys stored
+    coalesce(sum(k._pk_gone), 0) as gone,
+    (select count(*) from ({versions}) as t where t._pk_vt is null and not t._pk_del) as live
+    {%- endif %}
+  from {keys_relation} as k
   {%- endset -%}
   {{- return(sql.format(**cols)) -}}
 {% endmacro %}

@@ -9,7 +9,7 @@
                       'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
   {%- set scd_type, unique_key, updated_at = config.get('scd_type'), config.get('unique_key'), config.get('updated_at') -%}
   {%- set hard_deletes = config.get('hard_deletes', 'ignore') -%}
-  {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp'.split() if config.get(name) is not none -%}
+  {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp max_deleted_ratio'.split() if config.get(name) is not none -%}
     {{- return(pipeline_kit._scd_config_full(defaults)) -}}
   {%- endfor -%}
   {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
@@ -18,7 +18,7 @@
         and on_schema_change in ['ignore', 'fail', 'append_new_columns'] -%}
     {{- return({'scd_type': scd_type, 'keys': [unique_key | trim], 'updated_at': updated_at | trim, 'strategy': 'timestamp',
                 'check_cols': none, 'scd3_columns': none, 'hard_deletes': hard_deletes, 'open_end': none, 'names': defaults,
-                'load_ts': none, 'on_schema_change': on_schema_change}) -}}
+                'load_ts': none, 'on_schema_change': on_schema_change, 'max_deleted_ratio': none}) -}}
   {%- endif -%}
   {{- return(pipeline_kit._scd_config_full(defaults)) -}}
 {% endmacro %}
@@ -63,6 +63,16 @@
   {%- if hard_deletes not in ['ignore', 'invalidate', 'new_record'] -%}
     {{ pipeline_kit._raise('scd', '`hard_deletes` must be ignore, invalidate or new_record', hard_deletes) }}
   {%- endif -%}
+  {#- a guard against a truncated or empty snapshot (a failed extract) deleting most of the table -#}
+  {%- set max_deleted_ratio = config.get('max_deleted_ratio') -%}
+  {%- if max_deleted_ratio is not none -%}
+    {%- if max_deleted_ratio is boolean or max_deleted_ratio is not number or not (0 <= max_deleted_ratio <= 1) -%}
+      {{ pipeline_kit._raise('scd', '`max_deleted_ratio` must be a ratio in [0, 1] (the largest share of live keys one load may delete)', max_deleted_ratio) }}
+    {%- endif -%}
+    {%- if hard_deletes == 'ignore' -%}
+      {{ pipeline_kit._raise('scd', '`max_deleted_ratio` needs hard_deletes invalidate or new_record (with ignore no load deletes)', hard_deletes) }}
+    {%- endif -%}
+  {%- endif -%}
   {%- set open_end = config.get('open_end') -%}
   {%- set open_end_literal = none -%}
   {%- if open_end is not none -%}
@@ -100,7 +110,7 @@
   {%- endif -%}
   {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim, 'strategy': strategy,
               'check_cols': check_cols, 'scd3_columns': scd3_columns, 'hard_deletes': hard_deletes,
-              'open_end': open_end_literal, 'names': names, 'on_schema_change': on_schema_change,
+              'open_end': open_end_literal, 'names': names, 'on_schema_change': on_schema_change, 'max_deleted_ratio': max_deleted_ratio,
               'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else none}) -}}
 {% endmacro %}
 

@@ -21,6 +21,13 @@
 
   {#- config: validated before anything runs -#}
   {%- set cfg = pipeline_kit._scd_config() -%}
+  {#- --empty and --sample give the select part of the source (no rows, or a time window): with
+      hard_deletes, a live key missing from it must not count as deleted (a dbt snapshot closes
+      every version under --empty, dbt-adapters #1329) -#}
+  {%- if cfg.hard_deletes != 'ignore' and (flags.EMPTY or invocation_args_dict.get('sample')) -%}
+    {%- do cfg.update({'partial_source': true}) -%}
+    {%- do log('pipeline_kit.scd: ' ~ this ~ ': the select reads part of the source (--empty or --sample), so hard_deletes records no deletes on this run', info=true) -%}
+  {%- endif -%}
 
   {%- if pre_hooks -%}
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
@@ -92,6 +99,9 @@
       {{ pipeline_kit._scd_stage_sql(arg_dict, target_columns) }}
     {%- endcall -%}
     {%- set counts = load_result('main')['data'][0] -%}
+    {%- if cfg.max_deleted_ratio is not none and counts[2] | int > cfg.max_deleted_ratio * counts[3] | int -%}
+      {%- do pipeline_kit._raise('scd', 'the select lacks ' ~ counts[2] | int ~ ' of the ' ~ counts[3] | int ~ ' live keys, more than `max_deleted_ratio` ' ~ cfg.max_deleted_ratio ~ ' allows the load to delete; nothing was written. A failed or partial extract? If the deletes are real, allow them for one run (e.g. max_deleted_ratio from a var)', (counts[2] / counts[3]) | round(4)) -%}
+    {%- endif -%}
     {%- if counts[0] | int > 0 -%}
       {#- main statement: replace the touched keys' rows in one transaction -#}
       {%- do arg_dict.update({'touched': counts[0] | int, 'slow': counts[1] | int}) -%}

@@ -98,6 +98,20 @@ BAD_CONFIGS = {
         },
         ["`on_schema_change` must be ignore, fail or append_new_columns", "sync_all_columns"],
     ),
+    "max_deleted_ratio over 1": (
+        {
+            "scd_type": 2,
+            "unique_key": "id",
+            "updated_at": "updated_at",
+            "hard_deletes": "invalidate",
+            "max_deleted_ratio": 5,
+        },
+        ["`max_deleted_ratio` must be a ratio in [0, 1]", "(got 5)"],
+    ),
+    "max_deleted_ratio without hard_deletes": (
+        {"scd_type": 2, "unique_key": "id", "updated_at": "updated_at", "max_deleted_ratio": 0.1},
+        ["`max_deleted_ratio` needs hard_deletes invalidate or new_record", "(got ignore)"],
+    ),
     "unknown column name entry": (
         {"scd_type": 2, "unique_key": "id", "updated_at": "updated_at", "scd_column_names": {"start": "x"}},
         ["`scd_column_names` has an unknown entry start"],
