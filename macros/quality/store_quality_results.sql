@@ -4,6 +4,7 @@
     `pipeline_kit_store_results` is true. Idempotent per invocation (the invocation's rows are
     deleted first) and batched (`pipeline_kit_results_batch_size` tests, default 100, and at most
     ~500k characters per INSERT), so thousands of tests stay under statement-size limits.
+    Runs under --empty or --sample store nothing (they do not describe the data).
 
         on-run-end: ["{{ pipeline_kit.store_quality_results(results) }}"]
 
@@ -16,6 +17,12 @@
 
 {% macro default__store_quality_results(results) %}
   {%- if not execute or not (var('pipeline_kit_store_results', false) | as_bool) -%}
+    {{- return('') -}}
+  {%- endif -%}
+  {#- --empty builds and tests empty models, --sample a time window of them: their results say
+      nothing about the data and would enter the score history as its latest run -#}
+  {%- if flags.EMPTY or invocation_args_dict.get('sample') -%}
+    {{- log('pipeline_kit: quality results not stored: this run read no rows or a sample (--empty / --sample), which scores would not describe', info=true) -}}
     {{- return('') -}}
   {%- endif -%}
   {%- set batch_size = var('pipeline_kit_results_batch_size', 100) | int -%}

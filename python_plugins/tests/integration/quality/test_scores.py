@@ -103,3 +103,11 @@ def test_scores_match_hand_computed_values(
     assert sorted(by_scope["failing rule"]) == sorted(
         ["null_ratio(customer_id)", "unique(order_code)", "load_lag_p95(loaded_at - event_at)"]
     )
+
+    # `dbt build --empty` tests empty models: nothing of it enters the results (its min_row_count
+    # and sum rules fail on no rows)
+    count_sql = "select count(*) as n from {{ pipeline_kit.quality_results_relation() }}"
+    stored = show(copy, count_sql, dbt_vars=model_vars)[0]["n"]
+    empty = copy.run("build", "--select", "quality_scored_orders", "--empty", dbt_vars=store)
+    assert show(copy, count_sql, dbt_vars=model_vars)[0]["n"] == stored, "an --empty run stored results"
+    assert "quality results not stored: this run read no rows or a sample" in empty.output, empty.tail()
