@@ -458,5 +458,11 @@
   {%- if rule.get('name') -%}
     {%- do out.update({'name': rule.get('name') | string}) -%}
   {%- endif -%}
+  {#- `dbt build --empty` builds every model empty (it checks the SQL, not the data): a check of the
+      table as a whole (row count, aggregate, freshness, load-lag percentile, reconciliation) is
+      not evaluated there, where it could only fail; row rules count no rows anyway -#}
+  {%- if out.evaluated == '1' and flags.EMPTY -%}
+    {%- do out.update({'failing': '0', 'evaluated': '0'}) -%}
+  {%- endif -%}
   {{- return(out) -}}
 {% endmacro %}

@@ -78,6 +78,15 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
         nodes = manifest["nodes"]
     except (KeyError, TypeError) as error:
         raise InputFileError(target_dir, f"run_results.json / manifest.json lack {error}") from error
+    args = run_results.get("args")
+    args = args if isinstance(args, dict) else {}
+    partial = "--empty" if args.get("empty") else "--sample" if args.get("sample") else None
+    if partial:
+        # its tests read empty models (or a time window of them): a score would describe no data
+        raise InputFileError(
+            target_dir / "run_results.json",
+            f"is of a run under {partial}, whose tests read no rows or a sample; score a run without it",
+        )
     runs = []
     for result in results:
         node = nodes.get(result.get("unique_id"), {})

@@ -50,3 +50,24 @@ def test_every_quality_test_passes_and_fails_where_expected(dbt_project: DbtProj
     ]
     assert [item["failures"] for item in quality] == [3]
     assert not result.ok  # the negative cases make the build fail, as they must
+
+
+def test_empty_build_judges_no_table_as_a_whole(dbt_project: DbtProject) -> None:
+    """`dbt build --empty` builds the models empty: the checks of a table as a whole (min row count,
+    sum and percentile bounds, freshness; in the `quality` test too) would all fail there. They are
+    not evaluated; every test passes. The models are rebuilt with their rows afterwards."""
+    seeded = dbt_project.run("seed", "--select", "path:seeds/quality")
+    assert seeded.ok, seeded.tail()
+    empty = dbt_project.run("build", "--select", "path:models/quality", "--empty")
+    _, run_results = artifacts(dbt_project)
+    not_passing = [
+        f"{item['unique_id']} {item['status']} {item['message']}"
+        for item in run_results["results"]
+        if item["unique_id"].startswith("test.") and item["status"] != "pass"
+    ]
+    tests = [item for item in run_results["results"] if item["unique_id"].startswith("test.")]
+    assert len(tests) >= len(GENERIC_TESTS), empty.tail()
+    assert not not_passing, "\n".join(not_passing)
+    assert empty.ok, empty.tail()
+    rebuilt = dbt_project.run("run", "--select", "path:models/quality")
+    assert rebuilt.ok, rebuilt.tail()

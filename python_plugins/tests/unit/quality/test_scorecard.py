@@ -21,7 +21,9 @@ select 'validity', 'regex(email)', 3, 10, 1
 """
 
 
-def _write_artifacts(target: Path, orders_relation: str = '"wh"."main"."orders"') -> None:
+def _write_artifacts(
+    target: Path, orders_relation: str = '"wh"."main"."orders"', args: dict[str, object] | None = None
+) -> None:
     target.mkdir(parents=True, exist_ok=True)
     nodes = {
         "model.p.orders": {"resource_type": "model", "name": "orders", "relation_name": orders_relation},
@@ -51,7 +53,9 @@ def _write_artifacts(target: Path, orders_relation: str = '"wh"."main"."orders"'
     ]
     (target / "manifest.json").write_text(json.dumps({"nodes": nodes}))
     (target / "run_results.json").write_text(
-        json.dumps({"metadata": {"invocation_id": "inv-1"}, "results": results})
+        json.dumps(
+            {"metadata": {"invocation_id": "inv-1"}, "args": args or {"which": "build"}, "results": results}
+        )
     )
 
 
@@ -121,3 +125,17 @@ def test_cli_gate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main([*base, "--threshold", "1.5"]) == 2
     assert main(["quality", "--target-dir", str(tmp_path / "missing")]) == 2
     assert "run_results.json: not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"), [({"empty": True}, "--empty"), ({"sample": {"start": "x"}}, "--sample")]
+)
+def test_run_under_empty_or_sample_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: dict[str, object], flag: str
+) -> None:
+    """Its tests read empty models or a sample: exit 2 naming the file and the flag, no report."""
+    _write_artifacts(tmp_path / "target", args={"which": "build", **args})
+    assert main(["quality", "--target-dir", str(tmp_path / "target"), "--threshold", "0.5"]) == 2
+    error = capsys.readouterr().err
+    assert "run_results.json: is of a run under " + flag in error, error
+    assert not (tmp_path / "target" / "quality").exists()
