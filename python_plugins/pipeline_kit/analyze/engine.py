@@ -108,6 +108,11 @@ def load_run(
             f"{len(unknown)} results are not in the manifest (deleted since?): "
             "timed but not placed in the DAG"
         )
+    if run_results.limited_by:
+        warnings.append(
+            f"{run_results.path}: a run under {run_results.limited_by} (its models read no rows or a "
+            "sample): its timings do not describe real runs, so it is not recorded in history"
+        )
     for artifact in (manifest, run_results):
         if artifact.newer_than_tested:
             warnings.append(

@@ -87,7 +87,8 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
         )
         history: HistoryFacts | None = None
         slowdowns: list[Regression] = []
-        if request.history_path is not None:
+        # a run under --empty / --sample would become a fast baseline and flag the next real run
+        if request.history_path is not None and not run.run_results.limited_by:
             progress.update(step, description="recording history")
             project = run.manifest.project_name
             with HistoryStore(request.history_path) as store:

@@ -78,6 +78,8 @@ class RunResults:
     threads: int | None
     command: str
     results: tuple[RunResult, ...]
+    # "--empty" or "--sample" when the run read no rows or a time window of them, else ""
+    limited_by: str = ""
 
 
 def _result(raw: dict[str, Any]) -> RunResult | None:
@@ -129,4 +131,5 @@ def read_run_results(path: Path) -> RunResults:
         threads=threads if isinstance(threads, int) and not isinstance(threads, bool) else None,
         command=as_str(args.get("which")),
         results=results,
+        limited_by="--empty" if args.get("empty") else "--sample" if args.get("sample") else "",
     )

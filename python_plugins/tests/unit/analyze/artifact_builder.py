@@ -46,6 +46,7 @@ def write_artifacts(
     run_results_version: int = 6,
     generated_at: str = "2024-01-01T01:00:00Z",
     extra_manifest_nodes: list[Node] | None = None,
+    extra_args: dict[str, object] | None = None,
 ) -> Path:
     """Write manifest.json and run_results.json for `nodes` (names resolve within `project`)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -123,7 +124,7 @@ def write_artifacts(
         },
         "results": results,
         "elapsed_time": (max(ends) if ends else 0) + 0.7,
-        "args": {"threads": threads, "which": "build"},
+        "args": {"threads": threads, "which": "build", **(extra_args or {})},
     }
     (directory / "manifest.json").write_text(json.dumps(manifest))
     (directory / "run_results.json").write_text(json.dumps(run_results))

@@ -138,6 +138,32 @@ def test_history_regression_gate_exits_1(tmp_path: Path, capsys: pytest.CaptureF
     assert "node_regression_pct" in err
 
 
+@pytest.mark.parametrize("flag", [{"empty": True}, {"sample": {"start": "2024-01-01", "end": "2024-01-02"}}])
+def test_empty_or_sampled_run_is_not_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: dict[str, object]
+) -> None:
+    """A `dbt build --empty` (or `--sample`) run takes a fraction of a real run's time: recorded,
+    it would halve the baseline's median and flag the next real run as a regression."""
+    history = tmp_path / "history.duckdb"
+    gate = ("--fail-on", "node_regression_pct=50")
+    runs = [(4.0, {}), (0.1, flag), (4.0, {})]
+    for index, (seconds, extra_args) in enumerate(runs, start=1):
+        target = write_artifacts(
+            tmp_path / f"run{index}",
+            [Node("a", 0.0, seconds)],
+            invocation_id=f"inv-{index}",
+            generated_at=f"2024-01-0{index}T00:00:00Z",
+            extra_args=extra_args,
+        )
+        code, _out, err = _main(capsys, str(target), "--history", str(history), "--format", "json", *gate)
+        assert code == 0, f"run {index}: {err}"
+        report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+        if extra_args:
+            assert report["history"] is None
+            assert any("is not recorded in history" in warning for warning in report["warnings"])
+    assert report["history"]["runs"] == 2  # runs 1 and 3
+
+
 def test_first_run_has_no_baseline_so_regression_gates_pass(tmp_path: Path) -> None:
     target = write_artifacts(tmp_path / "target", diamond())
     result = _invoke(
