@@ -29,6 +29,9 @@ def render_markdown(report: dict[str, Any], top: int = 10) -> str:
         f"{cost['per_month']:.2f} {currency}/month",
         "",
     ]
+    # first, so a reader weighs what follows: e.g. a run under --empty, not recorded in history
+    lines += [f"> **warning:** {_cell(warning)}" for warning in report["warnings"]]
+    lines += [""] if report["warnings"] else []
     gates = report["gates"]
     if gates:
         failed = [g for g in gates if not g["passed"]]

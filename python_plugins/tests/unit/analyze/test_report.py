@@ -63,6 +63,12 @@ def test_markdown_for_a_pull_request(report: dict) -> None:  # type: ignore[type
     assert markdown.startswith("## dbt run analysis: shop\n")
     assert "| a | model | success | 4.00 | 0.0267 | yes |" in markdown
     assert "- **Make a incremental**:" in markdown
+    assert "warning" not in markdown
+    report["warnings"] = ["target/run_results.json: a run under --empty (...)\nnot recorded"]
+    assert (
+        "\n> **warning:** target/run_results.json: a run under --empty (...) not recorded\n"
+        in render_markdown(report)
+    )
 
 
 def test_html_embeds_the_report_safely(report: dict) -> None:  # type: ignore[type-arg]
