@@ -108,6 +108,12 @@ def _result(raw: dict[str, Any]) -> RunResult | None:
     )
 
 
+def run_limited_by(args: Mapping[str, Any]) -> str:
+    """ "--empty" or "--sample" when run_results.json's `args` say the run read no rows or a time
+    window of them (its timings and test results do not describe the data), else ""."""
+    return "--empty" if args.get("empty") else "--sample" if args.get("sample") else ""
+
+
 def read_run_results(path: Path) -> RunResults:
     """Read `path`; raise InputFileError (naming the file) if it is not usable run results."""
     loaded = load_artifact(path, "run-results", RUN_RESULTS_OLDEST, RUN_RESULTS_NEWEST)
@@ -131,5 +137,5 @@ def read_run_results(path: Path) -> RunResults:
         threads=threads if isinstance(threads, int) and not isinstance(threads, bool) else None,
         command=as_str(args.get("which")),
         results=results,
-        limited_by="--empty" if args.get("empty") else "--sample" if args.get("sample") else "",
+        limited_by=run_limited_by(args),
     )

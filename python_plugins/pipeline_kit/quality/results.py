@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline_kit.artifacts.run_results import run_limited_by
 from pipeline_kit.errors import InputFileError, PipelineKitError
 
 BUILTIN_DIMENSIONS = {
@@ -79,8 +80,7 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
     except (KeyError, TypeError) as error:
         raise InputFileError(target_dir, f"run_results.json / manifest.json lack {error}") from error
     args = run_results.get("args")
-    args = args if isinstance(args, dict) else {}
-    partial = "--empty" if args.get("empty") else "--sample" if args.get("sample") else None
+    partial = run_limited_by(args if isinstance(args, dict) else {})
     if partial:
         # its tests read empty models (or a time window of them): a score would describe no data
         raise InputFileError(
