@@ -109,8 +109,8 @@ def _result(raw: dict[str, Any]) -> RunResult | None:
 
 
 def run_limited_by(args: Mapping[str, Any]) -> str:
-    """ "--empty" or "--sample" when run_results.json's `args` say the run read no rows or a time
-    window of them (its timings and test results do not describe the data), else ""."""
+    """The flag, `--empty` or `--sample`, when run_results.json's `args` say the run read no rows or
+    a time window of them (its timings and test results do not describe the data); else ""."""
     return "--empty" if args.get("empty") else "--sample" if args.get("sample") else ""
 
 
