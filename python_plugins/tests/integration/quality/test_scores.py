@@ -104,8 +104,8 @@ def test_scores_match_hand_computed_values(
         ["null_ratio(customer_id)", "unique(order_code)", "load_lag_p95(loaded_at - event_at)"]
     )
 
-    # `dbt build --empty` tests empty models: nothing of it enters the results (its min_row_count
-    # and sum rules fail on no rows)
+    # `dbt build --empty` tests empty models: nothing of it enters the results (they describe no
+    # data, and would become the score history's latest run)
     count_sql = "select count(*) as n from {{ pipeline_kit.quality_results_relation() }}"
     stored = show(copy, count_sql, dbt_vars=model_vars)[0]["n"]
     empty = copy.run("build", "--select", "quality_scored_orders", "--empty", dbt_vars=store)
