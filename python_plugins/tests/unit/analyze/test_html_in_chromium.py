@@ -69,3 +69,18 @@ def test_report_renders_with_one_bar_per_executed_node(tmp_path: Path, source: s
     content = screenshot.read_bytes()
     assert content.startswith(PNG_SIGNATURE)
     assert len(content) > 10_000  # a blank 1400x900 page is about 6 KB; the report over 100 KB
+
+
+def test_report_shows_the_run_warnings_as_text(tmp_path: Path) -> None:
+    """A `--empty` run's warning (it is not recorded in history) heads the page; the path in it,
+    here a directory named like markup, is shown as text, not parsed as HTML."""
+    _chromium()
+    target = write_artifacts(tmp_path / "<b>x</b>" / "target", diamond(), extra_args={"empty": True})
+    run_analysis(AnalyzeRequest(target=target, output_dir=tmp_path / "report"))
+
+    dom = _run_chromium(tmp_path / "report" / "analysis.html", tmp_path / "profile", "--dump-dom").stdout
+    warnings = re.findall(r'<p class="warning">([^<]*)</p>', dom)
+    assert len(warnings) == 1, warnings
+    assert "a run under --empty" in warnings[0] and "not recorded in history" in warnings[0]
+    assert "&lt;b&gt;x&lt;/b&gt;" in warnings[0]
+    assert "<b>x</b>" not in dom
