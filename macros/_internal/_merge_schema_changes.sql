@@ -51,7 +51,12 @@
     {%- do changes.append(change.column ~ ' ' ~ change.old ~ ' -> ' ~ change.new) -%}
   {%- endfor -%}
   {%- if m.on_schema_change == 'fail' -%}
-    {{ pipeline_kit._raise('pipeline_kit_merge', 'the batch columns differ from the target and on_schema_change is fail', 'added: ' ~ (added | map(attribute='name') | join(', ')) ~ '; removed: ' ~ (removed | map(attribute='name') | join(', ')) ~ '; retyped: ' ~ changes | join(', ')) }}
+    {#- only the kinds of difference there are: an empty "removed: ;" reads as a column named so -#}
+    {%- set differences = [] -%}
+    {%- for kind, names in [('added', added | map(attribute='name') | list), ('removed', removed | map(attribute='name') | list), ('retyped', changes)] if names -%}
+      {%- do differences.append(kind ~ ': ' ~ names | join(', ')) -%}
+    {%- endfor -%}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the batch columns differ from the target and on_schema_change is fail', differences | join('; ')) }}
   {%- endif -%}
   {%- if retyped and m.on_schema_change != 'sync_all_columns' -%}
     {%- do exceptions.warn('pipeline_kit_merge: ' ~ model.name ~ ': the batch has columns of another type than the table (' ~ changes | join(', ') ~ "); they are written as the table's types, which can round or truncate them. on_schema_change: sync_all_columns changes the table's types; --full-refresh rebuilds it") -%}

@@ -1,7 +1,8 @@
 -- pipeline_kit_merge under each on_schema_change option (var merge_schema_mode), for
 -- test_merge_schema_changes.py: batch 1 has id, updated_at, qty (integer) and label; batch 2
 -- (var merge_schema_batch) drops label, adds note and gives qty cents (decimal(10,2)); batch 3
--- has batch 1's columns in types the table holds (smallint, varchar(5)).
+-- has batch 1's columns in types the table holds (smallint, varchar(5)); batch 4 is batch 1 plus
+-- note.
 {{ config(
     materialized='pipeline_kit_merge',
     unique_key='id',
@@ -20,6 +21,10 @@ select
   {%- elif batch == 3 %}
     cast(v.qty as smallint) as qty,
     cast(v.label as varchar(5)) as label
+  {%- elif batch == 4 %}
+    cast(v.qty as integer) as qty,
+    cast(v.label as varchar(20)) as label,
+    cast('n' || cast(v.id as varchar) as varchar(20)) as note
   {%- else %}
     cast(v.qty as integer) as qty,
     cast(v.label as varchar(20)) as label

@@ -3,9 +3,10 @@
 Model: integration_tests/models/merge/merge_schema_change.sql. Batch 1 has id, updated_at, qty
 (integer) and label; batch 2 drops label, adds note and turns qty into decimal(10,2) with cents.
 As dbt's incremental materialization: `fail` stops the load naming every difference (the type
-change too), `sync_all_columns` adds, drops and retypes columns, `append_new_columns` adds the new
-one and keeps the others. A type change outside sync_all_columns is written as the table's type,
-so the load warns, naming the column.
+change too; for batch 4, batch 1 plus note, only the added column), `sync_all_columns` adds,
+drops and retypes columns, `append_new_columns` adds the new one and keeps the others. A type
+change outside sync_all_columns is written as the table's type, so the load warns, naming the
+column.
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ def test_fail_names_added_removed_and_retyped_columns(dbt_project: DbtProject) -
         result.tail()
     )
     assert "added: note; removed: label; retyped: qty" in result.output.lower(), result.tail()
+    assert read_table(dbt_project, MODEL) == before
+    # only an added column: the message names it and no empty kind ("removed: ;")
+    result = dbt_project.run(
+        "run", "--select", MODEL, dbt_vars={"merge_schema_batch": 4, "merge_schema_mode": "fail"}
+    )
+    assert not result.ok, "a batch with a new column was loaded under on_schema_change: fail"
+    output = result.output.lower()
+    assert "(got added: note)" in output, result.tail()
+    assert "removed:" not in output and "retyped:" not in output, result.tail()
     assert read_table(dbt_project, MODEL) == before
 
 
