@@ -7,9 +7,10 @@ wrong, and what stops it:
 - A failed or truncated extract returns few rows: `max_deleted_ratio` fails a load that would
   delete more than that share of the live keys, naming the counts, before anything is written.
 
-Models: integration_tests/models/scd/scd2_deletes_{invalidate,new_record}.sql over
-scd2_deletes_input (event_time updated_at). Batch 1 holds keys 1, 2, 3; batch 2 leaves out key 2;
-batch 9 holds no rows (an empty extract).
+Models: integration_tests/models/scd/scd2_deletes_{invalidate,new_record}.sql, and of the type 1
+and 3 ones scd1_deletes_new_record and scd3_deletes_invalidate, over scd2_deletes_input
+(event_time updated_at). Batch 1 holds keys 1, 2, 3; batch 2 leaves out key 2; batch 9 holds no
+rows (an empty extract).
 """
 
 from __future__ import annotations
@@ -23,14 +24,20 @@ from ..merge.warehouse import as_multiset, read_table
 
 pytestmark = pytest.mark.integration
 
-MODELS = ["scd2_deletes_invalidate", "scd2_deletes_new_record"]
-COLUMNS = ["id", "val", "valid_from", "valid_to", "is_current"]
+SCD2_COLUMNS = ["id", "val", "valid_from", "valid_to", "is_current"]
+COLUMNS = {
+    "scd2_deletes_invalidate": SCD2_COLUMNS,
+    "scd2_deletes_new_record": SCD2_COLUMNS,
+    "scd1_deletes_new_record": ["id", "val", "last_changed_at", "is_deleted"],
+    "scd3_deletes_invalidate": ["id", "val", "previous_val", "last_changed_at"],
+}
+MODELS = list(COLUMNS)
 NOTICE = "the select reads part of the source (--empty or --sample), so hard_deletes records no deletes"
 Tables = dict[str, list[tuple[str, ...]]]
 
 
 def _tables(project: DbtProject) -> Tables:
-    return {model: as_multiset(read_table(project, model), COLUMNS) for model in MODELS}
+    return {model: as_multiset(read_table(project, model), columns) for model, columns in COLUMNS.items()}
 
 
 def _first_load(project: DbtProject) -> Tables:
@@ -49,8 +56,11 @@ def _key_2_deleted_by_batch_2(project: DbtProject, before: Tables, **dbt_vars: A
     after = _tables(project)
     for model in MODELS:
         assert after[model] != before[model], f"{model}: batch 2 recorded no delete"
-    # invalidate: key 2 has no current version any more
+    # invalidate: key 2 has no current version (SCD2) or no row (type 3) any more; new_record
+    # flags it (type 1)
     assert not [row for row in after["scd2_deletes_invalidate"] if row[0] == "2" and row[4] == "true"]
+    assert not [row for row in after["scd3_deletes_invalidate"] if row[0] == "2"]
+    assert [row[3] for row in after["scd1_deletes_new_record"] if row[0] == "2"] == ["true"]
 
 
 def test_empty_run_deletes_nothing(dbt_project: DbtProject) -> None:

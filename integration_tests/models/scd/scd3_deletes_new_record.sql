@@ -1,0 +1,7 @@
+-- SCD3 on val over a full snapshot with hard_deletes=new_record; the select: macros/scd_deletes_select.sql.
+-- Var scd_max_deleted_ratio sets max_deleted_ratio (test_scd_hard_delete_safety.py).
+{{ config(materialized='scd', scd_type=3, unique_key='id', updated_at='updated_at',
+          strategy='check', check_cols=['val'], hard_deletes='new_record', scd3_columns=['val'],
+          tags=['scd_batches'], load_timestamp="'2024-02-0" ~ var('scd_batch', 1) ~ " 00:00:00'",
+          max_deleted_ratio=var('scd_max_deleted_ratio', none)) }}
+{{ scd_deletes_select() }}
