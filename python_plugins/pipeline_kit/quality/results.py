@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline_kit.artifacts.loading import as_dict, as_str
 from pipeline_kit.artifacts.run_results import run_limited_by
 from pipeline_kit.errors import InputFileError, PipelineKitError
 
@@ -44,11 +45,13 @@ class RuleResult:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_bytes())
     except FileNotFoundError as error:
         raise InputFileError(path, "not found (run dbt build/test first, or pass --target-dir)") from error
     except (OSError, json.JSONDecodeError) as error:
         raise InputFileError(path, f"not readable JSON ({error})") from error
+    except UnicodeDecodeError as error:
+        raise InputFileError(path, "not readable JSON (not UTF-8 text)") from error
     if not isinstance(data, dict):
         raise InputFileError(path, "not a dbt artifact (expected a JSON object)")
     return data
@@ -71,47 +74,66 @@ class TestRun:
 
 def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
     """The invocation id and the pass/fail/warn tests of `run_results.json` (with the manifest)."""
-    run_results = _read_json(target_dir / "run_results.json")
-    manifest = _read_json(target_dir / "manifest.json")
-    try:
-        invocation_id = str(run_results["metadata"]["invocation_id"])
-        results = run_results["results"]
-        nodes = manifest["nodes"]
-    except (KeyError, TypeError) as error:
-        raise InputFileError(target_dir, f"run_results.json / manifest.json lack {error}") from error
+    run_results_path, manifest_path = target_dir / "run_results.json", target_dir / "manifest.json"
+    run_results, manifest = _read_json(run_results_path), _read_json(manifest_path)
+    # shapes checked up front: a hand-edited or foreign file gets an error naming it, not a traceback
+    invocation_id = as_dict(run_results.get("metadata")).get("invocation_id")
+    if not isinstance(invocation_id, str) or not invocation_id:
+        raise InputFileError(run_results_path, "has no metadata.invocation_id (not a dbt run_results.json?)")
+    results, nodes = run_results.get("results"), manifest.get("nodes")
+    if not isinstance(results, list):
+        raise InputFileError(run_results_path, f"'results' is not a list (got {_json_type(results)})")
+    if not isinstance(nodes, dict):
+        raise InputFileError(manifest_path, f"'nodes' is not an object (got {_json_type(nodes)})")
     args = run_results.get("args")
     partial = run_limited_by(args if isinstance(args, dict) else {})
     if partial:
         # its tests read empty models (or a time window of them): a score would describe no data
         raise InputFileError(
-            target_dir / "run_results.json",
+            run_results_path,
             f"is of a run under {partial}, whose tests read no rows or a sample; score a run without it",
         )
     runs = []
-    for result in results:
-        node = nodes.get(result.get("unique_id"), {})
-        metadata = node.get("test_metadata")
-        if (
-            node.get("resource_type") != "test"
-            or not metadata
-            or result.get("status") not in RECORDED_STATUSES
-        ):
+    for index, result in enumerate(results):
+        if not isinstance(result, dict):
+            raise InputFileError(
+                run_results_path, f"results[{index}] is not an object (got {_json_type(result)})"
+            )
+        unique_id = as_str(result.get("unique_id"))
+        node = as_dict(nodes.get(unique_id))
+        metadata = as_dict(node.get("test_metadata"))
+        status = result.get("status")
+        if node.get("resource_type") != "test" or not metadata or status not in RECORDED_STATUSES:
             continue
-        attached = nodes.get(node.get("attached_node") or "", {})
+        failures = result.get("failures")
+        if failures is not None and (isinstance(failures, bool) or not isinstance(failures, int)):
+            raise InputFileError(
+                run_results_path, f"{unique_id}: 'failures' is not a whole number (got {failures!r})"
+            )
+        attached = as_dict(nodes.get(as_str(node.get("attached_node"))))
+        namespace = metadata.get("namespace")
         runs.append(
             TestRun(
-                unique_id=result["unique_id"],
-                status=result["status"],
-                failures=int(result.get("failures") or 0),
-                name=metadata.get("name", ""),
-                namespace=metadata.get("namespace"),
-                kwargs=metadata.get("kwargs") or {},
-                model=attached.get("name", ""),
-                relation=attached.get("relation_name"),
-                compiled_code=result.get("compiled_code") or node.get("compiled_code"),
+                unique_id=unique_id,
+                status=str(status),
+                failures=failures or 0,
+                name=as_str(metadata.get("name")),
+                namespace=namespace if isinstance(namespace, str) else None,
+                kwargs=as_dict(metadata.get("kwargs")),
+                model=as_str(attached.get("name")),
+                relation=as_str(attached.get("relation_name")) or None,
+                compiled_code=as_str(result.get("compiled_code"))
+                or as_str(node.get("compiled_code"))
+                or None,
             )
         )
     return invocation_id, runs
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, for error messages."""
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
 
 
 QUALITY_DIMENSIONS = ("completeness", "accuracy", "consistency", "timeliness", "validity")

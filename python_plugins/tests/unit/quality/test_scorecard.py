@@ -139,3 +139,78 @@ def test_run_under_empty_or_sample_is_refused(
     error = capsys.readouterr().err
     assert "run_results.json: is of a run under " + flag in error, error
     assert not (tmp_path / "target" / "quality").exists()
+
+
+def _rewrite(path: Path, change: object) -> None:
+    """Replace the file's bytes (`change` is bytes) or edit its parsed JSON in place."""
+    if isinstance(change, bytes):
+        path.write_bytes(change)
+        return
+    data = json.loads(path.read_text())
+    change(data)  # type: ignore[operator]
+    path.write_text(json.dumps(data))
+
+
+def _first_result(data: dict, value: object) -> None:  # type: ignore[type-arg]
+    data["results"][0] = value
+
+
+MALFORMED = {
+    "manifest not UTF-8": (
+        "manifest.json",
+        b'{"nodes": "\x80"}',  # a Latin-1 byte: not UTF-8
+        "manifest.json: not readable JSON (not UTF-8 text)",
+    ),
+    "results not a list": (
+        "run_results.json",
+        lambda data: data.update(results="x"),
+        "run_results.json: 'results' is not a list (got a string)",
+    ),
+    "a result not an object": (
+        "run_results.json",
+        lambda data: _first_result(data, 7),
+        "run_results.json: results[0] is not an object (got a number)",
+    ),
+    "nodes not an object": (
+        "manifest.json",
+        lambda data: data.update(nodes=[]),
+        "manifest.json: 'nodes' is not an object (got a list)",
+    ),
+    "failures not a number": (
+        "run_results.json",
+        lambda data: data["results"][0].update(failures="x"),
+        "run_results.json: test.p.quality_orders: 'failures' is not a whole number (got 'x')",
+    ),
+    "no invocation id": (
+        "run_results.json",
+        lambda data: data.update(metadata={}),
+        "run_results.json: has no metadata.invocation_id",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_malformed_artifacts_exit_2_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    """A foreign or hand-edited file: exit 2 (input error, not 1, the gate's code) with a message
+    naming the file and the bad value; before, most of these ended in a traceback and exit 1."""
+    name, change, message = MALFORMED[case]
+    _write_artifacts(tmp_path / "target")
+    _rewrite(tmp_path / "target" / name, change)
+    assert main(["quality", "--target-dir", str(tmp_path / "target"), "--threshold", "0.5"]) == 2
+    error = capsys.readouterr().err
+    assert message in error, error
+    assert "Traceback" not in error
+
+
+def test_odd_test_metadata_is_skipped_not_fatal(tmp_path: Path) -> None:
+    """A test node whose test_metadata is not an object is not one of the scored tests."""
+    _write_artifacts(tmp_path / "target")
+    _rewrite(
+        tmp_path / "target" / "manifest.json",
+        lambda data: data["nodes"]["test.p.not_null_orders_id"].update(test_metadata=3),
+    )
+    results, _ = load_rule_results(tmp_path / "target")
+    assert {result.dimension for result in results} == {"completeness", "validity"}  # the quality test's
+    assert all(result.rule.startswith("quality(") for result in results)
