@@ -108,6 +108,11 @@ def load_run(
             f"{len(unknown)} results are not in the manifest (deleted since?): "
             "timed but not placed in the DAG"
         )
+    if not run_results.results:
+        warnings.append(
+            f"{run_results.path}: the run has no results (its selection matched nothing?), so it is "
+            "not recorded in history"
+        )
     if run_results.limited_by:
         warnings.append(
             f"{run_results.path}: a run under {run_results.limited_by} (its models read no rows or a "

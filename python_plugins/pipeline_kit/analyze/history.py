@@ -90,6 +90,19 @@ class HistoryStore:
         invocation_id = results.invocation_id or f"unknown-{datetime.now(timezone.utc).isoformat()}"
         if self._db.execute("select 1 from runs where invocation_id = ?", [invocation_id]).fetchone():
             return False
+        # one transaction: a failed node load must not leave a run row without its nodes (the next
+        # analysis of the same invocation would then skip it as already recorded)
+        self._db.begin()
+        try:
+            self._insert(analysis, project, invocation_id)
+        except BaseException:
+            self._db.rollback()
+            raise
+        self._db.commit()
+        return True
+
+    def _insert(self, analysis: Analysis, project: str, invocation_id: str) -> None:
+        results = analysis.run.run_results
         failed = len(analysis.nodes_with_status(*FAILED))
         costs = analysis.cost.nodes
         self._db.execute(
@@ -110,6 +123,8 @@ class HistoryStore:
                 failed,
             ],
         )
+        if not analysis.timeline.nodes:
+            return  # read_csv cannot sniff an empty file
         # Bulk-load through a CSV: row-by-row inserts of 10,000 nodes would take seconds.
         with tempfile.TemporaryDirectory() as scratch:
             rows_path = Path(scratch) / "node_runs.csv"
@@ -134,7 +149,6 @@ class HistoryStore:
                 "'materialized': 'varchar', 'status': 'varchar', 'execution_s': 'double', 'cost': 'double'})",
                 [str(rows_path)],
             )
-        return True
 
     def _recent_runs_sql(self) -> str:
         return (

@@ -87,8 +87,10 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
         )
         history: HistoryFacts | None = None
         slowdowns: list[Regression] = []
-        # a run under --empty / --sample would become a fast baseline and flag the next real run
-        if request.history_path is not None and not run.run_results.limited_by:
+        # a run under --empty / --sample, or one that ran nothing (`--select` matched no node),
+        # would become a fast baseline and flag the next real run
+        recordable = bool(run.run_results.results) and not run.run_results.limited_by
+        if request.history_path is not None and recordable:
             progress.update(step, description="recording history")
             project = run.manifest.project_name
             with HistoryStore(request.history_path) as store:

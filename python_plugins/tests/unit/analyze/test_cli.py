@@ -164,6 +164,26 @@ def test_empty_or_sampled_run_is_not_recorded(
     assert report["history"]["runs"] == 2  # runs 1 and 3
 
 
+def test_a_run_of_no_nodes_is_analyzed_and_not_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`dbt build --select state:modified+` with nothing modified writes `results: []`. Before, the
+    analyzer failed recording it (DuckDB could not read the empty node file: a traceback, exit 1);
+    recorded, its zero wall time would also enter the baseline."""
+    history = tmp_path / "history.duckdb"
+    empty = write_artifacts(tmp_path / "run1", [], invocation_id="inv-1")
+    code, _out, err = _main(capsys, str(empty), "--history", str(history), "--format", "json")
+    assert code == 0, err
+    report = json.loads((empty / "pipeline_kit" / "analysis.json").read_text())
+    assert report["history"] is None
+    assert any("the run has no results" in warning for warning in report["warnings"]), report["warnings"]
+    assert report["recommendations"] == []  # no advice about threads that ran nothing
+    real = write_artifacts(tmp_path / "run2", diamond(), invocation_id="inv-2")
+    code, _out, err = _main(capsys, str(real), "--history", str(history), "--format", "json")
+    assert code == 0, err
+    assert json.loads((real / "pipeline_kit" / "analysis.json").read_text())["history"]["runs"] == 1
+
+
 def test_first_run_has_no_baseline_so_regression_gates_pass(tmp_path: Path) -> None:
     target = write_artifacts(tmp_path / "target", diamond())
     result = _invoke(

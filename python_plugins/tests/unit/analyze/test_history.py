@@ -90,3 +90,22 @@ def test_small_slowdowns_are_not_regressions(tmp_path: Path) -> None:
         store.record(_run(tmp_path, 1, 1.0), "shop")
         current = _run(tmp_path, 2, 1.5)  # +50% but only 0.5 s
         assert store.regressions(current, "shop", window=10, min_pct=20.0, min_seconds=1.0) == []
+
+
+def test_a_failed_node_load_records_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run row and its node rows go in together: after a failure between them, the same run
+    is recorded in full on the next try (before, the run row stayed, and the retry skipped the run
+    as already recorded, its nodes missing)."""
+    analysis = _run(tmp_path, 1, 2.0)
+    with HistoryStore(tmp_path / "h.duckdb") as store:
+
+        def fail(*_args: object, **_kwargs: object) -> None:
+            raise OSError("disk full")
+
+        monkeypatch.setattr("pipeline_kit.analyze.history.tempfile.TemporaryDirectory", fail)
+        with pytest.raises(OSError, match="disk full"):
+            store.record(analysis, "shop")
+        assert store.run_count("shop") == 0
+        monkeypatch.undo()
+        assert store.record(analysis, "shop") is True
+        assert store.trends("shop", 10)[P + "a"].runs == 1
