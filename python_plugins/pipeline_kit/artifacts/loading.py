@@ -100,3 +100,7 @@ def as_str_tuple(value: object) -> tuple[str, ...]:
 
 def as_dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []

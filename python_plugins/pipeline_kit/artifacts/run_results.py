@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pipeline_kit.artifacts.loading import as_dict, as_float, as_str, load_artifact, parse_timestamp
+from pipeline_kit.artifacts.loading import as_dict, as_float, as_list, as_str, load_artifact, parse_timestamp
 from pipeline_kit.errors import InputFileError
 
 RUN_RESULTS_OLDEST = 4
@@ -92,7 +92,7 @@ def _result(raw: dict[str, Any]) -> RunResult | None:
             started_at=parse_timestamp(step.get("started_at")),
             completed_at=parse_timestamp(step.get("completed_at")),
         )
-        for step in raw.get("timing") or []
+        for step in as_list(raw.get("timing"))
         if isinstance(step, dict)
     )
     failures = raw.get("failures")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline_kit.artifacts.loading import as_float, as_str, load_artifact
+from pipeline_kit.artifacts.loading import as_float, as_list, as_str, load_artifact
 
 SOURCES_OLDEST = 1
 SOURCES_NEWEST = 3
@@ -29,6 +29,6 @@ def read_sources(path: Path) -> tuple[SourceFreshness, ...]:
             max_loaded_at_time_ago_in_s=as_float(raw.get("max_loaded_at_time_ago_in_s")),
             execution_time=as_float(raw.get("execution_time")) or 0.0,
         )
-        for raw in loaded.data.get("results") or []
+        for raw in as_list(loaded.data.get("results"))
         if isinstance(raw, dict) and isinstance(raw.get("unique_id"), str)
     )

@@ -193,3 +193,17 @@ def test_sources_and_catalog(tmp_path: Path) -> None:
     )
     entry = read_catalog(catalog)["model.p.orders"]
     assert (entry.relation_type, entry.row_count, entry.num_bytes) == ("BASE TABLE", 42.0, 1024.0)
+
+
+def test_lists_of_the_wrong_type_read_as_empty(tmp_path: Path) -> None:
+    """A `timing` or a sources `results` that is not a list (found by mutating real artifacts:
+    `timing: 1e20` ended `pipeline-kit analyze` in a TypeError) reads as no entries."""
+    data = _run_results(6)
+    data["results"][0]["timing"] = 10**20  # type: ignore[index]
+    orders = read_run_results(_write(tmp_path / "run_results.json", data)).results[0]
+    assert (orders.unique_id, orders.timing, orders.started_at) == ("model.p.orders", (), None)
+    sources = {
+        "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/sources/v3.json"},
+        "results": 5,
+    }
+    assert read_sources(_write(tmp_path / "sources.json", sources)) == ()
