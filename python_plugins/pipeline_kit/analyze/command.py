@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from pipeline_kit.analyze.cost import CostSettings, normalise_size
+from pipeline_kit.artifacts.run_results import MAX_THREADS
 from pipeline_kit.errors import GateFailedError, PipelineKitError
 
 
@@ -65,7 +66,7 @@ def _warehouses(specs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option(
     "--threads",
-    type=click.IntRange(1),
+    type=click.IntRange(1, MAX_THREADS),
     help="Threads dbt was given (profiles.yml); default: from run_results args, else the thread ids seen.",
 )
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Rows in top-N tables.")

@@ -14,6 +14,9 @@ from pipeline_kit.errors import InputFileError
 
 RUN_RESULTS_OLDEST = 4
 RUN_RESULTS_NEWEST = 6
+# More threads than any dbt run uses: a larger `threads` is damage, and the analysis would lay out
+# an idle lane for each one.
+MAX_THREADS = 4096
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def read_run_results(path: Path) -> RunResults:
     metadata = as_dict(loaded.data.get("metadata"))
     args = as_dict(loaded.data.get("args"))
     threads = args.get("threads")
+    if isinstance(threads, int) and not isinstance(threads, bool) and threads > MAX_THREADS:
+        raise InputFileError(path, f"args.threads is {threads}, more than any dbt run uses ({MAX_THREADS})")
     raw_results = loaded.data.get("results")
     if not isinstance(raw_results, list):
         raise InputFileError(path, "not a dbt run_results artifact (no results list)")
@@ -134,7 +139,9 @@ def read_run_results(path: Path) -> RunResults:
         invocation_id=as_str(metadata.get("invocation_id")),
         generated_at=parse_timestamp(metadata.get("generated_at")),
         elapsed_time=as_float(loaded.data.get("elapsed_time")),
-        threads=threads if isinstance(threads, int) and not isinstance(threads, bool) else None,
+        threads=threads
+        if isinstance(threads, int) and not isinstance(threads, bool) and threads > 0
+        else None,
         command=as_str(args.get("which")),
         results=results,
         limited_by=run_limited_by(args),

@@ -207,3 +207,15 @@ def test_lists_of_the_wrong_type_read_as_empty(tmp_path: Path) -> None:
         "results": 5,
     }
     assert read_sources(_write(tmp_path / "sources.json", sources)) == ()
+
+
+def test_an_absurd_thread_count_is_an_input_error(tmp_path: Path) -> None:
+    """`args.threads: 1e20` made the analysis lay out an idle lane per thread (it never ended)."""
+    data = _run_results(6)
+    data["args"] = {"threads": 10**20, "which": "build"}
+    with pytest.raises(
+        InputFileError, match=r"run_results.json: args.threads is 100000000000000000000, more than"
+    ):
+        read_run_results(_write(tmp_path / "run_results.json", data))
+    data["args"] = {"threads": 0, "which": "build"}
+    assert read_run_results(_write(tmp_path / "run_results.json", data)).threads is None
