@@ -1,9 +1,9 @@
 """Every command on damaged artifacts: real dbt 1.11 files with one to three values replaced by a
 value of another type (a list where an object was, a number for a string, null, ...). Each command
 must end with exit 0 (it could use the rest) or 2 (input error, naming the file); any other
-exception is a bug. This found four: `quality` on a `results` that is not a list or a `nodes` that
-is not an object, and `analyze` on a `timing` that is not a list, each a traceback (exit 1, the
-code of a failed gate)."""
+exception is a bug. It fails on the readers of 2026-12-05: `quality` on a `results` that is not a
+list or a `nodes` that is not an object, and `analyze` on a `timing` that is not a list, each a
+traceback (exit 1, the code of a failed gate)."""
 
 from __future__ import annotations
 
