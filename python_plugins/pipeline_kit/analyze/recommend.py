@@ -175,13 +175,13 @@ def _expensive_tests(analysis: Analysis) -> list[Recommendation]:
 
 def _thread_advice(analysis: Analysis) -> list[Recommendation]:
     timeline = analysis.timeline
+    if not timeline.nodes:
+        return []  # nothing ran (an empty selection): nothing to say about threads
     configured = timeline.thread_count
     measured = (
         f"{configured} threads configured; at most {timeline.peak_parallelism} nodes ran at once, "
         f"{timeline.average_parallelism:.1f} on average; utilization {timeline.utilization:.0%}"
     )
-    if not timeline.nodes:
-        return []  # nothing ran (an empty selection): nothing to say about threads
     if timeline.peak_parallelism < configured:
         return [
             Recommendation(

@@ -122,8 +122,9 @@ def read_run_results(path: Path) -> RunResults:
     loaded = load_artifact(path, "run-results", RUN_RESULTS_OLDEST, RUN_RESULTS_NEWEST)
     metadata = as_dict(loaded.data.get("metadata"))
     args = as_dict(loaded.data.get("args"))
-    threads = args.get("threads")
-    if isinstance(threads, int) and not isinstance(threads, bool) and threads > MAX_THREADS:
+    raw_threads = args.get("threads")
+    threads = raw_threads if isinstance(raw_threads, int) and not isinstance(raw_threads, bool) else None
+    if threads is not None and threads > MAX_THREADS:
         raise InputFileError(path, f"args.threads is {threads}, more than any dbt run uses ({MAX_THREADS})")
     raw_results = loaded.data.get("results")
     if not isinstance(raw_results, list):
@@ -139,9 +140,7 @@ def read_run_results(path: Path) -> RunResults:
         invocation_id=as_str(metadata.get("invocation_id")),
         generated_at=parse_timestamp(metadata.get("generated_at")),
         elapsed_time=as_float(loaded.data.get("elapsed_time")),
-        threads=threads
-        if isinstance(threads, int) and not isinstance(threads, bool) and threads > 0
-        else None,
+        threads=threads if threads is not None and threads > 0 else None,
         command=as_str(args.get("which")),
         results=results,
         limited_by=run_limited_by(args),
