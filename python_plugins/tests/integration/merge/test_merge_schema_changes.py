@@ -33,8 +33,14 @@ def _load(project: DbtProject, batch: int, mode: str, *extra: str) -> str:
 
 
 def _qty_type(project: DbtProject) -> str:
-    sql = "select data_type from information_schema.columns where table_name = %s and column_name = 'qty'"
-    return str(query(project, sql, (MODEL,))[1][0][0]).lower()
+    # by schema too: other tests' schemas on the same server hold a merge_schema_change of their own
+    sql = (
+        "select data_type from information_schema.columns"
+        " where table_schema = %s and table_name = %s and column_name = 'qty'"
+    )
+    rows = query(project, sql, (project.target.schema, MODEL))[1]
+    assert len(rows) == 1, f"{project.target.schema}.{MODEL}.qty: {rows}"
+    return str(rows[0][0]).lower()
 
 
 def test_fail_names_added_removed_and_retyped_columns(dbt_project: DbtProject) -> None:
