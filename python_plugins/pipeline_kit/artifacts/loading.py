@@ -30,16 +30,17 @@ class LoadedArtifact:
     newer_than_tested: bool
 
 
-def load_artifact(path: Path, kind: str, oldest: int, newest: int) -> LoadedArtifact:
-    """Parse `path` as a dbt `kind` artifact (e.g. "manifest", "run-results") of schema >= `oldest`."""
+def read_json(path: Path, not_found: str = "file not found") -> object:
+    """The parsed JSON of `path`; any failure to read or parse it is an InputFileError naming the
+    file (`not_found` is the message for a missing one, so each command can say what makes it)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError(path, "file not found") from None
+        raise InputFileError(path, not_found) from None
     except OSError as error:
         raise InputFileError(path, f"cannot read the file ({error.strerror})") from None
     try:
-        data = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as error:
         raise InputFileError(
             path,
@@ -48,6 +49,11 @@ def load_artifact(path: Path, kind: str, oldest: int, newest: int) -> LoadedArti
         ) from None
     except UnicodeDecodeError:
         raise InputFileError(path, "not valid JSON (not UTF-8 text)") from None
+
+
+def load_artifact(path: Path, kind: str, oldest: int, newest: int) -> LoadedArtifact:
+    """Parse `path` as a dbt `kind` artifact (e.g. "manifest", "run-results") of schema >= `oldest`."""
+    data = read_json(path)
     label = kind.replace("-", "_")
     if not isinstance(data, dict):
         raise InputFileError(path, f"not a dbt {label} artifact (the top level is not a JSON object)")

@@ -6,12 +6,12 @@ to 1.11 load alike; what is missing and required is one clear InputFileError.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline_kit.artifacts.loading import read_json
 from pipeline_kit.errors import InputFileError
 
 EXECUTABLE_TYPES = frozenset({"model", "seed", "snapshot"})
@@ -73,16 +73,7 @@ class Manifest:
 
 def load_manifest(path: str | Path) -> Manifest:
     manifest_path = Path(path)
-    try:
-        text = manifest_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(manifest_path, "manifest not found (run `dbt parse` first)") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputFileError(manifest_path, f"cannot read manifest: {error}") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputFileError(manifest_path, f"not valid JSON: {error}") from None
+    raw = read_json(manifest_path, not_found="manifest not found (run `dbt parse` first)")
     return parse_manifest(raw, source=str(manifest_path))
 
 

@@ -10,13 +10,12 @@ Three sources, best first:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline_kit.artifacts.loading import as_dict, as_str
+from pipeline_kit.artifacts.loading import as_dict, as_str, read_json
 from pipeline_kit.artifacts.run_results import run_limited_by
 from pipeline_kit.errors import InputFileError, PipelineKitError
 
@@ -44,14 +43,7 @@ class RuleResult:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError as error:
-        raise InputFileError(path, "not found (run dbt build/test first, or pass --target-dir)") from error
-    except (OSError, json.JSONDecodeError) as error:
-        raise InputFileError(path, f"not readable JSON ({error})") from error
-    except UnicodeDecodeError as error:
-        raise InputFileError(path, "not readable JSON (not UTF-8 text)") from error
+    data = read_json(path, not_found="not found (run dbt build/test first, or pass --target-dir)")
     if not isinstance(data, dict):
         raise InputFileError(path, "not a dbt artifact (expected a JSON object)")
     return data

@@ -159,7 +159,7 @@ MALFORMED = {
     "manifest not UTF-8": (
         "manifest.json",
         b'{"nodes": "\x80"}',  # a Latin-1 byte: not UTF-8
-        "manifest.json: not readable JSON (not UTF-8 text)",
+        "manifest.json: not valid JSON (not UTF-8 text)",
     ),
     "results not a list": (
         "run_results.json",
