@@ -95,7 +95,11 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
         node = as_dict(nodes.get(unique_id))
         metadata = as_dict(node.get("test_metadata"))
         status = result.get("status")
-        if node.get("resource_type") != "test" or not metadata or status not in RECORDED_STATUSES:
+        if node.get("resource_type") != "test" or not metadata:
+            continue
+        if not isinstance(status, str):  # a list or object would not even be comparable with a set
+            raise InputFileError(run_results_path, f"{unique_id}: 'status' is not a string (got {status!r})")
+        if status not in RECORDED_STATUSES:
             continue
         failures = result.get("failures")
         if failures is not None and (isinstance(failures, bool) or not isinstance(failures, int)):
@@ -107,7 +111,7 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
         runs.append(
             TestRun(
                 unique_id=unique_id,
-                status=str(status),
+                status=status,
                 failures=failures or 0,
                 name=as_str(metadata.get("name")),
                 namespace=namespace if isinstance(namespace, str) else None,

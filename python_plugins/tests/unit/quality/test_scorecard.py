@@ -181,6 +181,11 @@ MALFORMED = {
         lambda data: data["results"][0].update(failures="x"),
         "run_results.json: test.p.quality_orders: 'failures' is not a whole number (got 'x')",
     ),
+    "status not a string": (
+        "run_results.json",
+        lambda data: data["results"][0].update(status=["pass"]),
+        "run_results.json: test.p.quality_orders: 'status' is not a string (got ['pass'])",
+    ),
     "no invocation id": (
         "run_results.json",
         lambda data: data.update(metadata={}),
