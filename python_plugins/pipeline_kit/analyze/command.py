@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import click
@@ -11,6 +12,23 @@ from rich.console import Console
 from pipeline_kit.analyze.cost import CostSettings, normalise_size
 from pipeline_kit.artifacts.run_results import MAX_THREADS
 from pipeline_kit.errors import GateFailedError, PipelineKitError
+
+
+def _amount(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """A price, a rate or a threshold must be a finite number >= 0: click's float accepts nan,
+    inf and negative values, which made costs of nan or -0.0000 and a report JSON with NaN in it."""
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"expected a finite number >= 0, got {value!r}")
+    return value
+
+
+def finite_number(value: object) -> float | None:
+    """`value` as a finite float, else None (text that is no number, nan, inf, a huge integer)."""
+    try:
+        number = float(value if isinstance(value, int | float) else str(value).strip())
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _pairs(specs: tuple[str, ...], option: str) -> list[tuple[str, str]]:
@@ -26,12 +44,12 @@ def _pairs(specs: tuple[str, ...], option: str) -> list[tuple[str, str]]:
 def _what_ifs(specs: tuple[str, ...]) -> list[tuple[str, float]]:
     parsed = []
     for node, value in _pairs(specs, "--what-if"):
-        try:
-            parsed.append((node, float(value.rstrip("%"))))
-        except ValueError:
+        percent = finite_number(value.rstrip("%"))
+        if percent is None or not 0 <= percent <= 100:
             raise PipelineKitError(
-                f"--what-if {node}={value}: expected NODE=PERCENT, e.g. orders=50"
-            ) from None
+                f"--what-if {node}={value}: expected NODE=PERCENT with PERCENT from 0 to 100, e.g. orders=50"
+            )
+        parsed.append((node, percent))
     return parsed
 
 
@@ -79,7 +97,9 @@ def _warehouses(specs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--adapter", default="", help="Price as this adapter (default: the manifest's adapter_type).")
 @click.option("--currency", default="USD", show_default=True)
-@click.option("--price-per-credit", type=float, default=3.0, show_default=True, help="Snowflake.")
+@click.option(
+    "--price-per-credit", type=float, callback=_amount, default=3.0, show_default=True, help="Snowflake."
+)
 @click.option(
     "--warehouse-size", default="XS", show_default=True, help="Snowflake size for nodes without one."
 )
@@ -89,10 +109,21 @@ def _warehouses(specs: tuple[str, ...]) -> dict[str, str]:
     type=click.Path(path_type=Path),
     help="Snowflake QUERY_HISTORY CSV export: measured cost joined on query_id.",
 )
-@click.option("--bigquery-price-per-tib", type=float, default=6.25, show_default=True)
-@click.option("--price-per-hour", type=float, default=0.0, help="Other adapters: compute price per hour.")
+@click.option("--bigquery-price-per-tib", type=float, callback=_amount, default=6.25, show_default=True)
 @click.option(
-    "--runs-per-day", type=float, default=1.0, show_default=True, help="For the monthly projection."
+    "--price-per-hour",
+    type=float,
+    callback=_amount,
+    default=0.0,
+    help="Other adapters: compute price per hour.",
+)
+@click.option(
+    "--runs-per-day",
+    type=float,
+    callback=_amount,
+    default=1.0,
+    show_default=True,
+    help="For the monthly projection.",
 )
 @click.option(
     "--history",
@@ -104,10 +135,11 @@ def _warehouses(specs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--window", type=click.IntRange(1), default=30, show_default=True, help="Runs in trends/baseline."
 )
-@click.option("--regression-pct", type=float, default=20.0, show_default=True)
+@click.option("--regression-pct", type=float, callback=_amount, default=20.0, show_default=True)
 @click.option(
     "--regression-min-s",
     type=float,
+    callback=_amount,
     default=1.0,
     show_default=True,
     help="Ignore slowdowns smaller than this many seconds.",

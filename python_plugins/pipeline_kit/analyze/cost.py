@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,7 +175,9 @@ def _read_query_history(path: Path) -> dict[str, tuple[float, str]]:
 
 
 def _number(text: str | None) -> float | None:
+    """A finite number from a CSV cell, else None (an empty cell, text, NaN or infinity)."""
     try:
-        return float(text) if text else None
+        number = float(text) if text else None
     except ValueError:
         return None
+    return number if number is not None and math.isfinite(number) else None

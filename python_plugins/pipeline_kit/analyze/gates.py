@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -50,9 +51,12 @@ def parse_gates(specs: Sequence[str]) -> list[tuple[str, float]]:
         try:
             threshold = float(value.strip().rstrip("%"))
         except ValueError:
+            threshold = math.nan
+        # nan failed every gate and inf passed every one; no measure is below zero
+        if not math.isfinite(threshold) or threshold < 0:
             raise PipelineKitError(
-                f"--fail-on {spec!r}: expected RULE=NUMBER, e.g. wall_regression_pct=20"
-            ) from None
+                f"--fail-on {spec!r}: expected RULE=NUMBER, a finite number >= 0, e.g. wall_regression_pct=20"
+            )
         gates.append((rule, threshold))
     return gates
 

@@ -8,6 +8,7 @@ artifact's kind and version apart, so every reader starts here.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -91,11 +92,15 @@ def as_str(value: object, default: str = "") -> str:
 
 
 def as_float(value: object) -> float | None:
-    if isinstance(value, bool):
+    """A finite number, else None: Python's JSON reader accepts NaN and Infinity, and an integer
+    too large for a float; none of them is a time or a size, and NaN would reach the reports."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def as_str_tuple(value: object) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import math
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,8 @@ from pipeline_kit.cli import main
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "artifacts" / "dbt_1_11"
 FILES = ("manifest.json", "run_results.json")
 ORIGINALS = {name: json.loads((FIXTURE / name).read_text()) for name in FILES}
-ODD_VALUES = [None, 0, -1, 1.5, True, "", "x", "\u202e<b>", [], [1], {}, {"a": 1}, 10**20]
+# NaN and Infinity: json.dumps writes them as literals and Python's reader takes them back
+ODD_VALUES = [None, 0, -1, 1.5, True, "", "x", "\u202e<b>", [], [1], {}, {"a": 1}, 10**20, math.nan, math.inf]
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -87,6 +89,13 @@ def test_commands_exit_0_or_2_on_damaged_artifacts(
         ]
         for command in commands:
             assert main(command) in (0, 2), (command[0], mutations)
+        report = target / "analysis" / "analysis.json"
+        if report.exists():  # strict JSON: no NaN or Infinity taken over from the damage
+            json.loads(report.read_text(), parse_constant=_refuse)
+
+
+def _refuse(literal: str) -> None:
+    raise AssertionError(f"analysis.json holds {literal}")
 
 
 def test_the_fixture_itself_passes() -> None:

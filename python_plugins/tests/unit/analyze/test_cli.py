@@ -220,3 +220,46 @@ def test_threads_from_profiles_can_be_given(tmp_path: Path) -> None:
     assert len(report["threads"]) == 8
     unused = [r for r in report["recommendations"] if r["kind"] == "threads_unused"]
     assert unused and unused[0]["evidence"].startswith("8 threads configured; at most ")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--price-per-hour", "nan", "Invalid value for '--price-per-hour': expected a finite number >= 0"),
+        ("--price-per-credit", "-1", "Invalid value for '--price-per-credit': expected a finite number >= 0"),
+        ("--runs-per-day", "inf", "Invalid value for '--runs-per-day': expected a finite number >= 0"),
+        ("--regression-pct", "-10", "Invalid value for '--regression-pct': expected a finite number >= 0"),
+        ("--what-if", "a=nan", "--what-if a=nan: expected NODE=PERCENT with PERCENT from 0 to 100"),
+        ("--what-if", "a=150", "--what-if a=150: expected NODE=PERCENT with PERCENT from 0 to 100"),
+        ("--fail-on", "wall_s=nan", "--fail-on 'wall_s=nan': expected RULE=NUMBER, a finite number >= 0"),
+        ("--fail-on", "wall_s=inf", "--fail-on 'wall_s=inf': expected RULE=NUMBER, a finite number >= 0"),
+    ],
+)
+def test_non_finite_or_negative_numbers_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str, message: str
+) -> None:
+    """Before: nan and inf were taken (costs of nan, a gate over nan failing and one within inf
+    passing, NaN written into analysis.json), and a negative rate gave -0.0000 a month."""
+    target = write_artifacts(tmp_path / "target", diamond())
+    code, _, err = _main(capsys, str(target), "--no-history", "--format", "none", option, value)
+    assert code == 2, err
+    assert message in err, err
+    assert not (target / "pipeline_kit").exists()
+
+
+def test_a_non_finite_time_in_the_artifacts_is_read_as_missing(tmp_path: Path) -> None:
+    """Python's JSON reader takes NaN and Infinity; the report must stay strict JSON."""
+    target = write_artifacts(tmp_path / "target", diamond())
+    run_results = target / "run_results.json"
+    data = json.loads(run_results.read_text())
+    data["elapsed_time"] = float("inf")
+    data["results"][0]["execution_time"] = float("nan")
+    run_results.write_text(json.dumps(data))  # writes the NaN and Infinity literals
+    assert "NaN" in run_results.read_text()
+    result = _invoke(str(target), "--no-history", "--format", "none")
+    assert result.exit_code == 0, result.output
+
+    def refuse(literal: str) -> None:
+        raise AssertionError(f"analysis.json holds {literal}")
+
+    json.loads((target / "pipeline_kit" / "analysis.json").read_text(), parse_constant=refuse)
