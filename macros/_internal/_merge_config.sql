@@ -117,6 +117,9 @@
   {%- for column in columns -%}
     {%- do by_name.setdefault(column.name | lower, column) -%}
   {%- endfor -%}
+  {%- if '"' in by_name | join -%}
+    {%- do pipeline_kit._raise_quoted_name('pipeline_kit_merge', columns | map(attribute='name')) -%}
+  {%- endif -%}
   {%- if m.options -%}
     {%- do m.update(pipeline_kit._merge_resolve_options(m, columns)) -%}
   {%- endif -%}

@@ -129,6 +129,9 @@
     {%- do payload.append(column.name) -%}
     {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}
+  {%- if '"' in payload | join -%}
+    {%- do pipeline_kit._raise_quoted_name('scd', payload) -%}
+  {%- endif -%}
   {%- set updated_at = by_lower.get(cfg.updated_at | lower) -%}
   {#- a cheap test first: the checks with their messages are compiled only when one may fail -#}
   {%- if updated_at is none or 'timestamp' not in updated_at.data_type | lower and 'date' not in updated_at.data_type | lower

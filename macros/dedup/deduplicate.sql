@@ -13,8 +13,12 @@
   {%- set ordering = pipeline_kit._as_list('deduplicate', 'order_by', order_by) -%}
   {%- if columns is none and relation is not string and execute -%}
     {%- set columns = [] -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-      {%- do columns.append(adapter.quote(column.name)) -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- if '"' in names | join -%}
+      {%- do pipeline_kit._raise_quoted_name('deduplicate', names) -%}
+    {%- endif -%}
+    {%- for name in names -%}
+      {%- do columns.append(adapter.quote(name)) -%}
     {%- endfor -%}
     {%- if columns | length == 0 -%}
       {{ pipeline_kit._raise('deduplicate', '`relation` has no columns or does not exist', relation) }}
