@@ -4,7 +4,7 @@
     returns quoted names. Every problem raises through pipeline_kit._raise with the argument. -#}
 
 {% macro _merge_static_config() %}
-  {%- set name, unique_key, order_by = 'pipeline_kit_merge', config.get('unique_key'), config.get('merge_order_by') -%}
+  {%- set name, unique_key, order_by = 'pipeline_kit_merge', config.get('unique_key'), pipeline_kit._config_get('merge_order_by') -%}
   {%- if not unique_key or unique_key is string and unique_key | trim == '' -%}
     {{ pipeline_kit._raise(name, '`unique_key` is required (a column name or a list of them)', unique_key) }}
   {%- endif -%}
@@ -17,7 +17,7 @@
   {%- endif -%}
   {#- the optional settings are read and validated by a macro of their own, called only when one is set -#}
   {%- for key in 'merge_op_column merge_deleted_flag_column merge_delete_values merge_delete_mode merge_update_columns merge_exclude_columns on_schema_change merge_audit_columns merge_force_fallback incremental_predicates'.split() if not cfg.options -%}
-    {%- set value = config.get(key) -%}
+    {%- set value = pipeline_kit._config_get(key) -%}
     {%- if value is not none and value is not sameas false and (key != 'on_schema_change' or value != 'ignore') -%}
       {%- do cfg.update(pipeline_kit._merge_option_config(name)) -%}
     {%- endif -%}
@@ -27,8 +27,8 @@
 
 {#- The optional settings of pipeline_kit_merge, validated. -#}
 {% macro _merge_option_config(name) %}
-  {%- set op_column = config.get('merge_op_column') -%}
-  {%- set flag_column = config.get('merge_deleted_flag_column') -%}
+  {%- set op_column = pipeline_kit._config_get('merge_op_column') -%}
+  {%- set flag_column = pipeline_kit._config_get('merge_deleted_flag_column') -%}
   {%- if op_column is not none and (op_column is not string or op_column | trim == '') -%}
     {{ pipeline_kit._raise(name, '`merge_op_column` must be a column name', op_column) }}
   {%- endif -%}
@@ -38,14 +38,14 @@
   {%- if op_column and flag_column -%}
     {{ pipeline_kit._raise(name, 'set either `merge_op_column` or `merge_deleted_flag_column`, not both', [op_column, flag_column]) }}
   {%- endif -%}
-  {%- set delete_values = config.get('merge_delete_values', ['D']) -%}
+  {%- set delete_values = pipeline_kit._config_get('merge_delete_values', ['D']) -%}
   {%- if delete_values is string or delete_values is number -%}
     {%- set delete_values = [delete_values] -%}
   {%- endif -%}
   {%- if delete_values is none or delete_values is mapping or delete_values is not iterable or delete_values | length == 0 -%}
     {{ pipeline_kit._raise(name, '`merge_delete_values` must be a non-empty list of operation values', delete_values) }}
   {%- endif -%}
-  {%- set delete_mode = config.get('merge_delete_mode') -%}
+  {%- set delete_mode = pipeline_kit._config_get('merge_delete_mode') -%}
   {%- if delete_mode is not none and delete_mode not in ['hard', 'soft'] -%}
     {{ pipeline_kit._raise(name, "`merge_delete_mode` must be 'hard' or 'soft'", delete_mode) }}
   {%- endif -%}
@@ -61,11 +61,11 @@
   {%- if on_schema_change not in ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'] -%}
     {{ pipeline_kit._raise(name, "`on_schema_change` must be one of 'ignore', 'fail', 'append_new_columns', 'sync_all_columns'", on_schema_change) }}
   {%- endif -%}
-  {%- set audit = config.get('merge_audit_columns', false) -%}
+  {%- set audit = pipeline_kit._config_get('merge_audit_columns', false) -%}
   {%- if audit is not boolean -%}
     {{ pipeline_kit._raise(name, '`merge_audit_columns` must be true or false', audit) }}
   {%- endif -%}
-  {%- set force_fallback = config.get('merge_force_fallback', false) -%}
+  {%- set force_fallback = pipeline_kit._config_get('merge_force_fallback', false) -%}
   {%- if force_fallback is not boolean -%}
     {{ pipeline_kit._raise(name, '`merge_force_fallback` must be true or false', force_fallback) }}
   {%- endif -%}

@@ -7,14 +7,14 @@
   {%- set defaults = {'scd_id': 'scd_id', 'valid_from': 'valid_from', 'valid_to': 'valid_to', 'is_current': 'is_current',
                       'is_deleted': 'is_deleted', 'scd_hash': 'scd_hash', 'scd_key': 'scd_key', 'first_seen_at': 'first_seen_at',
                       'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
-  {%- set scd_type, unique_key, updated_at = config.get('scd_type'), config.get('unique_key'), config.get('updated_at') -%}
-  {%- set hard_deletes = config.get('hard_deletes', 'ignore') -%}
-  {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp max_deleted_ratio'.split() if config.get(name) is not none -%}
+  {%- set scd_type, unique_key, updated_at = pipeline_kit._config_get('scd_type'), config.get('unique_key'), pipeline_kit._config_get('updated_at') -%}
+  {%- set hard_deletes = pipeline_kit._config_get('hard_deletes', 'ignore') -%}
+  {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp max_deleted_ratio'.split() if pipeline_kit._config_get(name) is not none -%}
     {{- return(pipeline_kit._scd_config_full(defaults)) -}}
   {%- endfor -%}
   {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
   {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim and updated_at is string
-        and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and config.get('strategy', 'timestamp') == 'timestamp'
+        and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and pipeline_kit._config_get('strategy', 'timestamp') == 'timestamp'
         and on_schema_change in ['ignore', 'fail', 'append_new_columns'] -%}
     {{- return({'scd_type': scd_type, 'keys': [unique_key | trim], 'updated_at': updated_at | trim, 'strategy': 'timestamp',
                 'check_cols': none, 'scd3_columns': none, 'hard_deletes': hard_deletes, 'open_end': none, 'names': defaults,
@@ -25,7 +25,7 @@
 
 {#- Every setting, every check (see _scd_config). `defaults`: the generated columns' default names. -#}
 {% macro _scd_config_full(defaults) %}
-  {%- set scd_type = config.get('scd_type') -%}
+  {%- set scd_type = pipeline_kit._config_get('scd_type') -%}
   {%- if scd_type is string and scd_type | trim in ['1', '2', '3'] -%}
     {%- set scd_type = scd_type | trim | int -%}
   {%- endif -%}
@@ -37,15 +37,15 @@
     {{ pipeline_kit._raise('scd', '`unique_key` is required (a column name or a list of them)', unique_key) }}
   {%- endif -%}
   {%- set keys = pipeline_kit._as_list('scd', 'unique_key', unique_key) -%}
-  {%- set updated_at = config.get('updated_at') -%}
+  {%- set updated_at = pipeline_kit._config_get('updated_at') -%}
   {%- if updated_at is not string or updated_at | trim == '' -%}
     {{ pipeline_kit._raise('scd', '`updated_at` is required: the column with each change\'s timestamp', updated_at) }}
   {%- endif -%}
-  {%- set strategy = config.get('strategy', 'timestamp') -%}
+  {%- set strategy = pipeline_kit._config_get('strategy', 'timestamp') -%}
   {%- if strategy not in ['timestamp', 'check'] -%}
     {{ pipeline_kit._raise('scd', '`strategy` must be timestamp or check', strategy) }}
   {%- endif -%}
-  {%- set check_cols = config.get('check_cols') -%}
+  {%- set check_cols = pipeline_kit._config_get('check_cols') -%}
   {%- if strategy == 'check' -%}
     {%- if check_cols != 'all' -%}
       {%- set check_cols = pipeline_kit._as_list('scd', 'check_cols', check_cols) -%}
@@ -53,18 +53,18 @@
   {%- elif check_cols is not none -%}
     {{ pipeline_kit._raise('scd', '`check_cols` needs strategy=check', check_cols) }}
   {%- endif -%}
-  {%- set scd3_columns = config.get('scd3_columns') -%}
+  {%- set scd3_columns = pipeline_kit._config_get('scd3_columns') -%}
   {%- if scd_type == 3 -%}
     {%- set scd3_columns = pipeline_kit._as_list('scd', 'scd3_columns', scd3_columns) -%}
   {%- elif scd3_columns is not none -%}
     {{ pipeline_kit._raise('scd', '`scd3_columns` is only for scd_type 3', scd3_columns) }}
   {%- endif -%}
-  {%- set hard_deletes = config.get('hard_deletes', 'ignore') -%}
+  {%- set hard_deletes = pipeline_kit._config_get('hard_deletes', 'ignore') -%}
   {%- if hard_deletes not in ['ignore', 'invalidate', 'new_record'] -%}
     {{ pipeline_kit._raise('scd', '`hard_deletes` must be ignore, invalidate or new_record', hard_deletes) }}
   {%- endif -%}
   {#- a guard against a truncated or empty snapshot (a failed extract) deleting most of the table -#}
-  {%- set max_deleted_ratio = config.get('max_deleted_ratio') -%}
+  {%- set max_deleted_ratio = pipeline_kit._config_get('max_deleted_ratio') -%}
   {%- if max_deleted_ratio is not none -%}
     {%- if max_deleted_ratio is boolean or max_deleted_ratio is not number or not (0 <= max_deleted_ratio <= 1) -%}
       {{ pipeline_kit._raise('scd', '`max_deleted_ratio` must be a ratio in [0, 1] (the largest share of live keys one load may delete)', max_deleted_ratio) }}
@@ -73,7 +73,7 @@
       {{ pipeline_kit._raise('scd', '`max_deleted_ratio` needs hard_deletes invalidate or new_record (with ignore no load deletes)', hard_deletes) }}
     {%- endif -%}
   {%- endif -%}
-  {%- set open_end = config.get('open_end') -%}
+  {%- set open_end = pipeline_kit._config_get('open_end') -%}
   {%- set open_end_literal = none -%}
   {%- if open_end is not none -%}
     {%- if scd_type != 2 -%}
@@ -81,7 +81,7 @@
     {%- endif -%}
     {%- set open_end_literal = pipeline_kit._scd_timestamp_literal('scd', 'open_end', open_end) -%}
   {%- endif -%}
-  {%- set given = config.get('scd_column_names', {}) -%}
+  {%- set given = pipeline_kit._config_get('scd_column_names', {}) -%}
   {%- if given is not mapping -%}
     {{ pipeline_kit._raise('scd', '`scd_column_names` must be a mapping such as {valid_from: effective_from}', given) }}
   {%- endif -%}
@@ -98,7 +98,7 @@
     {%- endif -%}
     {%- do names.update({name: value}) -%}
   {%- endfor -%}
-  {%- set load_timestamp = config.get('load_timestamp') -%}
+  {%- set load_timestamp = pipeline_kit._config_get('load_timestamp') -%}
   {%- if load_timestamp is not none and (load_timestamp is not string or load_timestamp | trim == '') -%}
     {{ pipeline_kit._raise('scd', '`load_timestamp` must be a SQL expression', load_timestamp) }}
   {%- endif -%}

@@ -17,7 +17,7 @@
   {%- if not execute -%}
     {{- return('1 = 1') -}}
   {%- endif -%}
-  {%- set column = column or config.get('merge_order_by') -%}
+  {%- set column = column or pipeline_kit._config_get('merge_order_by') -%}
   {%- if column is none or column is not string or column | trim == '' -%}
     {{ pipeline_kit._raise(name, '`column` is required (or set the model config merge_order_by)', column) }}
   {%- endif -%}

@@ -2,14 +2,18 @@
 -- (layout: the Jinja-conditional columns / generated rows cannot be indented the way LT02 reads them)
 -- CDC feed loaded batch by batch with pipeline_kit_merge (hard deletes). The pytest driver runs
 -- batches 1..5 (--vars merge_batch); a plain build loads everything up to batch 5 in one go.
+-- Its pipeline_kit settings sit under `meta` (merge_cdc_soft keeps them at the top of the config):
+-- both are read, and `meta` spares dbt 1.10+'s CustomKeyInConfigDeprecation on Snowflake.
 {{ config(
     materialized='pipeline_kit_merge',
     unique_key=['tenant', 'order_id'],
-    merge_order_by='updated_at',
-    merge_op_column='op',
-    merge_delete_values=['D', 'delete'],
-    merge_delete_mode='hard',
-    merge_force_fallback=var('merge_force_fallback', false),
+    meta={
+        'merge_order_by': 'updated_at',
+        'merge_op_column': 'op',
+        'merge_delete_values': ['D', 'delete'],
+        'merge_delete_mode': 'hard',
+        'merge_force_fallback': var('merge_force_fallback', false)
+    },
     on_schema_change='append_new_columns',
     post_hook=([var('merge_fault_sql')] if var('merge_fault_sql', '') else []),
     tags=['merge_batches']

@@ -1,10 +1,11 @@
 -- SCD2 over a full snapshot with hard_deletes=new_record: a deleted key is recorded once (not
 -- re-inserted on every later run, dbt-adapters #654) and a key that re-appears gets a new version.
--- Var scd_max_deleted_ratio sets max_deleted_ratio (test_scd_hard_delete_safety.py).
-{{ config(materialized='scd', scd_type=2, unique_key='id', updated_at='updated_at',
-          hard_deletes='new_record', tags=['scd_batches'],
-          load_timestamp="'2024-02-0" ~ var('scd_batch', 1) ~ " 00:00:00'",
-          max_deleted_ratio=var('scd_max_deleted_ratio', none)) }}
+-- Var scd_max_deleted_ratio sets max_deleted_ratio (test_scd_hard_delete_safety.py). The scd
+-- settings sit under `meta` (the other scd models keep them at the top of the config).
+{{ config(materialized='scd', unique_key='id', tags=['scd_batches'],
+          meta={'scd_type': 2, 'updated_at': 'updated_at', 'hard_deletes': 'new_record',
+                'load_timestamp': "'2024-02-0" ~ var('scd_batch', 1) ~ " 00:00:00'",
+                'max_deleted_ratio': var('scd_max_deleted_ratio', none)}) }}
 select
   id,
   val,
