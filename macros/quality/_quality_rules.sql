@@ -86,16 +86,29 @@
   {{- return(columns if columns else none) -}}
 {% endmacro %}
 
-{#- A required column name that must exist in the model. -#}
+{#- A required column that must exist in the model, as SQL: the model's own name for it, quoted, so
+    a name with a space or a reserved word (`select`) works as any other (on Snowflake the stored
+    upper-case name). A name dbt already quoted (`quote: true` hands tests `"select"`) is matched
+    without its quotes. When the model's columns are unknown the name is used as given. -#}
 {% macro _quality_column(ctx, label, rule, key='column') %}
   {%- set value = rule.get(key) -%}
   {%- if value is not string or value | trim == '' -%}
     {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a column name', value) }}
   {%- endif -%}
-  {%- if ctx.columns is not none and (value | trim | lower) not in ctx.columns -%}
+  {%- if ctx.columns is none -%}
+    {{- return(value | trim) -}}
+  {%- endif -%}
+  {%- set name = pipeline_kit._quality_column_name(value) | lower -%}
+  {%- if name not in ctx.columns -%}
     {{ pipeline_kit._quality_fail(ctx, label, 'column `' ~ value ~ '` is not in the model (columns: ' ~ (ctx.columns.keys() | list | sort | join(', ')) ~ ')', value) }}
   {%- endif -%}
-  {{- return(value | trim) -}}
+  {{- return(adapter.quote(ctx.columns[name].name)) -}}
+{% endmacro %}
+
+{#- A configured column name without the quotes dbt adds under `quote: true`: rule names show it. -#}
+{% macro _quality_column_name(value) %}
+  {%- set name = value | string | trim -%}
+  {{- return(name[1:-1] if name | length > 1 and name[0] == '"' and name[-1] == '"' else name) -}}
 {% endmacro %}
 
 {#- A number (int/float, not bool), or raise. -#}
@@ -278,16 +291,18 @@
   {%- set threshold = pipeline_kit._quality_threshold(ctx, label, rule, 0) -%}
   {%- set out = {'dimension': dimension, 'kind': kind, 'threshold': threshold, 'joins': [], 'windows': [],
                  'evaluated': 'count(*)', 'column': rule.get('column')} -%}
+  {#- rule names show the configured column name; the SQL uses _quality_column's quoted one -#}
+  {%- set named = pipeline_kit._quality_column_name(rule.get('column')) if rule.get('column') is string else '' -%}
 
   {%- if kind == 'null_ratio' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set condition = column ~ ' is null' -%}
-    {%- set known = ctx.columns[column | lower] if ctx.columns is not none else none -%}
+    {%- set known = ctx.columns.get(named | lower) if ctx.columns is not none else none -%}
     {%- set blank = rule.get('treat_empty_as_null', true) and (known is none or known.is_string()) -%}
     {%- if blank -%}
       {%- set condition = '(' ~ column ~ ' is null or ' ~ pipeline_kit._quality_is_blank(column) ~ ')' -%}
     {%- endif -%}
-    {%- do out.update({'name': 'null_ratio(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(condition, blank)}) -%}
+    {%- do out.update({'name': 'null_ratio(' ~ named ~ ')', 'failing': pipeline_kit._quality_count_when(condition, blank)}) -%}
 
   {%- elif kind == 'required_columns' -%}
     {%- set columns = rule.get('columns') -%}
@@ -310,7 +325,7 @@
   {%- elif kind == 'range' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
-    {%- do out.update({'name': 'range(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_outside(column, low, high))}) -%}
+    {%- do out.update({'name': 'range(' ~ named ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_outside(column, low, high))}) -%}
 
   {%- elif kind in ['expression', 'cross_column'] -%}
     {%- set text = rule.get('business_rule', rule.get('expression')) -%}
@@ -335,7 +350,7 @@
       {%- set value = ('avg' if aggregate == 'mean' else aggregate) ~ '(' ~ column ~ ')' -%}
     {%- endif -%}
     {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
-    {%- do out.update({'name': aggregate ~ '(' ~ column ~ ')', 'evaluated': '1',
+    {%- do out.update({'name': aggregate ~ '(' ~ named ~ ')', 'evaluated': '1',
                        'failing': 'case when ' ~ value ~ ' is null or ' ~ pipeline_kit._quality_outside(value, low, high) ~ ' then 1 else 0 end'}) -%}
 
   {%- elif kind == 'relationship' -%}
@@ -348,7 +363,7 @@
     {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_ref_') -%}
     {%- do out.joins.append('left join (select distinct ' ~ field ~ ' as ' ~ alias ~ '_key from ' ~ parent ~ ') as ' ~ alias
                             ~ ' on pk_source.' ~ column ~ ' = ' ~ alias ~ '.' ~ alias ~ '_key') -%}
-    {%- do out.update({'name': 'relationship(' ~ column ~ ' -> ' ~ field ~ ')',
+    {%- do out.update({'name': 'relationship(' ~ named ~ ' -> ' ~ field ~ ')',
                        'failing': pipeline_kit._quality_count_when('pk_source.' ~ column ~ ' is not null and ' ~ alias ~ '.' ~ alias ~ '_key is null')}) -%}
 
   {%- elif kind == 'reconciliation' -%}
@@ -364,7 +379,7 @@
     {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_cmp_') -%}
     {%- if measure == 'sum' -%}
       {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
-      {%- set other_column = rule.get('compare_column', column) -%}
+      {%- set other_column = rule.get('compare_column', named) -%}
       {%- if other_column is not string or not modules.re.match('^\\w+$', other_column) -%}
         {{ pipeline_kit._quality_fail(ctx, label, '`compare_column` must be a column name', other_column) }}
       {%- endif -%}
@@ -390,7 +405,7 @@
       {{ pipeline_kit._quality_fail(ctx, label, '`reference_time` must be a timestamp literal YYYY-MM-DD[ HH:MM[:SS]]', reference) }}
     {%- endif -%}
     {%- set age = pipeline_kit._quality_hours_between('max(' ~ column ~ ')', reference_sql) -%}
-    {%- do out.update({'name': 'freshness(' ~ column ~ ')', 'evaluated': '1',
+    {%- do out.update({'name': 'freshness(' ~ named ~ ')', 'evaluated': '1',
                        'failing': 'case when max(' ~ column ~ ') is null or ' ~ age ~ ' > ' ~ hours ~ ' then 1 else 0 end'}) -%}
 
   {%- elif kind == 'load_lag' -%}
@@ -398,7 +413,7 @@
     {%- set event_column = pipeline_kit._quality_column(ctx, label, rule, 'event_column') -%}
     {%- set hours = pipeline_kit._quality_number(ctx, label, rule, 'max_lag_hours', required=true) -%}
     {%- set fraction = pipeline_kit._quality_ratio(ctx, label, 'percentile', rule.get('percentile', 0.95)) -%}
-    {%- do out.update({'name': 'load_lag_p' ~ ((fraction * 100) | round(1) | string).replace('.0', '') ~ '(' ~ column ~ ' - ' ~ event_column ~ ')', 'evaluated': '1',
+    {%- do out.update({'name': 'load_lag_p' ~ ((fraction * 100) | round(1) | string).replace('.0', '') ~ '(' ~ named ~ ' - ' ~ pipeline_kit._quality_column_name(rule.get('event_column')) ~ ')', 'evaluated': '1',
                        'failing': pipeline_kit._quality_lag_percentile_above(event_column, column, fraction, hours)}) -%}
 
   {%- elif kind == 'accepted_values' -%}
@@ -411,7 +426,7 @@
     {%- for value in values -%}
       {%- do literals.append(pipeline_kit._quality_literal(value, rule.get('quote', true))) -%}
     {%- endfor -%}
-    {%- do out.update({'name': 'accepted_values(' ~ column ~ ')',
+    {%- do out.update({'name': 'accepted_values(' ~ named ~ ')',
                        'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_not_in(column, literals), true)}) -%}
 
   {%- elif kind == 'regex' -%}
@@ -420,13 +435,13 @@
     {%- if pattern is not string or pattern == '' -%}
       {{ pipeline_kit._quality_fail(ctx, label, '`regex` must be a non-empty pattern', pattern) }}
     {%- endif -%}
-    {%- do out.update({'name': 'regex(' ~ column ~ ')',
+    {%- do out.update({'name': 'regex(' ~ named ~ ')',
                        'failing': pipeline_kit._quality_count_when(column ~ ' is not null and not ' ~ pipeline_kit._quality_regex_match(column, pattern), true)}) -%}
 
   {%- elif kind == 'length' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_length', 'max_length') -%}
-    {%- do out.update({'name': 'length(' ~ column ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_length_outside(column, low, high))}) -%}
+    {%- do out.update({'name': 'length(' ~ named ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_length_outside(column, low, high))}) -%}
 
   {%- elif kind == 'castable' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
@@ -434,7 +449,7 @@
     {%- if type_name not in pipeline_kit._quality_castable_types() -%}
       {{ pipeline_kit._quality_fail(ctx, label, '`castable_to` must be one of ' ~ (pipeline_kit._quality_castable_types() | join(', ')), rule.get('castable_to')) }}
     {%- endif -%}
-    {%- do out.update({'name': 'castable(' ~ column ~ ' as ' ~ type_name ~ ')',
+    {%- do out.update({'name': 'castable(' ~ named ~ ' as ' ~ type_name ~ ')',
                        'failing': pipeline_kit._quality_count_when(column ~ ' is not null and not ' ~ pipeline_kit._quality_is_castable(column, type_name))}) -%}
 
   {%- elif kind == 'unique' -%}
@@ -451,7 +466,7 @@
     {%- for key in checked -%}{%- do not_null.append(key ~ ' is not null') -%}{%- endfor -%}
     {#- Duplicate rows: rows with a complete key beyond the first per key (an aggregate, so the
         check stays in the single scan: no window, no self-join). -#}
-    {%- do out.update({'name': 'unique(' ~ (checked | join(', ')) ~ ')', 'column': checked | join(', '),
+    {%- do out.update({'name': 'unique(' ~ (keys | map('string') | map('trim') | map('replace', '"', '') | join(', ')) ~ ')', 'column': keys | join(', '),
                        'failing': pipeline_kit._quality_count_when(not_null | join(' and ')) ~ ' - ' ~ pipeline_kit._quality_count_distinct(checked)}) -%}
   {%- endif -%}
 
