@@ -95,7 +95,7 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
         node = as_dict(nodes.get(unique_id))
         metadata = as_dict(node.get("test_metadata"))
         status = result.get("status")
-        if node.get("resource_type") != "test" or not metadata:
+        if node.get("resource_type") != "test" or not metadata or status is None:
             continue
         if not isinstance(status, str):  # a list or object would not even be comparable with a set
             raise InputFileError(run_results_path, f"{unique_id}: 'status' is not a string (got {status!r})")
