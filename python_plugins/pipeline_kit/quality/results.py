@@ -10,6 +10,7 @@ Three sources, best first:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,6 +199,22 @@ def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
     return results
 
 
+# name, schema.name or database.schema.name; a part in double quotes may hold any character
+_NAME_PART = r'(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")'
+_TABLE_NAME = re.compile(rf"{_NAME_PART}(?:\.{_NAME_PART}){{0,2}}")
+
+
+def check_table_name(name: str) -> str:
+    """`name` if it is a table name; it is written into the results query as it is, so anything
+    else (`t; drop table x`) is refused rather than run on an autocommit connection."""
+    if not _TABLE_NAME.fullmatch(name):
+        raise PipelineKitError(
+            f"--results-table {name!r}: expected a table name (name, schema.name or "
+            'database.schema.name; a part in double quotes, such as "My Results", may hold other characters)'
+        )
+    return name
+
+
 def from_results_table(invocation_id: str, table: str, query: Query) -> list[RuleResult]:
     rows = query(
         f"select {RESULT_COLUMNS} from {table} where invocation_id = '{invocation_id.replace(chr(39), '')}'"
@@ -239,7 +256,8 @@ def dbapi_query(url: str) -> Query:
         connection = psycopg2.connect(url)
     except psycopg2.Error as error:
         raise PipelineKitError(f"cannot connect to {url}: {str(error).strip()}") from error
-    connection.autocommit = True
+    # read-only: the queries come from the artifacts (the tests' compiled SQL) and a CLI option
+    connection.set_session(readonly=True, autocommit=True)
 
     def run(sql: str) -> Sequence[Sequence[Any]]:
         with connection.cursor() as cursor:
@@ -254,6 +272,7 @@ def load_rule_results(
     target_dir: Path, query: Query | None = None, results_table: str = "pipeline_kit_test_results"
 ) -> tuple[list[RuleResult], str]:
     """Rule results of the run in `target_dir` and which source they came from."""
+    check_table_name(results_table)
     invocation_id, runs = load_test_runs(target_dir)
     if query is None:
         return from_artifacts(runs), "artifacts"

@@ -17,9 +17,13 @@ order_id, not_null customer_id (warn), relationships customer_id (warn)). The se
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+from pipeline_kit.quality.results import dbapi_query, load_rule_results
+from pipeline_kit.quality.scorecard import Scorecard
 
 from ..dbt_harness import DbtProject
 from .helpers import hooked_copy, show
@@ -38,6 +42,8 @@ EXPECTED_DIMENSIONS = {
 # now fails (p95 14.2 h > 2 h): 12 failing of 125 evaluated rows.
 EXPECTED_MODELS = {"quality_scored_orders": (13, 155), "quality_negative_orders": (12, 125)}
 EXPECTED_OVERALL = (25, 280)
+# the integration profile's PostgreSQL settings (PK_PG_* override them, as in profiles.yml)
+PG_DEFAULTS = {"user": "postgres", "host": "127.0.0.1", "port": "5432", "dbname": "postgres"}
 
 SCORES_SQL = """
 select 'dimension' as scope, dimension as name, failing_rows, evaluated_rows, score, rules
@@ -82,6 +88,8 @@ def test_scores_match_hand_computed_values(
     )
     assert not tested.ok and "Got 3 results" in tested.output, tested.tail()  # the negative quality test
     assert "stored results of 5 quality tests" in tested.output, tested.tail()
+    if dbt_project.target.name == "postgres":
+        _check_the_cli_reads_the_results_table(dbt_project)
     model_vars = {**negative, "pipeline_kit_enable_models": True}
     scores = copy.run("run", "--select", "package:pipeline_kit", dbt_vars=model_vars)
     assert scores.ok, scores.tail()
@@ -111,3 +119,22 @@ def test_scores_match_hand_computed_values(
     empty = copy.run("build", "--select", "quality_scored_orders", "--empty", dbt_vars=store)
     assert show(copy, count_sql, dbt_vars=model_vars)[0]["n"] == stored, "an --empty run stored results"
     assert "quality results not stored: this run read no rows or a sample" in empty.output, empty.tail()
+
+
+def _check_the_cli_reads_the_results_table(project: DbtProject) -> None:
+    """`pipeline-kit quality --connection` on PostgreSQL: the stored results of the invocation,
+    scored as the score models score them, over a read-only connection."""
+    env = {key: os.environ.get(f"PK_PG_{key.upper()}", default) for key, default in PG_DEFAULTS.items()}
+    url = (
+        f"postgresql://{env['user']}@{env['host']}:{env['port']}/{env['dbname']}"
+        f"?options=-csearch_path%3D{project.target.schema}"
+    )
+    query = dbapi_query(url)
+    results, source = load_rule_results(project.target.workdir / "target", query)
+    assert source == "results table", source
+    card = Scorecard(results)
+    by_model = {name: (s.failing_rows, s.evaluated_rows) for name, s in card.by_model().items()}
+    assert by_model == EXPECTED_MODELS, by_model
+    assert (card.overall.failing_rows, card.overall.evaluated_rows) == EXPECTED_OVERALL
+    with pytest.raises(Exception, match="read-only transaction"):
+        query("create table pk_quality_cli_write_check (i integer)")

@@ -105,6 +105,31 @@ def test_results_table_is_preferred_when_it_has_the_invocation(tmp_path: Path) -
     assert results == [RuleResult("orders", "accuracy", "range(x)", 5, 50, True, "pipeline_kit")]
 
 
+@pytest.mark.parametrize("table", ["t; drop table orders", "t --", "a.b.c.d", "", "x y"])
+def test_results_table_must_be_a_table_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    """The name is written into the results query as it is: anything but a (qualified) table
+    name is refused, exit 2. Before, on PostgreSQL (autocommit) a name such as
+    `(select ...) as t; drop table x; --` ran the drop (seen); DuckDB's read-only file refused it."""
+    _write_artifacts(tmp_path / "target")
+    warehouse = _warehouse(tmp_path / "wh.duckdb")
+    args = ["quality", "--target-dir", str(tmp_path / "target"), "--duckdb", str(warehouse)]
+    assert main([*args, "--results-table", table]) == 2
+    assert f"--results-table {table!r}: expected a table name" in capsys.readouterr().err
+    assert duckdb.connect(str(warehouse), read_only=True).execute(
+        "select count(*) from orders"
+    ).fetchone() == (20,)
+
+
+@pytest.mark.parametrize("table", ["results", "analytics.results", 'db.analytics."My Results"'])
+def test_qualified_and_quoted_results_table_names_are_accepted(tmp_path: Path, table: str) -> None:
+    _write_artifacts(tmp_path / "target")
+    query = duckdb_query(_warehouse(tmp_path / "wh.duckdb"))
+    _, source = load_rule_results(tmp_path / "target", query, table)
+    assert source == "warehouse"  # no such table here: the tests' SQL is re-run
+
+
 def test_reports_are_self_contained(tmp_path: Path) -> None:
     card = Scorecard([RuleResult("m", "validity", "regex(<b>)", 1, 4, True)])
     html = render_html(card, threshold=0.9)
