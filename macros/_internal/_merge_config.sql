@@ -11,7 +11,8 @@
   {#- the defaults of the optional settings and of what _merge_resolve_options resolves (JSON: one
       Jinja node where a dict literal would be dozens) -#}
   {%- set cfg = fromjson('{"op_column": null, "flag_column": null, "delete_values": ["D"], "delete_mode": "hard", "update_columns": null, "exclude_columns": [], "on_schema_change": "ignore", "audit": false, "force_fallback": false, "managed": [], "now": null, "options": false, "op_column_obj": null, "flag_column_obj": null, "has_deletes": false, "control": [], "no_update": [], "predicates": ""}') -%}
-  {%- do cfg.update({'unique_key': [unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key), 'order_by': order_by | trim}) -%}
+  {#- a name written as dbt's own strategies need it, in double quotes (unique_key='"Order ID"'), is the column's name: no column name holds a double quote (see _raise_quoted_name) -#}
+  {%- do cfg.update({'unique_key': ([unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key)) | map('replace', '"', '') | list, 'order_by': order_by | trim | replace('"', '')}) -%}
   {%- if order_by is not string or order_by | trim == '' -%}
     {{ pipeline_kit._raise(name, '`merge_order_by` is required: one column (updated_at or a sequence) that decides which change wins', order_by) }}
   {%- endif -%}
@@ -83,12 +84,12 @@
   {%- endfor -%}
   {{- return({
       'options': true,
-      'op_column': (op_column | trim) if op_column else none,
-      'flag_column': (flag_column | trim) if flag_column else none,
+      'op_column': (op_column | trim | replace('"', '')) if op_column else none,
+      'flag_column': (flag_column | trim | replace('"', '')) if flag_column else none,
       'delete_values': delete_values | list,
       'delete_mode': delete_mode or 'hard',
-      'update_columns': (pipeline_kit._as_list(name, 'merge_update_columns', update_columns) if update_columns is not none else none),
-      'exclude_columns': (pipeline_kit._as_list(name, 'merge_exclude_columns', exclude_columns) if exclude_columns is not none else []),
+      'update_columns': (pipeline_kit._as_list(name, 'merge_update_columns', update_columns) | map('replace', '"', '') | list if update_columns is not none else none),
+      'exclude_columns': (pipeline_kit._as_list(name, 'merge_exclude_columns', exclude_columns) | map('replace', '"', '') | list if exclude_columns is not none else []),
       'on_schema_change': on_schema_change,
       'audit': audit,
       'force_fallback': force_fallback,

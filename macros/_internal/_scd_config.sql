@@ -16,7 +16,7 @@
   {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim and updated_at is string
         and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and pipeline_kit._config_get('strategy', 'timestamp') == 'timestamp'
         and on_schema_change in ['ignore', 'fail', 'append_new_columns'] -%}
-    {{- return({'scd_type': scd_type, 'keys': [unique_key | trim], 'updated_at': updated_at | trim, 'strategy': 'timestamp',
+    {{- return({'scd_type': scd_type, 'keys': [unique_key | trim | replace('"', '')], 'updated_at': updated_at | trim | replace('"', ''), 'strategy': 'timestamp',
                 'check_cols': none, 'scd3_columns': none, 'hard_deletes': hard_deletes, 'open_end': none, 'names': defaults,
                 'load_ts': none, 'on_schema_change': on_schema_change, 'max_deleted_ratio': none}) -}}
   {%- endif -%}
@@ -36,7 +36,8 @@
   {%- if unique_key is none or (unique_key is not string and (unique_key is not iterable or unique_key is mapping)) -%}
     {{ pipeline_kit._raise('scd', '`unique_key` is required (a column name or a list of them)', unique_key) }}
   {%- endif -%}
-  {%- set keys = pipeline_kit._as_list('scd', 'unique_key', unique_key) -%}
+  {#- names in double quotes, as dbt's snapshots need them for such columns, are the columns' names -#}
+  {%- set keys = pipeline_kit._as_list('scd', 'unique_key', unique_key) | map('replace', '"', '') | list -%}
   {%- set updated_at = pipeline_kit._config_get('updated_at') -%}
   {%- if updated_at is not string or updated_at | trim == '' -%}
     {{ pipeline_kit._raise('scd', '`updated_at` is required: the column with each change\'s timestamp', updated_at) }}
@@ -48,14 +49,14 @@
   {%- set check_cols = pipeline_kit._config_get('check_cols') -%}
   {%- if strategy == 'check' -%}
     {%- if check_cols != 'all' -%}
-      {%- set check_cols = pipeline_kit._as_list('scd', 'check_cols', check_cols) -%}
+      {%- set check_cols = pipeline_kit._as_list('scd', 'check_cols', check_cols) | map('replace', '"', '') | list -%}
     {%- endif -%}
   {%- elif check_cols is not none -%}
     {{ pipeline_kit._raise('scd', '`check_cols` needs strategy=check', check_cols) }}
   {%- endif -%}
   {%- set scd3_columns = pipeline_kit._config_get('scd3_columns') -%}
   {%- if scd_type == 3 -%}
-    {%- set scd3_columns = pipeline_kit._as_list('scd', 'scd3_columns', scd3_columns) -%}
+    {%- set scd3_columns = pipeline_kit._as_list('scd', 'scd3_columns', scd3_columns) | map('replace', '"', '') | list -%}
   {%- elif scd3_columns is not none -%}
     {{ pipeline_kit._raise('scd', '`scd3_columns` is only for scd_type 3', scd3_columns) }}
   {%- endif -%}
@@ -108,7 +109,7 @@
   {%- if on_schema_change not in ['ignore', 'fail', 'append_new_columns'] -%}
     {{ pipeline_kit._raise('scd', '`on_schema_change` must be ignore, fail or append_new_columns (sync_all_columns would drop columns and the history they hold)', on_schema_change) }}
   {%- endif -%}
-  {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim, 'strategy': strategy,
+  {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim | replace('"', ''), 'strategy': strategy,
               'check_cols': check_cols, 'scd3_columns': scd3_columns, 'hard_deletes': hard_deletes,
               'open_end': open_end_literal, 'names': names, 'on_schema_change': on_schema_change, 'max_deleted_ratio': max_deleted_ratio,
               'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else none}) -}}
