@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from pipeline_kit.analyze.cost import CostSettings, normalise_size
+from pipeline_kit.artifacts.loading import finite_number
 from pipeline_kit.artifacts.run_results import MAX_THREADS
 from pipeline_kit.errors import GateFailedError, PipelineKitError
 
@@ -20,15 +21,6 @@ def _amount(_ctx: click.Context, _param: click.Parameter, value: float) -> float
     if not math.isfinite(value) or value < 0:
         raise click.BadParameter(f"expected a finite number >= 0, got {value!r}")
     return value
-
-
-def finite_number(value: object) -> float | None:
-    """`value` as a finite float, else None (text that is no number, nan, inf, a huge integer)."""
-    try:
-        number = float(value if isinstance(value, int | float) else str(value).strip())
-    except (ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _pairs(specs: tuple[str, ...], option: str) -> list[tuple[str, str]]:

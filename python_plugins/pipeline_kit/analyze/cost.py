@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline_kit.artifacts.loading import finite_number
 from pipeline_kit.errors import InputFileError
 
 if TYPE_CHECKING:
@@ -158,12 +158,12 @@ def _read_query_history(path: Path) -> dict[str, tuple[float, str]]:
     for raw in rows:
         row = {(key or "").upper(): (value or "").strip() for key, value in raw.items()}
         query_id = row["QUERY_ID"]
-        cloud = _number(row.get("CREDITS_USED_CLOUD_SERVICES")) or 0.0
-        attributed = _number(row.get("CREDITS_ATTRIBUTED_COMPUTE"))
+        cloud = finite_number(row.get("CREDITS_USED_CLOUD_SERVICES")) or 0.0
+        attributed = finite_number(row.get("CREDITS_ATTRIBUTED_COMPUTE"))
         if attributed is not None:
             credits_by_query[query_id] = (attributed + cloud, "attributed compute + cloud services credits")
             continue
-        execution_ms = _number(row.get("EXECUTION_TIME"))
+        execution_ms = finite_number(row.get("EXECUTION_TIME"))
         size = normalise_size(row.get("WAREHOUSE_SIZE", ""))
         if execution_ms is not None and size is not None:
             compute = execution_ms / 1000 / 3600 * SNOWFLAKE_CREDITS_PER_HOUR[size]
@@ -172,12 +172,3 @@ def _read_query_history(path: Path) -> dict[str, tuple[float, str]]:
                 f"measured execution time on {size} + cloud services",
             )
     return credits_by_query
-
-
-def _number(text: str | None) -> float | None:
-    """A finite number from a CSV cell, else None (an empty cell, text, NaN or infinity)."""
-    try:
-        number = float(text) if text else None
-    except ValueError:
-        return None
-    return number if number is not None and math.isfinite(number) else None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline_kit.analyze.engine import Analysis
 from pipeline_kit.analyze.history import FAILED, Regression
 from pipeline_kit.analyze.report import GateOutcome
+from pipeline_kit.artifacts.loading import finite_number
 from pipeline_kit.errors import PipelineKitError
 
 WALL = "(wall time)"
@@ -48,12 +48,9 @@ def parse_gates(specs: Sequence[str]) -> list[tuple[str, float]]:
         rule = rule.strip().replace("-", "_")
         if rule not in RULES:
             raise PipelineKitError(f"--fail-on {spec!r}: unknown rule (known: {', '.join(sorted(RULES))})")
-        try:
-            threshold = float(value.strip().rstrip("%"))
-        except ValueError:
-            threshold = math.nan
+        threshold = finite_number(value.strip().rstrip("%"))
         # nan failed every gate and inf passed every one; no measure is below zero
-        if not math.isfinite(threshold) or threshold < 0:
+        if threshold is None or threshold < 0:
             raise PipelineKitError(
                 f"--fail-on {spec!r}: expected RULE=NUMBER, a finite number >= 0, e.g. wall_regression_pct=20"
             )

@@ -103,6 +103,15 @@ def as_float(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def finite_number(text: str | None) -> float | None:
+    """A command-line or CSV number as a finite float, else None (empty, not a number, nan, inf)."""
+    try:
+        number = float(text.strip()) if text else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
 def as_str_tuple(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(item for item in value if isinstance(item, str))
