@@ -9,6 +9,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pipeline_kit.analyze.build_edges import build_dependencies
 from pipeline_kit.artifacts import Manifest
 
 
@@ -24,11 +25,16 @@ class RunGraph:
 def build_run_graph(manifest: Manifest, executed: Iterable[str], is_build: bool) -> RunGraph:
     """Project the manifest's DAG onto `executed`, walking through nodes that did not run.
 
-    In `dbt build`, a model also waits for the tests on its parents; we add those edges so the
-    critical path and the what-if simulation follow the order dbt really imposed.
+    In `dbt build`, a node also waits for the tests upstream of it and a model for its unit tests
+    (see `build_edges`); those edges are added first, so the critical path and the what-if
+    simulation follow the order dbt really imposed.
     """
     ran = set(executed)
-    nodes = manifest.nodes
+    depends_on: Mapping[str, tuple[str, ...]] = (
+        build_dependencies(manifest)
+        if is_build
+        else {uid: node.depends_on for uid, node in manifest.nodes.items()}
+    )
     memo: dict[str, frozenset[str]] = {}
 
     def executed_ancestors(unique_id: str) -> frozenset[str]:
@@ -39,13 +45,13 @@ def build_run_graph(manifest: Manifest, executed: Iterable[str], is_build: bool)
             if current in memo:
                 stack.pop()
                 continue
-            node = nodes.get(current)
-            pending = [p for p in (node.depends_on if node else ()) if p not in ran and p not in memo]
+            current_parents = depends_on.get(current, ())
+            pending = [p for p in current_parents if p not in ran and p not in memo]
             if pending:
                 stack.extend(pending)
                 continue
             found: set[str] = set()
-            for parent in node.depends_on if node else ():
+            for parent in current_parents:
                 if parent in ran:
                     found.add(parent)
                 else:
@@ -56,35 +62,14 @@ def build_run_graph(manifest: Manifest, executed: Iterable[str], is_build: bool)
 
     parents: dict[str, set[str]] = {}
     for unique_id in ran:
-        node = nodes.get(unique_id)
         found: set[str] = set()
-        for parent in node.depends_on if node else ():
+        for parent in depends_on.get(unique_id, ()):
             if parent in ran:
                 found.add(parent)
             else:
                 found |= executed_ancestors(parent)
         parents[unique_id] = found
-    if is_build:
-        _add_build_test_edges(manifest, ran, parents)
     return _finish(parents)
-
-
-def _add_build_test_edges(manifest: Manifest, ran: set[str], parents: dict[str, set[str]]) -> None:
-    tests_by_parent: dict[str, list[str]] = {}
-    for unique_id in ran:
-        node = manifest.nodes.get(unique_id)
-        if node is not None and node.resource_type == "test":
-            for parent in node.depends_on:
-                tests_by_parent.setdefault(parent, []).append(unique_id)
-    for unique_id, node_parents in parents.items():
-        node = manifest.nodes.get(unique_id)
-        if node is None or node.resource_type == "test":
-            continue
-        for parent in list(node_parents):
-            for test_id in tests_by_parent.get(parent, ()):
-                # A relationships test may also depend on this very node; never add a cycle.
-                if unique_id not in manifest.nodes[test_id].depends_on:
-                    node_parents.add(test_id)
 
 
 def _finish(parents: dict[str, set[str]]) -> RunGraph:

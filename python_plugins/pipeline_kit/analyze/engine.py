@@ -17,8 +17,8 @@ from pipeline_kit.artifacts import (
     read_catalog,
     read_manifest,
     read_run_results,
-    read_sources,
 )
+from pipeline_kit.artifacts.sources import read_sources_artifact
 from pipeline_kit.errors import InputFileError, PipelineKitError
 
 # When more than this share of run_results' nodes are unknown to the manifest, the two files
@@ -124,13 +124,38 @@ def load_run(
                 f"{artifact.path}: schema v{artifact.schema_version} is newer than tested; read anyway"
             )
     sources_path, catalog_path = target_dir / "sources.json", target_dir / "catalog.json"
+    sources = _same_invocation_sources(sources_path, run_results, warnings)
     return DbtRun(
         manifest=manifest,
         run_results=run_results,
-        sources=read_sources(sources_path) if sources_path.is_file() else (),
+        sources=sources,
         catalog=read_catalog(catalog_path) if catalog_path.is_file() else {},
         warnings=tuple(warnings),
     )
+
+
+def _same_invocation_sources(
+    path: Path, run_results: RunResults, warnings: list[str]
+) -> tuple[SourceFreshness, ...]:
+    """The freshness results in `path` when the run wrote them. `dbt source freshness` leaves its
+    sources.json in target/ for every later run to find; counting it would report another
+    invocation's freshness as this run's. Without an invocation id on either side, we cannot tell
+    and keep it."""
+    if not path.is_file():
+        return ()
+    sources = read_sources_artifact(path)
+    if (
+        sources.invocation_id
+        and run_results.invocation_id
+        and sources.invocation_id != run_results.invocation_id
+    ):
+        warnings.append(
+            f"{path}: written by another dbt invocation ({sources.invocation_id}, e.g. an earlier "
+            f"`dbt source freshness`) than {run_results.path.name} ({run_results.invocation_id}); "
+            "its source freshness results are left out"
+        )
+        return ()
+    return sources.results
 
 
 def analyze_run(run: DbtRun, options: AnalysisOptions | None = None) -> Analysis:

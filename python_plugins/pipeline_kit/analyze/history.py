@@ -30,6 +30,11 @@ create table if not exists node_runs (
     invocation_id varchar, unique_id varchar, resource_type varchar, materialized varchar,
     status varchar, execution_s double, cost double
 );
+-- Added later, as a table of its own so that files written before it stay readable and writable
+-- by every version (`runs` keeps its columns): the dbt command (`args.which`) of each run, so a
+-- run is only compared with earlier runs of the same command. Runs recorded before it have no
+-- row here and are never a regression baseline (their command is unknown).
+create table if not exists run_commands (invocation_id varchar primary key, command varchar);
 """
 
 
@@ -89,6 +94,10 @@ class HistoryStore:
         results = analysis.run.run_results
         invocation_id = results.invocation_id or f"unknown-{datetime.now(timezone.utc).isoformat()}"
         if self._db.execute("select 1 from runs where invocation_id = ?", [invocation_id]).fetchone():
+            # A run recorded before run_commands existed gets its command when analyzed again.
+            self._db.execute(
+                "insert or ignore into run_commands values (?, ?)", [invocation_id, results.command]
+            )
             return False
         # one transaction: a failed node load must not leave a run row without its nodes (the next
         # analysis of the same invocation would then skip it as already recorded)
@@ -123,6 +132,8 @@ class HistoryStore:
                 failed,
             ],
         )
+        # "" when run_results.json names no command: such runs are compared only with each other.
+        self._db.execute("insert into run_commands values (?, ?)", [invocation_id, results.command])
         if not analysis.timeline.nodes:
             return  # read_csv cannot sniff an empty file
         # Bulk-load through a CSV: row-by-row inserts of 10,000 nodes would take seconds.
@@ -150,15 +161,30 @@ class HistoryStore:
                 [str(rows_path)],
             )
 
-    def _recent_runs_sql(self) -> str:
+    def _recent_runs_sql(self, same_command: bool = False) -> str:
+        # `same_command`: only runs of the dbt command given as $command (a `dbt seed` or `dbt test`
+        # is no baseline for a `dbt build`); trends and flaky counts use every command.
+        command_filter = (
+            "and invocation_id in (select invocation_id from run_commands where command = $command) "
+            if same_command
+            else ""
+        )
         return (
             "select invocation_id, wall_s from runs where project = $project "
-            "and invocation_id <> $exclude "
+            f"and invocation_id <> $exclude {command_filter}"
             "order by generated_at desc nulls last, analyzed_at desc limit $window"
         )
 
-    def run_count(self, project: str) -> int:
-        row = self._db.execute("select count(*) from runs where project = ?", [project]).fetchone()
+    def run_count(self, project: str, command: str | None = None) -> int:
+        """Runs of `project` recorded, only those of the dbt `command` when one is given."""
+        if command is None:
+            row = self._db.execute("select count(*) from runs where project = ?", [project]).fetchone()
+        else:
+            row = self._db.execute(
+                "select count(*) from runs join run_commands using (invocation_id) "
+                "where project = ? and command = ?",
+                [project, command],
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def trends(self, project: str, window: int) -> dict[str, NodeTrend]:
@@ -184,12 +210,18 @@ class HistoryStore:
     def regressions(
         self, analysis: Analysis, project: str, window: int, min_pct: float, min_seconds: float
     ) -> list[Regression]:
-        """Nodes (and the run's wall time) slower than the median of the previous `window` runs
-        by more than `min_pct` percent and `min_seconds` seconds."""
-        params = {"project": project, "exclude": analysis.run.run_results.invocation_id, "window": window}
+        """Nodes (and the run's wall time) slower than the median of the previous `window` runs of
+        the same dbt command by more than `min_pct` percent and `min_seconds` seconds."""
+        results = analysis.run.run_results
+        params = {
+            "project": project,
+            "exclude": results.invocation_id,
+            "window": window,
+            "command": results.command,
+        }
         rows = self._db.execute(
             f"""
-            with recent as ({self._recent_runs_sql()})
+            with recent as ({self._recent_runs_sql(same_command=True)})
             select n.unique_id, quantile_cont(n.execution_s, 0.5)
             from node_runs n join recent using (invocation_id)
             where n.status in {PASSED}
@@ -198,7 +230,8 @@ class HistoryStore:
             params,
         ).fetchall()
         baseline_wall = self._db.execute(
-            f"with recent as ({self._recent_runs_sql()}) select quantile_cont(wall_s, 0.5) from recent",
+            f"with recent as ({self._recent_runs_sql(same_command=True)}) "
+            "select quantile_cont(wall_s, 0.5) from recent",
             params,
         ).fetchone()
         found = []

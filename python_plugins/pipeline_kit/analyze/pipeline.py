@@ -87,6 +87,7 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
         )
         history: HistoryFacts | None = None
         slowdowns: list[Regression] = []
+        same_command_runs = 0
         # a run under --empty / --sample, or one that ran nothing (`--select` matched no node),
         # would become a fast baseline and flag the next real run
         recordable = bool(run.run_results.results) and not run.run_results.limited_by
@@ -100,6 +101,8 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
                     analysis, project, request.window, 0.0, request.regression_min_s
                 )
                 runs = store.run_count(project)
+                # regressions compare with earlier runs of the same dbt command only
+                same_command_runs = store.run_count(project, run.run_results.command)
             history = HistoryFacts(
                 path=request.history_path,
                 runs=runs,
@@ -109,7 +112,7 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
             )
         rebuilds = {uid: (t.rebuilt, t.runs) for uid, t in history.trends.items()} if history else None
         recommendations = recommend(analysis, rebuilds)
-        has_baseline = history is not None and history.runs > 1
+        has_baseline = history is not None and same_command_runs > 1
         outcomes = evaluate_gates(gates, GateFacts(analysis, slowdowns, has_baseline))
         report = build_report(analysis, recommendations, history, outcomes, top=request.top)
         progress.update(step, description="writing reports")

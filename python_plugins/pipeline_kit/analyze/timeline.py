@@ -163,9 +163,14 @@ def _blocker(
     end_of: Mapping[str, float | None],
 ) -> str | None:
     # The next node could not start before its last parent finished; if that parent finished
-    # after the thread went idle, it is what the thread was waiting for.
+    # after the thread went idle, it is what the thread was waiting for. A "parent" that was still
+    # running when the node started cannot have held it back (the graph may overstate what dbt
+    # waited for), so it is never named.
+    started = node.start_s or 0.0
     finished = [
-        (end_of.get(p) or 0.0, p) for p in parents.get(node.unique_id, ()) if end_of.get(p) is not None
+        (end, parent)
+        for parent in parents.get(node.unique_id, ())
+        if (end := end_of.get(parent)) is not None and end <= started
     ]
     if not finished:
         return None

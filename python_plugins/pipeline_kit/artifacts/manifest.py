@@ -11,6 +11,19 @@ from pipeline_kit.artifacts.loading import as_dict, as_str, as_str_tuple, load_a
 
 MANIFEST_OLDEST = 4
 MANIFEST_NEWEST = 12
+# The manifest sections read into `Manifest.nodes`, with the resource type of their entries.
+# Unit tests and exposures (dbt 1.10+ in `build`) appear in run_results; saved queries do in a
+# `build` with exports, and reach their models through metrics and semantic models.
+RESOURCE_SECTIONS = (
+    ("nodes", ""),
+    ("sources", "source"),
+    ("seeds", "seed"),
+    ("unit_tests", "unit_test"),
+    ("exposures", "exposure"),
+    ("metrics", "metric"),
+    ("semantic_models", "semantic_model"),
+    ("saved_queries", "saved_query"),
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +87,7 @@ def read_manifest(path: Path) -> Manifest:
     loaded = load_artifact(path, "manifest", MANIFEST_OLDEST, MANIFEST_NEWEST)
     metadata = as_dict(loaded.data.get("metadata"))
     nodes: dict[str, ManifestNode] = {}
-    for section, default_type in (("nodes", ""), ("sources", "source"), ("seeds", "seed")):
+    for section, default_type in RESOURCE_SECTIONS:
         for unique_id, raw in as_dict(loaded.data.get(section)).items():
             if isinstance(raw, dict):
                 nodes[unique_id] = _node(unique_id, raw, default_type)

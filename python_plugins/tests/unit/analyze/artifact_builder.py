@@ -10,6 +10,8 @@ from typing import Any
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 COMPILE_S = 0.25
+# Where dbt's manifest puts each resource type (everything else goes in "nodes").
+SECTION_OF = {"source": "sources", "unit_test": "unit_tests", "exposure": "exposures"}
 
 
 @dataclass
@@ -57,9 +59,9 @@ def write_artifacts(
                 return node.unique_id(project)
         return name  # already a unique_id
 
-    manifest_nodes = {}
+    sections: dict[str, dict[str, Any]] = {section: {} for section in ("nodes", *SECTION_OF.values())}
     for node in [*nodes, *(extra_manifest_nodes or [])]:
-        manifest_nodes[node.unique_id(project)] = {
+        sections[SECTION_OF.get(node.resource_type, "nodes")][node.unique_id(project)] = {
             "unique_id": node.unique_id(project),
             "resource_type": node.resource_type,
             "name": node.name,
@@ -79,8 +81,7 @@ def write_artifacts(
             "adapter_type": adapter,
             "project_name": project,
         },
-        "nodes": manifest_nodes,
-        "sources": {},
+        **sections,
         "macros": {},
     }
     results = []

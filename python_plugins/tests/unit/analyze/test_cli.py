@@ -263,3 +263,24 @@ def test_a_non_finite_time_in_the_artifacts_is_read_as_missing(tmp_path: Path) -
         raise AssertionError(f"analysis.json holds {literal}")
 
     json.loads((target / "pipeline_kit" / "analysis.json").read_text(), parse_constant=refuse)
+
+
+def test_a_build_is_not_gated_against_an_earlier_seed(tmp_path: Path) -> None:
+    """One history file, `dbt seed` then `dbt build`: the build's wall time was compared with the
+    seed's and `--fail-on wall_regression_pct=50` exited 1."""
+    history = str(tmp_path / "h.duckdb")
+    seed = write_artifacts(
+        tmp_path / "seed",
+        [Node("a", 0.0, 0.5, resource_type="seed")],
+        invocation_id="s",
+        extra_args={"which": "seed"},
+    )
+    assert _invoke(str(seed), "--history", history, "--format", "none").exit_code == 0
+    build = write_artifacts(tmp_path / "build", diamond(), invocation_id="b")
+    result = _invoke(
+        str(build), "--history", history, "--fail-on", "wall_regression_pct=50", "--format", "none"
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((build / "pipeline_kit" / "analysis.json").read_text())
+    assert report["gates"][0]["detail"] == "no baseline runs in history yet"
+    assert report["history"]["runs"] == 2

@@ -12,6 +12,7 @@ when the gap began: dbt overhead); thread 1 [5.5, 6.5] waits for c; thread 2 [6.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,68 @@ def test_unused_threads_count_as_idle(tmp_path: Path) -> None:
     assert analysis.timeline.thread_count == 4
     assert analysis.timeline.utilization == pytest.approx(0.25)
     assert [t.busy_s for t in analysis.timeline.threads] == [pytest.approx(2.0), 0.0, 0.0, 0.0]
+
+
+def test_unit_tests_and_exposures_are_nodes_of_the_manifest(tmp_path: Path) -> None:
+    """`dbt test --select test_type:unit` exited 2 ("1 of 1 results ... are not in manifest.json:
+    the two files come from different projects"), and a build warned about its unit test and
+    exposure as "not in the manifest (deleted since?)"."""
+    unit_test = Node("ut_b", 0.0, 1.0, resource_type="unit_test", materialized="", depends_on=("b",))
+    only_unit_tests = write_artifacts(
+        tmp_path / "unit",
+        [unit_test],
+        extra_manifest_nodes=[Node("b", None, None)],
+        extra_args={"which": "test"},
+    )
+    run = load_run(only_unit_tests)
+    assert run.warnings == ()
+    assert analyze_run(run).node_by_id["unit_test.shop.ut_b"].resource_type == "unit_test"
+
+    build = [
+        Node("b", 0.0, 1.0),
+        Node(
+            "dashboard",
+            1.0,
+            1.01,
+            resource_type="exposure",
+            materialized="",
+            depends_on=("b",),
+            status="no-op",
+        ),
+    ]
+    run = load_run(write_artifacts(tmp_path / "build", build))
+    assert run.warnings == ()
+    assert analyze_run(run).graph.parents["exposure.shop.dashboard"] == (P + "b",)
+
+
+def _sources_json(target: Path, invocation_id: str) -> None:
+    (target / "sources.json").write_text(
+        json.dumps(
+            {
+                "metadata": {
+                    "dbt_schema_version": "https://schemas.getdbt.com/dbt/sources/v3.json",
+                    "invocation_id": invocation_id,
+                },
+                "results": [{"unique_id": "source.shop.raw.a", "status": "warn"}],
+            }
+        )
+    )
+
+
+def test_sources_json_of_another_invocation_is_left_out(tmp_path: Path) -> None:
+    """`dbt source freshness` leaves sources.json in target/; a later `dbt run` reported its
+    `warn` as the run's source freshness."""
+    target = write_artifacts(
+        tmp_path / "target", diamond(), invocation_id="run-2", extra_args={"which": "run"}
+    )
+    _sources_json(target, "freshness-1")
+    run = load_run(target)
+    assert run.sources == ()
+    assert run.warnings == (
+        f"{target / 'sources.json'}: written by another dbt invocation (freshness-1, e.g. an earlier "
+        "`dbt source freshness`) than run_results.json (run-2); its source freshness results are left out",
+    )
+    _sources_json(target, "run-2")
+    run = load_run(target)
+    assert [s.status for s in run.sources] == ["warn"]
+    assert run.warnings == ()

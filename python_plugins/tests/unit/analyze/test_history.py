@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline_kit.analyze import analyze_run, load_run
@@ -15,7 +16,9 @@ from .artifact_builder import Node, write_artifacts
 P = "model.shop."
 
 
-def _run(tmp_path: Path, index: int, a_seconds: float, a_status: str = "success") -> Analysis:
+def _run(
+    tmp_path: Path, index: int, a_seconds: float, a_status: str = "success", command: str = "build"
+) -> Analysis:
     nodes = [
         Node("a", 0.0, a_seconds, status=a_status),
         Node("b", a_seconds, a_seconds + 1.0, depends_on=("a",)),
@@ -25,6 +28,7 @@ def _run(tmp_path: Path, index: int, a_seconds: float, a_status: str = "success"
         nodes,
         invocation_id=f"inv-{index}",
         generated_at=f"2024-01-0{index}T00:00:00Z",
+        extra_args={"which": command},
     )
     return analyze_run(load_run(target))
 
@@ -109,3 +113,67 @@ def test_a_failed_node_load_records_nothing(tmp_path: Path, monkeypatch: pytest.
         monkeypatch.undo()
         assert store.record(analysis, "shop") is True
         assert store.trends("shop", 10)[P + "a"].runs == 1
+
+
+def test_regressions_compare_only_with_runs_of_the_same_command(tmp_path: Path) -> None:
+    """seed -> test -> run -> build in one history file gave the build a wall_regression_pct of
+    hundreds of percent: its baseline was the median of the quick seed and test runs."""
+    with HistoryStore(tmp_path / "h.duckdb") as store:
+        store.record(_run(tmp_path, 1, 1.0, command="seed"), "shop")
+        store.record(_run(tmp_path, 2, 1.0, command="test"), "shop")
+        first_build = _run(tmp_path, 3, 9.0)
+        store.record(first_build, "shop")
+        assert store.regressions(first_build, "shop", window=10, min_pct=20.0, min_seconds=1.0) == []
+        assert (
+            store.run_count("shop"),
+            store.run_count("shop", "build"),
+            store.run_count("shop", "seed"),
+        ) == (
+            3,
+            1,
+            1,
+        )
+        second_build = _run(tmp_path, 4, 12.0)
+        store.record(second_build, "shop")
+        found = store.regressions(second_build, "shop", window=10, min_pct=20.0, min_seconds=1.0)
+        assert {r.unique_id: r.baseline_s for r in found} == {P + "a": 9.0, "(wall time)": 10.0}
+        assert store.trends("shop", 10)[P + "a"].runs == 4  # trends still span every command
+
+
+OLD_SCHEMA = """
+create table runs (
+    invocation_id varchar primary key, project varchar, generated_at timestamptz,
+    analyzed_at timestamptz, dbt_version varchar, threads integer, wall_s double,
+    critical_path_s double, utilization double, cost_per_run double, cost_basis varchar,
+    node_count integer, failed_count integer
+);
+create table node_runs (
+    invocation_id varchar, unique_id varchar, resource_type varchar, materialized varchar,
+    status varchar, execution_s double, cost double
+);
+insert into runs values ('old-seed', 'shop', '2023-12-31', '2023-12-31', '1.10.0', 2, 0.5, 0.5, 1,
+                         0, 'none', 1, 0);
+insert into node_runs values ('old-seed', 'model.shop.a', 'model', 'table', 'success', 0.5, null);
+insert into runs values ('inv-2', 'shop', '2024-01-02', '2024-01-02', '1.10.0', 2, 9.0, 9.0, 1,
+                         0, 'none', 2, 0);
+"""
+
+
+def test_a_history_file_from_before_commands_were_stored_is_read_and_extended(tmp_path: Path) -> None:
+    path = tmp_path / "h.duckdb"
+    with duckdb.connect(str(path)) as db:
+        db.execute(OLD_SCHEMA)
+    with HistoryStore(path) as store:
+        current = _run(tmp_path, 1, 8.0)
+        assert store.record(current, "shop")
+        assert store.run_count("shop") == 3
+        # the old runs' commands are unknown: they are no baseline for a build
+        assert store.run_count("shop", "build") == 1
+        assert store.regressions(current, "shop", window=10, min_pct=20.0, min_seconds=1.0) == []
+        assert store.trends("shop", 10)[P + "a"].runs == 2
+        # analyzing an old run again records its command
+        assert store.record(_run(tmp_path, 2, 8.0), "shop") is False
+        assert store.run_count("shop", "build") == 2
+    with duckdb.connect(str(path)) as db:
+        # `runs` keeps its columns, so earlier pipeline-kit versions can still write the file
+        assert len(db.execute("select * from runs limit 1").description) == 13

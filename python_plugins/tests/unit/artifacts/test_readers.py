@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_kit.artifacts import read_catalog, read_manifest, read_run_results, read_sources
+from pipeline_kit.artifacts.sources import read_sources_artifact
 from pipeline_kit.errors import InputFileError
 
 
@@ -219,3 +220,68 @@ def test_an_absurd_thread_count_is_an_input_error(tmp_path: Path) -> None:
         read_run_results(_write(tmp_path / "run_results.json", data))
     data["args"] = {"threads": 0, "which": "build"}
     assert read_run_results(_write(tmp_path / "run_results.json", data)).threads is None
+
+
+def test_unit_tests_exposures_and_saved_queries_are_read(tmp_path: Path) -> None:
+    """dbt 1.8+ lists unit tests (and 1.10+ exposures) in run_results.json; the reader kept only
+    nodes, sources and seeds, so `dbt test --select test_type:unit` stopped with "the two files
+    come from different projects" and every build warned about 2 "deleted" nodes."""
+    data = _manifest(12)
+    data["unit_tests"] = {
+        "unit_test.p.orders.ut_orders": {
+            "resource_type": "unit_test",
+            "name": "ut_orders",
+            "package_name": "p",
+            "model": "orders",
+            "depends_on": {"nodes": ["model.p.orders"], "macros": []},
+        }
+    }
+    data["exposures"] = {
+        "exposure.p.dashboard": {
+            "resource_type": "exposure",
+            "name": "dashboard",
+            "depends_on": {"nodes": ["model.p.orders"]},
+        }
+    }
+    data["metrics"] = {
+        "metric.p.revenue": {"name": "revenue", "depends_on": {"nodes": ["semantic_model.p.o"]}}
+    }
+    data["semantic_models"] = {
+        "semantic_model.p.o": {"name": "o", "depends_on": {"nodes": ["model.p.orders"]}}
+    }
+    data["saved_queries"] = {"saved_query.p.q": {"name": "q", "depends_on": {"nodes": ["metric.p.revenue"]}}}
+    nodes = read_manifest(_write(tmp_path / "manifest.json", data)).nodes
+    unit_test = nodes["unit_test.p.orders.ut_orders"]
+    assert (unit_test.resource_type, unit_test.name, unit_test.depends_on) == (
+        "unit_test",
+        "ut_orders",
+        ("model.p.orders",),
+    )
+    assert nodes["exposure.p.dashboard"].depends_on == ("model.p.orders",)
+    # types from the section when an entry lacks one
+    assert [
+        nodes[uid].resource_type for uid in ("metric.p.revenue", "semantic_model.p.o", "saved_query.p.q")
+    ] == [
+        "metric",
+        "semantic_model",
+        "saved_query",
+    ]
+
+
+def test_sources_json_names_the_invocation_that_wrote_it(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "sources.json",
+        {
+            "metadata": {
+                "dbt_schema_version": "https://schemas.getdbt.com/dbt/sources/v3.json",
+                "invocation_id": "freshness-1",
+            },
+            "results": [{"unique_id": "source.p.raw.orders", "status": "pass"}],
+        },
+    )
+    artifact = read_sources_artifact(path)
+    assert (artifact.invocation_id, [s.unique_id for s in artifact.results]) == (
+        "freshness-1",
+        ["source.p.raw.orders"],
+    )
+    assert read_sources(path) == artifact.results
