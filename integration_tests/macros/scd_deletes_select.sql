@@ -3,9 +3,9 @@
 {% macro scd_deletes_select() %}
 select
   id,
-  case when id = 3 and batch >= 3 then 'c2' else val end as val,
+  case when id = 3 and batch in (3, 4) then 'c2' else val end as val,
   case
-    when id = 3 and batch >= 3 then cast('2024-01-10 00:00:00' as timestamp) else updated_at
+    when id = 3 and batch in (3, 4) then cast('2024-01-10 00:00:00' as timestamp) else updated_at
   end as updated_at
 from {{ ref('scd2_deletes_input') }}
 where batch = {{ var('scd_batch', 1) }}

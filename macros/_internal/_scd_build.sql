@@ -133,10 +133,13 @@
 
   {%- if not cfg.partial_source %}
 
+  -- a key whose rows in the select all lack a change time is there (no change, not a delete):
+  -- the staged batch skips such rows, so they are looked up in the select itself
   gone as (
     select l._pk_key, {keys_l}, 1 as _pk_gone, 0 as _pk_back
     from live as l
     where not exists (select 1 from {source} as s where s._pk_key = l._pk_key)
+      and not exists (select 1 from {raw_relation} as s where s.{updated_at} is null and md5({enc_key}) = l._pk_key)
   ),
   {%- endif %}
 

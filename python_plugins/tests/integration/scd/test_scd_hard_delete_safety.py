@@ -4,13 +4,15 @@ wrong, and what stops it:
 - `--empty` and `--sample` make the select read part of the source, so no key counts as deleted
   on such a run (a dbt snapshot with `hard_deletes: invalidate` closes every current version
   under `--empty`: dbt-adapters #1329).
+- A key whose row in the select has a NULL change time is in the select: the load skips the row
+  (no change) and must not record the key as deleted.
 - A failed or truncated extract returns few rows: `max_deleted_ratio` fails a load that would
   delete more than that share of the live keys, naming the counts, before anything is written.
 
 Models: integration_tests/models/scd/scd2_deletes_{invalidate,new_record}.sql, and of the type 1
 and 3 ones scd1_deletes_new_record and scd3_deletes_invalidate, over scd2_deletes_input
-(event_time updated_at). Batch 1 holds keys 1, 2, 3; batch 2 leaves out key 2; batch 9 holds no
-rows (an empty extract).
+(event_time updated_at). Batch 1 holds keys 1, 2, 3; batch 2 leaves out key 2; batch 8 holds all
+three, key 2 with no change time; batch 9 holds no rows (an empty extract).
 """
 
 from __future__ import annotations
@@ -104,3 +106,13 @@ def test_max_deleted_ratio_refuses_a_truncated_snapshot(dbt_project: DbtProject)
     _refused(dbt_project, 9, 0.5, before, "3 of the 3")  # an empty extract
     _refused(dbt_project, 2, 0.2, before, "1 of the 3")  # one key of three: more than 0.2
     _key_2_deleted_by_batch_2(dbt_project, before, scd_max_deleted_ratio=0.5)
+
+
+def test_key_with_null_change_time_is_not_deleted(dbt_project: DbtProject) -> None:
+    """Batch 8 holds key 2 with a NULL updated_at: no change and no delete (the staged batch
+    skips the row; the delete test once looked for the key there only and closed it)."""
+    before = _first_load(dbt_project)
+    run = dbt_project.run("run", "--select", *MODELS, dbt_vars={"scd_batch": 8})
+    assert run.ok, f"batch 8 on {dbt_project.target.name}:\n{run.tail()}"
+    assert _tables(dbt_project) == before, f"batch 8 changed a table on {dbt_project.target.name}"
+    _key_2_deleted_by_batch_2(dbt_project, before)
