@@ -191,6 +191,8 @@
   {%- set update_names = m.update_columns | map(attribute='name') | map('lower') | list -%}
   {%- set insert_names = m.insert_columns | map(attribute='name') | map('lower') | list -%}
   {%- set managed = pipeline_kit._merge_managed_exprs(m, rid) if m.managed else {} -%}
+  {#- a change reviving a soft-deleted row is an insert: see _merge_revive_set -#}
+  {%- set revive = ' or (coalesce(t.is_deleted, false) and not s._pk_is_delete)' if soft else '' -%}
   {%- set matched = parts.changed -%}
   {%- if m.has_deletes -%}
     {%- set matched = '(case when s._pk_is_delete then ' ~ (pipeline_kit._merge_soft_needed(m) if soft else 'true') ~ ' else ' ~ matched ~ ' end)' -%}
@@ -203,7 +205,7 @@
     select {{ rid }} as _pk_rid, {{ 's._pk_is_delete' if hard else 'false' }} as _pk_drop
     {%- for name in m.target_names -%}
       {%- set q, n = adapter.quote(name), name | lower -%}
-      , {% if n in managed %}{{ managed[n] }}{% elif n in update_names %}s.{{ q }}{% elif n in insert_names %}case when {{ rid }} is null then s.{{ q }} else t.{{ q }} end{% else %}t.{{ q }}{% endif %} as {{ q }}
+      , {% if n in managed %}{{ managed[n] }}{% elif n in update_names %}s.{{ q }}{% elif n in insert_names %}case when {{ rid }} is null{{ revive }} then s.{{ q }} else t.{{ q }} end{% else %}t.{{ q }}{% endif %} as {{ q }}
     {%- endfor %}
     from ({{ parts.source }}) as s
     left join {{ target_relation }} as t on {{ parts.match }}
@@ -246,10 +248,26 @@
   {%- set update_set -%}
     {%- for c in m.update_columns %}, {{ c.quoted }} = s.{{ c.quoted }}{% endfor -%}
   {%- endset -%}
+  {%- if m.no_update and m.delete_mode == 'soft' -%}
+    {%- set update_set = update_set ~ pipeline_kit._merge_revive_set(m) -%}
+  {%- endif -%}
   {{- return({
       'set': update_set[2:] ~ extra.set,
       'names': (m.insert_columns | map(attribute='quoted') | join(', ')) ~ extra.names,
       'exprs': 's.' ~ (m.insert_columns | map(attribute='quoted') | join(', s.')) ~ extra.exprs}) -}}
+{% endmacro %}
+
+{#- Soft deletes with columns an update leaves alone (merge_update_columns / _exclude_columns):
+    a change reviving a deleted row (or a tombstone of an unseen key) is an insert, so those
+    columns take the change's values too; on a live row they keep theirs (keys and the ordering
+    column are written as they always are). Each item starts with a comma. -#}
+{% macro _merge_revive_set(m) %}
+  {%- set written = m.unique_key | map('lower') | list + [m.order_column.name | lower] -%}
+  {%- set items = [] -%}
+  {%- for c in m.insert_columns if c.name | lower in m.no_update and c.name | lower not in written -%}
+    {%- do items.append(', ' ~ c.quoted ~ ' = case when coalesce(t.is_deleted, false) then s.' ~ c.quoted ~ ' else t.' ~ c.quoted ~ ' end') -%}
+  {%- endfor -%}
+  {{- return(items | join('')) -}}
 {% endmacro %}
 
 {#- The soft-delete and audit columns' part of _merge_dml_parts (each piece starts with a comma):

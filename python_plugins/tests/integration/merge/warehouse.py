@@ -72,14 +72,22 @@ def query(
         connection.close()
 
 
-def read_table(project: DbtProject, table: str) -> list[Row]:
-    """All rows of `table` in the project's target schema as normalised dicts (lowercase names)."""
+def read_table(project: DbtProject, table: str, dbt_vars: dict[str, Any] | None = None) -> list[Row]:
+    """All rows of `table` in the project's target schema as normalised dicts (lowercase names).
+    `dbt_vars`: for fakesnow's `dbt show`, the vars that enable a model which is off by default."""
     target = project.target
     if target.name in {"duckdb", "postgres"}:
         names, rows = query(project, f'select * from "{target.schema}"."{table}"')
     else:
         result = project.run(
-            "show", "--inline", f"select * from {{{{ ref('{table}') }}}}", "--output", "json", "--limit", "-1"
+            "show",
+            "--inline",
+            f"select * from {{{{ ref('{table}') }}}}",
+            "--output",
+            "json",
+            "--limit",
+            "-1",
+            dbt_vars=dbt_vars,
         )
         assert result.ok, f"dbt show of {table} failed:\n{result.tail()}"
         start = result.output.index("{")
