@@ -184,21 +184,46 @@
 {% endmacro %}
 
 {# PostgreSQL 15 has neither try_cast nor pg_input_is_valid (16+): match each type's input syntax.
-   Dates are checked for month 01-12 and day 01-31 (not per-month day counts). #}
+   Dates are checked for month 01-12 and day 01-31 (not per-month day counts). A timestamp may
+   end in a UTC offset, which PostgreSQL (and DuckDB) accept and ignore for a timestamp; doubles
+   take NaN and infinity as float8in does, but their magnitude is not checked ('1e400'). #}
 {% macro default___quality_is_castable(column, type_name) %}
+  {%- set text = 'cast(' ~ column ~ ' as text)' -%}
+  {%- set number_re = '([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?' -%}
   {%- set date_re = '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])' -%}
+  {%- set time_re = '[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?' -%}
+  {%- set offset_re = '(\\s*([zZ]|[-+](0?[0-9]|1[0-5])(:?[0-5][0-9])?))?' -%}
+  {%- if type_name in ['integer', 'bigint'] -%}
+    {{- return(pipeline_kit._quality_is_integer_text(text, type_name)) -}}
+  {%- endif -%}
   {%- set patterns = {
-      'integer': '^\\s*[-+]?[0-9]+\\s*$',
-      'bigint': '^\\s*[-+]?[0-9]+\\s*$',
-      'numeric': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
-      'decimal': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
-      'double': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
-      'float': '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$',
+      'numeric': '^\\s*[-+]?' ~ number_re ~ '\\s*$',
+      'decimal': '^\\s*[-+]?' ~ number_re ~ '\\s*$',
+      'double': '^\\s*[-+]?(' ~ number_re ~ '|nan|inf|infinity)\\s*$',
+      'float': '^\\s*[-+]?(' ~ number_re ~ '|nan|inf|infinity)\\s*$',
       'date': '^\\s*' ~ date_re ~ '\\s*$',
-      'timestamp': '^\\s*' ~ date_re ~ '([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?)?\\s*$',
+      'timestamp': '^\\s*' ~ date_re ~ '(' ~ time_re ~ offset_re ~ ')?\\s*$',
       'boolean': '^\\s*(true|false|t|f|yes|no|y|n|on|off|1|0)\\s*$'} -%}
-  {%- set operator = '~*' if type_name == 'boolean' else '~' -%}
-  {{- return('(cast(' ~ column ~ ' as text) ' ~ operator ~ ' ' ~ pipeline_kit._string_literal(patterns[type_name]) ~ ')') -}}
+  {#- case-insensitive where the input function is: boolean words, NaN / Infinity -#}
+  {%- set operator = '~*' if type_name in ['boolean', 'double', 'float'] else '~' -%}
+  {{- return('(' ~ text ~ ' ' ~ operator ~ ' ' ~ pipeline_kit._string_literal(patterns[type_name]) ~ ')') -}}
+{% endmacro %}
+
+{#- True when `text` (SQL, not NULL) is an integer literal within the range of `type_name`
+    (integer: 4 bytes, bigint: 8 bytes), as PostgreSQL's int4in / int8in read it: blanks, a sign,
+    digits. The shape is matched first; the value is compared as numeric only for text long
+    enough to leave the range and only for its significant digits (leading zeros stripped, at
+    most the range's digit count), inside CASE so the comparison never meets a cast error. -#}
+{% macro _quality_is_integer_text(text, type_name) %}
+  {#- digits of the largest value: shorter text is in range; no match (NULL) is not an integer -#}
+  {%- set digits, largest = {'integer': (10, 2147483647), 'bigint': (19, 9223372036854775807)}[type_name] -%}
+  {%- set significant = 'substring(' ~ text ~ ' from ' ~ pipeline_kit._string_literal('^\\s*[-+]?0*([0-9]+)\\s*$') ~ ')' -%}
+  {{- return('(case when octet_length(' ~ text ~ ') < ' ~ digits
+             ~ ' then ' ~ text ~ ' ~ ' ~ pipeline_kit._string_literal('^\\s*[-+]?[0-9]+\\s*$')
+             ~ ' when coalesce(length(' ~ significant ~ '), ' ~ (digits + 1) ~ ') > ' ~ digits ~ ' then false'
+             ~ ' when ' ~ text ~ ' ~ ' ~ pipeline_kit._string_literal('^\\s*-')
+             ~ ' then cast(' ~ significant ~ ' as numeric) <= ' ~ (largest + 1)
+             ~ ' else cast(' ~ significant ~ ' as numeric) <= ' ~ largest ~ ' end)') -}}
 {% endmacro %}
 
 {# DuckDB: try_cast returns NULL instead of failing #}

@@ -23,6 +23,50 @@
   {{- return({'not_null': 'completeness', 'unique': 'validity', 'accepted_values': 'validity', 'relationships': 'consistency'}) -}}
 {% endmacro %}
 
+{#- The node a test reads: its attached model / seed / snapshot, or for a test on a source (which
+    has no attached node) the source named in the test's `model` argument; none if neither. -#}
+{% macro _quality_tested_node(node) %}
+  {%- if node.attached_node -%}
+    {{- return(graph.nodes.get(node.attached_node)) -}}
+  {%- endif -%}
+  {%- set model_argument = (node.test_metadata.kwargs or {}).get('model') or '' -%}
+  {%- set source_call = modules.re.search("source\\(\\s*['\"]([^'\"]+)['\"]\\s*,\\s*['\"]([^'\"]+)['\"]\\s*\\)", model_argument) -%}
+  {%- if source_call -%}
+    {%- for source in graph.sources.values() -%}
+      {%- if source.source_name == source_call.group(1) and source.name == source_call.group(2) -%}
+        {{- return(source) -}}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {{- return(none) -}}
+{% endmacro %}
+
+{#- The name results are recorded under: a model's name, a source's `source_name.table_name`
+    (so source tests score under the source, as `pipeline-kit quality` shows them). -#}
+{% macro _quality_tested_name(tested) %}
+  {%- if tested is none -%}
+    {{- return('') -}}
+  {%- endif -%}
+  {{- return((tested.source_name ~ '.' ~ tested.name) if tested.resource_type == 'source' else tested.name) -}}
+{% endmacro %}
+
+{#- Where a built-in test's rows are counted from, as (WITH prefix, FROM target), or none.
+    An ephemeral model is no relation: its rows are counted from the CTE dbt injected into the
+    test's own SQL (the test node's extra_ctes), so they are the rows the test read. -#}
+{% macro _quality_tested_rows_from(node, tested) %}
+  {%- if tested.resource_type == 'source' -%}
+    {{- return(('', tested.relation_name)) -}}
+  {%- endif -%}
+  {%- if tested.config.materialized == 'ephemeral' -%}
+    {%- set ctes = node.extra_ctes or [] -%}
+    {%- for cte in ctes if cte.id == tested.unique_id -%}
+      {{- return(('with ' ~ (ctes | map(attribute='sql') | join(', ')) ~ ' ', cte.sql.strip().split(' ')[0])) -}}
+    {%- endfor -%}
+    {{- return(none) -}}
+  {%- endif -%}
+  {{- return(('', api.Relation.create(database=tested.database, schema=tested.schema, identifier=(tested.alias or tested.name)) | string)) -}}
+{% endmacro %}
+
 {#- One SELECT yielding the result table's columns for a test result, or '' when not recorded. -#}
 {% macro _quality_result_select(result) %}
   {%- set node = result.node -%}
@@ -30,15 +74,14 @@
     {{- return('') -}}
   {%- endif -%}
   {%- set metadata = node.test_metadata -%}
-  {%- set attached = graph.nodes.get(node.attached_node) if node.attached_node else none -%}
-  {%- set model_name = attached.name if attached else '' -%}
+  {%- set tested = pipeline_kit._quality_tested_node(node) -%}
   {%- set head = 'select '
       ~ pipeline_kit._string_literal(invocation_id) ~ ' as invocation_id, '
       ~ 'cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ') as run_started_at, '
       ~ pipeline_kit._string_literal(node.unique_id) ~ ' as test_unique_id, '
       ~ pipeline_kit._string_literal(node.name) ~ ' as test_name, '
       ~ pipeline_kit._string_literal(result.status) ~ ' as test_status, '
-      ~ pipeline_kit._string_literal(model_name) ~ ' as model_name, ' -%}
+      ~ pipeline_kit._string_literal(pipeline_kit._quality_tested_name(tested)) ~ ' as model_name, ' -%}
   {#- Only the quality tests report rule rows; other package tests (e.g. scd2_integrity) do not. -#}
   {%- set is_quality_test = metadata.name == 'quality'
         or metadata.name.split('_')[0] in ['completeness', 'accuracy', 'consistency', 'timeliness', 'validity'] -%}
@@ -47,12 +90,18 @@
         ~ node.compiled_code ~ ') as pk_test_result') -}}
   {%- endif -%}
   {%- set dimensions = pipeline_kit._quality_builtin_dimensions() -%}
-  {%- if metadata.namespace is none and metadata.name in dimensions and attached -%}
+  {%- if metadata.namespace is none and metadata.name in dimensions and tested -%}
+    {%- set rows_from = pipeline_kit._quality_tested_rows_from(node, tested) -%}
+    {%- if rows_from is none -%}
+      {#- a wrong row count would enter the scores unseen; a missing row is named in the log -#}
+      {{- log('pipeline_kit: quality result of ' ~ node.unique_id ~ ' not stored: its ephemeral model '
+          ~ tested.name ~ ' is not among the CTEs dbt compiled into the test, so its rows cannot be counted', info=true) -}}
+      {{- return('') -}}
+    {%- endif -%}
     {%- set column = metadata.kwargs.get('column_name') or '' -%}
-    {%- set tested = api.Relation.create(database=attached.database, schema=attached.schema, identifier=(attached.alias or attached.name)) -%}
     {%- set row_filter = (' where ' ~ node.config.where) if node.config.get('where') else '' -%}
     {%- set failures = result.failures or 0 -%}
-    {{- return(head ~ "'dbt' as source, "
+    {{- return(rows_from[0] ~ head ~ "'dbt' as source, "
         ~ pipeline_kit._string_literal(dimensions[metadata.name]) ~ ' as dimension, '
         ~ pipeline_kit._string_literal(metadata.name ~ '(' ~ column ~ ')') ~ ' as rule_name, '
         ~ pipeline_kit._string_literal(metadata.name) ~ ' as rule_kind, '
@@ -60,7 +109,7 @@
         ~ 'cast(' ~ failures ~ ' as ' ~ dbt.type_bigint() ~ ') as failing_rows, '
         ~ 'cast(count(*) as ' ~ dbt.type_bigint() ~ ') as evaluated_rows, '
         ~ 'cast(0 as ' ~ pipeline_kit._quality_float_type() ~ ') as max_failure_ratio, '
-        ~ (1 if result.status in ['fail', 'warn'] else 0) ~ ' as is_failing from ' ~ tested ~ row_filter) -}}
+        ~ (1 if result.status in ['fail', 'warn'] else 0) ~ ' as is_failing from ' ~ rows_from[1] ~ row_filter) -}}
   {%- endif -%}
   {{- return('') -}}
 {% endmacro %}

@@ -10,7 +10,9 @@
 
     pipeline_kit tests are re-read by running their compiled SQL (one row per rule:
     dimension, rule_name, failing_rows, evaluated_rows); built-in tests contribute dbt's
-    failure count as failing rows over the tested model's row count. -#}
+    failure count as failing rows over the tested model's row count (under the test's `where`;
+    an ephemeral model's from the CTE dbt compiled into the test; a source's under
+    `source_name.table_name`). -#}
 {% macro store_quality_results(results) %}
   {{- return(adapter.dispatch('store_quality_results', 'pipeline_kit')(results)) -}}
 {% endmacro %}

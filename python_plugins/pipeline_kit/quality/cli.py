@@ -64,6 +64,12 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     card = Scorecard(results, mode=MODES[source])
     if not results:
         card.notes.append("no recorded quality tests in this run")
+    errored = [rule.rule for rule in card.errored_tests()]
+    if errored:
+        card.notes.append(
+            f"{len(errored)} test(s) errored and evaluated no rows (listed as failing rules; "
+            "--threshold fails on them)"
+        )
     click.echo(render_text(card), nl=False)
     out = output_dir or target_dir / "quality"
     out.mkdir(parents=True, exist_ok=True)
@@ -71,6 +77,10 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     (out / "quality.html").write_text(render_html(card, threshold))
     click.echo(f"  reports: {out / 'quality.md'}, {out / 'quality.html'}")
     if threshold is not None:
+        # an errored test checked nothing: passing the gate on the other tests' scores would hide it
+        problems = [f"test errored: {name}" for name in errored]
         below = card.below(threshold)
         if below:
-            raise GateFailedError(f"quality below {threshold}: " + ", ".join(below))
+            problems.append(f"quality below {threshold}: " + ", ".join(below))
+        if problems:
+            raise GateFailedError("; ".join(problems))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import html
 
+from pipeline_kit.quality.results import RuleResult
 from pipeline_kit.quality.scorecard import Score, Scorecard
 
 
 def _pct(score: Score) -> str:
     return "n/a" if score.score is None else f"{score.score * 100:.2f}%"
+
+
+def _failing(rule: RuleResult) -> str:
+    if rule.errored:
+        return "test errored: no rows evaluated"
+    return f"{rule.failing_rows} of {rule.evaluated_rows} rows failing"
 
 
 def _rows(card: Scorecard) -> list[tuple[str, str, Score]]:
@@ -33,10 +40,7 @@ def render_text(card: Scorecard) -> str:
     failing = card.failing_rules()
     lines += ["", f"  failing rules: {len(failing)}"]
     for rule in failing:
-        lines.append(
-            f"    {rule.model}: {rule.dimension}: {rule.rule} "
-            f"({rule.failing_rows} of {rule.evaluated_rows} rows failing)"
-        )
+        lines.append(f"    {rule.model}: {rule.dimension}: {rule.rule} ({_failing(rule)})")
     return "\n".join(lines) + "\n"
 
 
@@ -61,9 +65,9 @@ def render_markdown(card: Scorecard) -> str:
         lines += ["| model | dimension | rule | failing | evaluated |", "|---|---|---|---:|---:|"]
         for rule in failing:
             cell = rule.rule.replace("|", "\\|")
+            failing_cell = "test errored" if rule.errored else str(rule.failing_rows)
             lines.append(
-                f"| {rule.model} | {rule.dimension} | `{cell}` "
-                f"| {rule.failing_rows} | {rule.evaluated_rows} |"
+                f"| {rule.model} | {rule.dimension} | `{cell}` | {failing_cell} | {rule.evaluated_rows} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -112,7 +116,8 @@ def render_html(card: Scorecard, threshold: float | None = None) -> str:
         for rule in failing:
             body.append(
                 f"<tr><td>{html.escape(rule.model)}</td><td>{html.escape(rule.dimension)}</td>"
-                f"<td><code>{html.escape(rule.rule)}</code></td><td class=n>{rule.failing_rows}</td>"
+                f"<td><code>{html.escape(rule.rule)}</code></td>"
+                f"<td class=n>{'test errored' if rule.errored else rule.failing_rows}</td>"
                 f"<td class=n>{rule.evaluated_rows}</td></tr>"
             )
         body.append("</table>")

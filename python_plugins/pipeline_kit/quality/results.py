@@ -6,6 +6,10 @@ Three sources, best first:
 2. the warehouse itself: each pipeline_kit test's compiled SQL is re-run (it returns one row per
    rule with failing / evaluated rows) and dbt built-ins get the tested model's row count;
 3. the artifacts alone: each test counts as one evaluated check (a test pass rate).
+
+A test on a source scores under `source_name.table_name`. A scored kind of test whose status is
+`error` has no result in any source: it is recorded as a failing rule of 0 evaluated rows
+(`errored`), so the scorecard names it and a `--threshold` gate fails on it.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ BUILTIN_DIMENSIONS = {
     "relationships": "consistency",
 }
 RECORDED_STATUSES = {"pass", "fail", "warn"}
+ERROR_STATUS = "error"
 RESULT_COLUMNS = "model_name, dimension, rule_name, failing_rows, evaluated_rows, is_failing, source"
 
 Query = Callable[[str], Sequence[Sequence[Any]]]
@@ -41,6 +46,7 @@ class RuleResult:
     evaluated_rows: int
     is_failing: bool
     source: str = "pipeline_kit"
+    errored: bool = False  # the test errored: no rows were evaluated, and it counts as failing
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -63,10 +69,13 @@ class TestRun:
     model: str
     relation: str | None
     compiled_code: str | None
+    where: str | None = None
+    # CTEs to put before `select count(*) from relation` (an ephemeral model's, from the test)
+    ctes: tuple[str, ...] = ()
 
 
 def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
-    """The invocation id and the pass/fail/warn tests of `run_results.json` (with the manifest)."""
+    """The invocation id and the pass/fail/warn/error tests of `run_results.json` (with the manifest)."""
     run_results_path, manifest_path = target_dir / "run_results.json", target_dir / "manifest.json"
     run_results, manifest = _read_json(run_results_path), _read_json(manifest_path)
     # shapes checked up front: a hand-edited or foreign file gets an error naming it, not a traceback
@@ -78,6 +87,7 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
         raise InputFileError(run_results_path, f"'results' is not a list (got {_json_type(results)})")
     if not isinstance(nodes, dict):
         raise InputFileError(manifest_path, f"'nodes' is not an object (got {_json_type(nodes)})")
+    sources = as_dict(manifest.get("sources"))
     args = run_results.get("args")
     partial = run_limited_by(args if isinstance(args, dict) else {})
     if partial:
@@ -100,15 +110,18 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
             continue
         if not isinstance(status, str):  # a list or object would not even be comparable with a set
             raise InputFileError(run_results_path, f"{unique_id}: 'status' is not a string (got {status!r})")
-        if status not in RECORDED_STATUSES:
+        if status not in RECORDED_STATUSES and status != ERROR_STATUS:
             continue
         failures = result.get("failures")
         if failures is not None and (isinstance(failures, bool) or not isinstance(failures, int)):
             raise InputFileError(
                 run_results_path, f"{unique_id}: 'failures' is not a whole number (got {failures!r})"
             )
-        attached = as_dict(nodes.get(as_str(node.get("attached_node"))))
+        kwargs = as_dict(metadata.get("kwargs"))
+        tested = _tested_node(node, kwargs, nodes, sources)
         namespace = metadata.get("namespace")
+        where = as_dict(node.get("config")).get("where")
+        relation, ctes = _ephemeral_cte(node, tested) or (as_str(tested.get("relation_name")) or None, ())
         runs.append(
             TestRun(
                 unique_id=unique_id,
@@ -116,15 +129,60 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
                 failures=failures or 0,
                 name=as_str(metadata.get("name")),
                 namespace=namespace if isinstance(namespace, str) else None,
-                kwargs=as_dict(metadata.get("kwargs")),
-                model=as_str(attached.get("name")),
-                relation=as_str(attached.get("relation_name")) or None,
+                kwargs=kwargs,
+                model=_tested_name(tested),
+                relation=relation,
                 compiled_code=as_str(result.get("compiled_code"))
                 or as_str(node.get("compiled_code"))
                 or None,
+                where=where if isinstance(where, str) and where.strip() else None,
+                ctes=ctes,
             )
         )
     return invocation_id, runs
+
+
+# the tested source in a source test's `model` argument: {{ get_where_subquery(source('raw', 'orders')) }}
+_SOURCE_CALL = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
+
+
+def _tested_node(
+    node: dict[str, Any], kwargs: dict[str, Any], nodes: dict[str, Any], sources: dict[str, Any]
+) -> dict[str, Any]:
+    """The node a test reads: its attached model / seed / snapshot, or (a test on a source has no
+    attached node) the source its `model` argument names; {} if neither."""
+    attached = as_str(node.get("attached_node"))
+    if attached:
+        return as_dict(nodes.get(attached))
+    call = _SOURCE_CALL.search(as_str(kwargs.get("model")))
+    if call:
+        for value in sources.values():
+            source = as_dict(value)
+            if (source.get("source_name"), source.get("name")) == call.groups():
+                return source
+    return {}
+
+
+def _tested_name(tested: dict[str, Any]) -> str:
+    """A model's name; a source's `source_name.table_name` (as the results hook records it)."""
+    if tested.get("resource_type") == "source":
+        return f"{as_str(tested.get('source_name'))}.{as_str(tested.get('name'))}"
+    return as_str(tested.get("name"))
+
+
+def _ephemeral_cte(node: dict[str, Any], tested: dict[str, Any]) -> tuple[str | None, tuple[str, ...]] | None:
+    """For a test of an ephemeral model (no relation): the CTE name to count its rows from and
+    the CTEs dbt compiled into the test (`extra_ctes`), so the count reads the rows the test read.
+    None for other models, and (None, ()) when the test has no such CTE."""
+    if as_dict(tested.get("config")).get("materialized") != "ephemeral":
+        return None
+    ctes = [as_dict(cte) for cte in node.get("extra_ctes") or []]
+    for cte in ctes:
+        if cte.get("id") == tested.get("unique_id"):
+            # " __dbt__cte__<identifier> as (...)": the name dbt gave the model's CTE
+            name = next(iter(as_str(cte.get("sql")).split()), None)
+            return name, tuple(as_str(c.get("sql")) for c in ctes)
+    return None, ()
 
 
 def _json_type(value: object) -> str:
@@ -155,22 +213,62 @@ def _dimensions_of(run: TestRun) -> list[str]:
 
 
 def from_artifacts(runs: Sequence[TestRun]) -> list[RuleResult]:
-    """Each test is one evaluated check per dimension it covers; failing when the test failed/warned."""
+    """Each test is one evaluated check, failing when the test failed/warned. A `quality` test
+    spanning several dimensions is one check of dimension `quality`: the artifacts say how many of
+    its rules failed, not which, so no dimension can be charged with it."""
     results = []
     for run in runs:
-        for dimension in _dimensions_of(run):
-            failed = run.status in {"fail", "warn"}
-            column = run.kwargs.get("column_name") or ""
-            results.append(
-                RuleResult(run.model, dimension, f"{run.name}({column})", int(failed), 1, failed, "artifacts")
-            )
+        dimension = _check_dimension(run)
+        if dimension is None or run.status not in RECORDED_STATUSES:
+            continue
+        failed = run.status in {"fail", "warn"}
+        if run.name == "quality":
+            rule = f"quality({', '.join(d for d in _dimensions_of(run) if d != 'quality')})"
+        else:
+            rule = f"{run.name}({run.kwargs.get('column_name') or ''})"
+        results.append(RuleResult(run.model, dimension, rule, int(failed), 1, failed, "artifacts"))
     return results
+
+
+def _check_dimension(run: TestRun) -> str | None:
+    """The one dimension a test counts under as a whole: its own, or `quality` for a `quality`
+    test spanning several; None for tests that are not scored."""
+    dimensions = _dimensions_of(run)
+    if not dimensions:
+        return None
+    return dimensions[0] if len(dimensions) == 1 else "quality"
+
+
+def from_errored(runs: Sequence[TestRun]) -> list[RuleResult]:
+    """The scored kinds of test that errored: one failing rule of 0 evaluated rows each (no rows
+    were checked, so row scores stay as they are, but the rule counts as failing and gates fail)."""
+    results = []
+    for run in runs:
+        dimension = _check_dimension(run)
+        if dimension is not None and run.status == ERROR_STATUS:
+            results.append(RuleResult(run.model, dimension, run.unique_id, 0, 0, True, "error", errored=True))
+    return results
+
+
+def _count_sql(run: TestRun) -> str:
+    """The rows a built-in test evaluated: its model's (under the test's `where`, as dbt reads it)."""
+    if run.relation is None:
+        # the model is ephemeral and dbt compiled no CTE of it into the test (a parse-only manifest)
+        raise PipelineKitError(
+            f"{run.unique_id}: its model {run.model} has no relation and the test no compiled CTE "
+            "of it to count its rows from (score the artifacts of a dbt build or test)"
+        )
+    with_clause = f"with {', '.join(run.ctes)} " if run.ctes else ""
+    row_filter = f" where {run.where}" if run.where else ""
+    return f"{with_clause}select count(*) from {run.relation}{row_filter}"
 
 
 def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
     """Re-run each pipeline_kit test's compiled SQL; count the rows of models with built-in tests."""
     results = []
     for run in runs:
+        if run.status not in RECORDED_STATUSES:
+            continue
         if is_quality_test(run) and run.compiled_code:
             sql = (
                 "select dimension, rule_name, failing_rows, evaluated_rows, is_failing "
@@ -182,8 +280,8 @@ def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
                         run.model, str(dimension), str(rule), int(failing), int(evaluated), bool(is_failing)
                     )
                 )
-        elif run.name in BUILTIN_DIMENSIONS and run.namespace is None and run.relation:
-            ((count,),) = query(f"select count(*) from {run.relation}")
+        elif run.name in BUILTIN_DIMENSIONS and run.namespace is None and run.model:
+            ((count,),) = query(_count_sql(run))
             column = run.kwargs.get("column_name") or ""
             results.append(
                 RuleResult(
@@ -274,15 +372,19 @@ def load_rule_results(
     """Rule results of the run in `target_dir` and which source they came from."""
     check_table_name(results_table)
     invocation_id, runs = load_test_runs(target_dir)
+    # neither the hook nor a re-run has numbers of a test that errored: they come from the artifacts
+    errored = from_errored(runs)
     if query is None:
-        return from_artifacts(runs), "artifacts"
+        return from_artifacts(runs) + errored, "artifacts"
     try:
         stored = from_results_table(invocation_id, results_table, query)
     except Exception:  # no results table (the hook is opt-in): fall back to re-running tests
         stored = []
     if stored:
-        return stored, "results table"
+        return stored + errored, "results table"
     try:
-        return from_warehouse(runs, query), "warehouse"
+        return from_warehouse(runs, query) + errored, "warehouse"
+    except PipelineKitError:
+        raise
     except Exception as error:
         raise PipelineKitError(f"re-running the tests' SQL failed: {error}") from error

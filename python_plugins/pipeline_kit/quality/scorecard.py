@@ -57,6 +57,10 @@ class Scorecard:
     def failing_rules(self) -> list[RuleResult]:
         return sorted((r for r in self.results if r.is_failing), key=lambda r: (r.model, r.dimension, r.rule))
 
+    def errored_tests(self) -> list[RuleResult]:
+        """Tests that errored: they checked no rows, so no score can say their data passed."""
+        return [r for r in self.failing_rules() if r.errored]
+
     def below(self, threshold: float) -> list[str]:
         """Every score (overall, dimension, model) under the threshold, as `name=score` strings."""
         found = []

@@ -78,10 +78,11 @@ def test_artifacts_only_scores_tests_as_checks(tmp_path: Path) -> None:
     results, source = load_rule_results(tmp_path / "target")
     assert source == "artifacts"
     card = Scorecard(results)
-    # quality test (failed) counts once per declared dimension; not_null (warn) once; singular ignored
-    assert card.overall.evaluated_rows == 3
-    assert card.overall.failing_rows == 3
-    assert set(card.by_dimension()) == {"completeness", "validity"}
+    # each test is one check: the quality test (failed; two dimensions, so under `quality`) and
+    # not_null (warn); the singular test is not scored
+    assert card.overall.evaluated_rows == 2
+    assert card.overall.failing_rows == 2
+    assert set(card.by_dimension()) == {"completeness", "quality"}
 
 
 def test_warehouse_mode_reruns_compiled_sql_and_counts_builtin_rows(tmp_path: Path) -> None:
@@ -242,5 +243,5 @@ def test_odd_test_metadata_is_skipped_not_fatal(tmp_path: Path) -> None:
         lambda data: data["nodes"]["test.p.not_null_orders_id"].update(test_metadata=3),
     )
     results, _ = load_rule_results(tmp_path / "target")
-    assert {result.dimension for result in results} == {"completeness", "validity"}  # the quality test's
+    assert {result.dimension for result in results} == {"quality"}  # the quality test's
     assert all(result.rule.startswith("quality(") for result in results)
