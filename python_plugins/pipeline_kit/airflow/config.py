@@ -7,6 +7,7 @@ DAG that silently ignores it.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -186,7 +187,12 @@ def _dbt_value(key: str, value: Any, label: str) -> Any:
         return value
     if key == "dbt_executable":
         text = _text(value, label)
-        return shutil.which(text) or text
+        if os.sep in text or (os.altsep and os.altsep in text):
+            # Tasks run in the project directory, so a relative path would resolve there instead.
+            # abspath, not resolve(): following a venv's symlinks could leave the venv.
+            return os.path.abspath(os.path.expanduser(text))
+        found = shutil.which(text)  # relative when PATH holds a relative directory
+        return os.path.abspath(found) if found else text
     if key in ("profiles_dir", "target") and value is None:
         return None
     return _text(value, label)

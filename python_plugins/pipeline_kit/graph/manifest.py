@@ -6,6 +6,8 @@ to 1.11 load alike; what is missing and required is one clear InputFileError.
 
 from __future__ import annotations
 
+import glob
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +17,14 @@ from pipeline_kit.artifacts.loading import read_json
 from pipeline_kit.errors import InputFileError
 
 EXECUTABLE_TYPES = frozenset({"model", "seed", "snapshot"})
-KNOWN_TYPES = EXECUTABLE_TYPES | {"test", "source"}
+# Data tests and (dbt 1.8+) unit tests: both run by `dbt test` and `dbt build`.
+TEST_TYPES = frozenset({"test", "unit_test"})
+KNOWN_TYPES = EXECUTABLE_TYPES | TEST_TYPES | {"source"}
 
 
 @dataclass(frozen=True)
 class ManifestNode:
-    """One model, seed, snapshot, test or source of the manifest."""
+    """One model, seed, snapshot, data test, unit test or source of the manifest."""
 
     unique_id: str
     resource_type: str
@@ -44,16 +48,34 @@ class ManifestNode:
         return self.resource_type in EXECUTABLE_TYPES and self.materialized != "ephemeral"
 
     @property
+    def is_ephemeral(self) -> bool:
+        return self.resource_type == "model" and self.materialized == "ephemeral"
+
+    @property
+    def is_test(self) -> bool:
+        return self.resource_type in TEST_TYPES
+
+    @property
     def airflow_meta(self) -> Mapping[str, Any]:
         value = self.meta.get("airflow", {})
         return value if isinstance(value, Mapping) else {}
 
     @property
     def dbt_selector(self) -> str:
-        """A selector naming this node alone on a dbt command line."""
+        """A selector naming this node alone on a dbt command line.
+
+        dbt's `fqn:` method is a prefix match (`fqn:shop.orders` also selects a model in
+        `models/orders/`), so it is intersected (`,`) with `file:`, the node's file name: two nodes
+        of one package with one fqn prefix and one file name would need two models of one name.
+        `file:` rather than `path:` because dbt matches `path:` against files under the root
+        project, which never selects a node from an installed package. Both values are
+        glob-escaped: dbt matches them with fnmatch once they contain `*`, `?` or `[`.
+        """
         if self.resource_type == "source":
             return f"source:{self.source_name}.{self.name}"
-        return "fqn:" + ".".join(self.fqn)
+        fqn = "fqn:" + ".".join(glob.escape(part) for part in self.fqn)
+        file_name = posixpath.basename(self.path)
+        return f"{fqn},file:{glob.escape(file_name)}" if file_name else fqn
 
 
 @dataclass(frozen=True)
@@ -81,7 +103,7 @@ def parse_manifest(raw: object, source: str = "manifest") -> Manifest:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("nodes"), Mapping):
         raise InputFileError(source, "not a dbt manifest: no 'nodes' object")
     nodes: dict[str, ManifestNode] = {}
-    for section in ("nodes", "sources"):
+    for section in ("nodes", "sources", "unit_tests"):
         entries = raw.get(section) or {}
         if not isinstance(entries, Mapping):
             raise InputFileError(source, f"'{section}' is not an object")
@@ -107,7 +129,7 @@ def _parse_node(unique_id: str, entry: object, source: str) -> ManifestNode | No
         raise InputFileError(source, f"node {unique_id!r} is not an object")
     resource_type = str(entry.get("resource_type") or unique_id.split(".", 1)[0])
     if resource_type not in KNOWN_TYPES:
-        return None  # analyses, operations, unit tests, semantic nodes: not orchestrated
+        return None  # analyses, operations, semantic nodes: not orchestrated
     name = entry.get("name")
     if not isinstance(name, str) or not name:
         raise InputFileError(source, f"node {unique_id!r} has no 'name'")
@@ -126,7 +148,8 @@ def _parse_node(unique_id: str, entry: object, source: str) -> ManifestNode | No
         package_name=package,
         path=str(entry.get("original_file_path") or entry.get("path") or ""),
         fqn=fqn,
-        tags=tuple(sorted({str(tag) for tag in _list(entry.get("tags")) + _list(config.get("tags"))})),
+        # The manifest's order, duplicates dropped: `group_by: tag` groups a node by its first tag.
+        tags=tuple(dict.fromkeys(str(tag) for tag in _list(entry.get("tags")) + _list(config.get("tags")))),
         depends_on=tuple(sorted({str(uid) for uid in _list(depends.get("nodes"))})),
         materialized=str(config.get("materialized") or ""),
         database=str(entry.get("database") or ""),

@@ -95,19 +95,19 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
             p for uid in runnable for p in nodes[uid].depends_on if p in nodes and nodes[p].has_freshness
         }
         fresh |= {uid for uid in selected if nodes[uid].has_freshness}
-    node_parents = _nearest_task_parents(manifest, runnable | fresh)
-    builder = _Builder(manifest, options, runnable)
-    builder.add_node_tasks(node_parents, fresh)
+    nearest = _nearest_members(manifest, runnable | fresh)
+    builder = _Builder(manifest, options, selected, nearest)
+    builder.add_node_tasks(fresh)
     builder.add_test_tasks()
     return builder.finish()
 
 
-def _nearest_task_parents(manifest: Manifest, members: set[str]) -> dict[str, set[str]]:
-    """For each member, the closest members upstream of it, looking through non-members."""
+def _nearest_members(manifest: Manifest, members: set[str]) -> dict[str, set[str]]:
+    """For each node but tests, the closest members upstream of it, looking through non-members."""
     upstream = {
         uid: [p for p in node.depends_on if p in manifest.nodes]
         for uid, node in manifest.nodes.items()
-        if node.resource_type != "test"
+        if not node.is_test
     }
     order = topological_order(upstream, "manifest nodes")
     reach: dict[str, set[str]] = {}
@@ -116,33 +116,47 @@ def _nearest_task_parents(manifest: Manifest, members: set[str]) -> dict[str, se
         for parent in upstream[uid]:
             found |= {parent} if parent in members else reach[parent]
         reach[uid] = found
-    return {uid: reach[uid] for uid in members}
+    return reach
 
 
 class _Builder:
-    def __init__(self, manifest: Manifest, options: PlanOptions, runnable: set[str]) -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        options: PlanOptions,
+        selected: frozenset[str],
+        nearest_members: Mapping[str, set[str]],
+    ) -> None:
         self.manifest = manifest
         self.options = options
-        self.runnable = runnable
+        self.selected = selected
+        self.runnable = {uid for uid in selected if manifest.nodes[uid].is_executable}
+        self.nearest_members = nearest_members
         self.taken: set[str] = set()
         self.tasks: dict[str, Task] = {}
         self.task_of: dict[str, str] = {}  # node unique id → task id
+        self.freshness_task: dict[tuple[str, str], str] = {}  # (DAG key, source) → task in that DAG
         self.upstream: dict[str, set[str]] = defaultdict(set)
         self.downstream: dict[str, set[str]] = defaultdict(set)  # filled once tests are placed
-        self.dag_of_node = {uid: dag_key_of(manifest.nodes[uid], options.split_tags) for uid in runnable}
+        self.dag_of_node = {uid: dag_key_of(manifest.nodes[uid], options.split_tags) for uid in self.runnable}
 
-    def add_node_tasks(self, node_parents: Mapping[str, set[str]], fresh: set[str]) -> None:
+    def add_node_tasks(self, fresh: set[str]) -> None:
         units: dict[tuple[str, str], list[str]] = defaultdict(list)
         for uid in sorted(self.runnable):
             units[(self.dag_of_node[uid], self._group_of(self.manifest.nodes[uid]))].append(uid)
         for (dag_key, group), members in sorted(units.items()):
             self._add_unit(dag_key, group, members)
+        node_parents = {uid: self.nearest_members[uid] for uid in self.runnable | fresh}
         self._add_freshness(fresh, node_parents)
         for uid, parents in node_parents.items():
             child = self.task_of[uid]
             for parent in parents:
-                if self.task_of[parent] != child:
-                    self.upstream[child].add(self.task_of[parent])
+                # A source checked in several DAGs has a freshness task in each: wait for this DAG's.
+                parent_task = self.freshness_task.get(
+                    (self.tasks[child].dag_key, parent), self.task_of[parent]
+                )
+                if parent_task != child:
+                    self.upstream[child].add(parent_task)
 
     def _group_of(self, node: ManifestNode) -> str:
         granularity, group_by = self.options.granularity, self.options.group_by
@@ -171,7 +185,8 @@ class _Builder:
             name = "dbt_build" if group == "all" else group.replace("/", ".").replace("\\", ".")
             args = ("build", "--select", *(node.dbt_selector for node in nodes))
             if behavior in (TestBehavior.AFTER_ALL, TestBehavior.NONE):
-                args += ("--exclude-resource-type", "test")
+                # Unit tests are a resource type of their own (dbt 1.8+), not excluded with `test`.
+                args += ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
             else:
                 args += _CAUTIOUS
         task_id = safe_id(name, f"{dag_key}/{group}", self.taken)
@@ -209,39 +224,81 @@ class _Builder:
                 self.tasks[task_id] = Task(task_id, dag_key, args, tuple(chunk))
                 for uid in chunk:
                     self.task_of.setdefault(uid, task_id)
+                    self.freshness_task[(dag_key, uid)] = task_id
 
     def add_test_tasks(self) -> None:
         behavior = self.options.test_behavior
         if behavior is TestBehavior.NONE:
             return
+        placed = [
+            (self._tasks_checked_by(node), node) for node in self.manifest.nodes.values() if node.is_test
+        ]
+        placed = [(parent_tasks, test) for parent_tasks, test in placed if parent_tasks]
+        if behavior is TestBehavior.AFTER_ALL:
+            self._add_final_tests(placed)
+            return
+        unit_tests: dict[str, list[ManifestNode]] = defaultdict(list)
+        tests_by_parents: dict[tuple[str, ...], list[ManifestNode]] = defaultdict(list)
+        for parent_tasks, test in placed:
+            if self._run_by_parent_build(parent_tasks, test):
+                continue
+            if test.resource_type == "unit_test" and len(parent_tasks) == 1:
+                unit_tests[parent_tasks[0]].append(test)
+            else:
+                tests_by_parents[parent_tasks].append(test)
+        for model_task, tests in sorted(unit_tests.items()):
+            self._add_unit_test_task(model_task, tests)
         for child, parents in self.upstream.items():
             for parent in parents:
                 self.downstream[parent].add(child)
-        tests_by_parents: dict[tuple[str, ...], list[ManifestNode]] = defaultdict(list)
-        for node in self.manifest.nodes.values():
-            if node.resource_type != "test":
-                continue
-            parents = {p for p in node.depends_on if p in self.manifest.nodes and self._is_task_node(p)}
-            if not parents or not parents <= self.runnable:
-                continue  # cautious: a test runs only when all the nodes it checks are built
-            tests_by_parents[tuple(sorted({self.task_of[p] for p in parents}))].append(node)
-        if behavior is TestBehavior.AFTER_ALL:
-            self._add_final_tests([test for tests in tests_by_parents.values() for test in tests])
-            return
         # Single-parent tests first: they re-route the parent's downstream edges through themselves.
         for parent_tasks, tests in sorted(
             tests_by_parents.items(), key=lambda item: (len(item[0]) > 1, item[0])
         ):
-            single = len(parent_tasks) == 1
-            if single and (
-                self.options.granularity is not Granularity.NODE or behavior is TestBehavior.BUILD
-            ):
-                continue  # already run by the parent's `dbt build`
-            self._add_test_task(parent_tasks, tests, blocking=single)
+            self._add_test_task(parent_tasks, tests, blocking=len(parent_tasks) == 1)
 
-    def _is_task_node(self, uid: str) -> bool:
-        node = self.manifest.nodes[uid]
-        return node.resource_type not in {"source", "test"}
+    def _tasks_checked_by(self, test: ManifestNode) -> tuple[str, ...]:
+        """The tasks a test waits for; none when it is not scheduled.
+
+        As with dbt's `cautious` indirect selection, a test runs only when every node it checks
+        is selected; sources need no task. An ephemeral model is compiled into the test's query,
+        so a test on one waits for the tasks building what the model reads.
+        """
+        parent_tasks: set[str] = set()
+        for uid in test.depends_on:
+            parent = self.manifest.nodes.get(uid)
+            if parent is None or parent.resource_type == "source":
+                continue
+            if uid in self.runnable:
+                parent_tasks.add(self.task_of[uid])
+            elif parent.is_ephemeral and uid in self.selected and test.resource_type == "test":
+                parent_tasks |= {self.task_of[up] for up in self.nearest_members[uid] & self.runnable}
+            else:
+                return ()
+        return tuple(sorted(parent_tasks))
+
+    def _run_by_parent_build(self, parent_tasks: tuple[str, ...], test: ManifestNode) -> bool:
+        """Whether the parent task's `dbt build --indirect-selection cautious` runs the test: only
+        when that build selects every node the test depends on, sources and ephemeral models too."""
+        if len(parent_tasks) != 1:
+            return False
+        if (
+            self.options.granularity is Granularity.NODE
+            and self.options.test_behavior is not TestBehavior.BUILD
+        ):
+            return False  # `dbt run`, `seed` or `snapshot` runs no test
+        return set(test.depends_on) <= set(self.tasks[parent_tasks[0]].node_ids)
+
+    def _add_unit_test_task(self, model_task: str, tests: list[ManifestNode]) -> None:
+        """Unit tests run between the model's parents and the model, as in `dbt build`: they need
+        the parents' relations for column types, and a failing one stops the model from building."""
+        task_id = safe_id(f"{model_task}.unit_test", "unit_tests:" + model_task, self.taken)
+        selectors = sorted(test.dbt_selector for test in tests)
+        self.tasks[task_id] = Task(
+            task_id, self.tasks[model_task].dag_key, ("test", "--select", *selectors), ()
+        )
+        self.upstream[task_id] = self.upstream.pop(model_task, set())
+        self.upstream[model_task] = {task_id}
 
     def _add_test_task(
         self, parent_tasks: tuple[str, ...], tests: list[ManifestNode], blocking: bool
@@ -262,18 +319,20 @@ class _Builder:
         for parent in parent_tasks:
             self.downstream[parent].add(task_id)
 
-    def _add_final_tests(self, tests: list[ManifestNode]) -> None:
+    def _add_final_tests(self, placed: list[tuple[tuple[str, ...], ManifestNode]]) -> None:
         by_dag: dict[str, list[ManifestNode]] = defaultdict(list)
-        for test in tests:
-            parents = [p for p in test.depends_on if p in self.task_of]
-            by_dag[max(self.tasks[self.task_of[p]].dag_key for p in parents)].append(test)
+        parents_by_dag: dict[str, set[str]] = defaultdict(set)
+        for parent_tasks, test in placed:
+            dag_key = max(self.tasks[task_id].dag_key for task_id in parent_tasks)
+            by_dag[dag_key].append(test)
+            parents_by_dag[dag_key] |= set(parent_tasks)
         for dag_key, dag_tests in sorted(by_dag.items()):
             task_id = safe_id("dbt_test", f"tests:{dag_key}", self.taken)
             selectors = sorted(test.dbt_selector for test in dag_tests)
+            same_dag = {t for t, task in self.tasks.items() if task.dag_key == dag_key}
             self.tasks[task_id] = Task(task_id, dag_key, ("test", "--select", *selectors), ())
-            self.upstream[task_id] |= {t for t, task in self.tasks.items() if task.dag_key == dag_key} - {
-                task_id
-            }
+            # Parents in another (split) DAG too: without them a test could run before they are built.
+            self.upstream[task_id] |= same_dag | parents_by_dag[dag_key]
 
     def finish(self) -> TaskPlan:
         upstream = {task_id: self.upstream.get(task_id, set()) for task_id in self.tasks}

@@ -3,8 +3,9 @@
 Supported: bare names and dotted fqn paths (with `*` wildcards), `path:`, `tag:`, `fqn:`,
 `resource_type:`, `package:`, `source:`, `config.materialized:`, `selector:` (YAML selectors
 stored in the manifest), graph operators `+x`, `N+x`, `x+`, `x+N`, `@x`, spaces for union and
-commas for intersection. The result holds executable nodes and sources, never tests: the
-planner places tests by `test_behavior`.
+commas for intersection. The result holds executable nodes, ephemeral models and sources, never
+tests: the planner places tests by `test_behavior`. Ephemeral models are selectable because, as
+with dbt's `cautious` indirect selection, a test on one runs only when the model is selected.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def select_nodes(
     exclude: Sequence[str] = (),
     selector: str | None = None,
 ) -> frozenset[str]:
-    """Unique ids of the selected models, seeds, snapshots and sources (all when nothing given)."""
+    """Unique ids of the selected models (ephemeral ones too), seeds, snapshots and sources (all
+    when nothing given)."""
     graph = _Graph(manifest)
     if selector is not None:
         chosen = graph.yaml_selector(selector, f"--selector {selector!r}")
@@ -51,7 +53,7 @@ class _Graph:
         self.universe = frozenset(
             uid
             for uid, node in manifest.nodes.items()
-            if node.is_executable or node.resource_type == "source"
+            if node.is_executable or node.is_ephemeral or node.resource_type == "source"
         )
         self._resolving: list[str] = []
 

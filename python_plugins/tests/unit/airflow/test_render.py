@@ -72,7 +72,12 @@ def test_split_dags_each_have_their_tasks_and_asset_schedule() -> None:
     assert "schedule='@daily'" in main
     assert "schedule=[Asset('dbt://warehouse/analytics/stg')]" in reporting
     assert module_constant(reporting, "TASKS") == (
-        ("mart", ("run", "--select", "fqn:shop.marts.mart"), 0, ("dbt://warehouse/analytics/mart",)),
+        (
+            "mart",
+            ("run", "--select", "fqn:shop.marts.mart,file:mart.sql"),
+            0,
+            ("dbt://warehouse/analytics/mart",),
+        ),
     )
     assert module_constant(main, "DBT_EXECUTABLE") == "/opt/dbt/bin/dbt"
     assert "{'retries': 2, 'retry_delay': datetime.timedelta(seconds=45.0)}" in main
@@ -84,7 +89,13 @@ def test_group_mode_renders_one_build_per_folder() -> None:
     files = render(shop(), granularity="group", default_args={"owner": "data", "retry_delay": 60})
     tasks = module_constant(files["shop.py"], "TASKS")
     assert [row[0] for row in tasks] == ["seeds", "models.staging"]
-    assert tasks[1][1] == ("build", "--select", "fqn:shop.staging.stg", "--indirect-selection", "cautious")
+    assert tasks[1][1] == (
+        "build",
+        "--select",
+        "fqn:shop.staging.stg,file:stg.sql",
+        "--indirect-selection",
+        "cautious",
+    )
     assert (
         "default_args={'owner': 'data', 'retry_delay': datetime.timedelta(seconds=60.0)}" in files["shop.py"]
     )
@@ -123,7 +134,7 @@ def test_hostile_names_are_escaped_and_round_trip(names: list[str], folder: str,
             for arg in row[1]
             if arg.startswith("fqn:")
         }
-        assert {f"fqn:shop.{folder}.{name}" for name in names} <= selectors
+        assert {f"fqn:shop.{folder}.{name},file:{name}.sql" for name in names} <= selectors
 
 
 def test_plan_options_default_is_node_mode() -> None:

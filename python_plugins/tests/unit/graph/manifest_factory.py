@@ -10,6 +10,7 @@ class ManifestBuilder:
         self.project = project
         self.nodes: dict[str, dict[str, Any]] = {}
         self.sources: dict[str, dict[str, Any]] = {}
+        self.unit_tests: dict[str, dict[str, Any]] = {}
         self.selectors: dict[str, Any] = {}
 
     def node(
@@ -53,6 +54,21 @@ class ManifestBuilder:
         }
         return uid
 
+    def unit_test(self, name: str, model: str) -> str:
+        """A dbt 1.8+ unit test: its own manifest section, depending on the model it tests."""
+        model_uid = self._uid(model)
+        uid = f"unit_test.{self.project}.{model_uid.split('.')[-1]}.{name}"
+        self.unit_tests[uid] = {
+            "resource_type": "unit_test",
+            "name": name,
+            "package_name": self.project,
+            "original_file_path": "models/schema.yml",
+            "fqn": [*self.nodes[model_uid]["fqn"], name],
+            "depends_on": {"nodes": [model_uid]},
+            "config": {},
+        }
+        return uid
+
     def source(self, source_name: str, name: str, freshness: bool = True) -> str:
         uid = f"source.{self.project}.{source_name}.{name}"
         rule = {"count": 12, "period": "hour"} if freshness else {"count": None, "period": None}
@@ -82,5 +98,6 @@ class ManifestBuilder:
             "metadata": {"project_name": self.project, "dbt_version": "1.11.0"},
             "nodes": self.nodes,
             "sources": self.sources,
+            "unit_tests": self.unit_tests,
             "selectors": self.selectors,
         }

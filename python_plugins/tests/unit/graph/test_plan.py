@@ -52,8 +52,12 @@ def test_node_mode_edges_equal_the_manifest_through_ephemeral_models() -> None:
         ("customer_orders", "revenue_report"),
     }
     by_id = result.by_id()
-    assert by_id["stg_orders"].dbt_args == ("run", "--select", "fqn:shop.staging.stg_orders")
-    assert by_id["raw_orders"].dbt_args == ("seed", "--select", "fqn:shop.raw_orders")
+    assert by_id["stg_orders"].dbt_args == (
+        "run",
+        "--select",
+        "fqn:shop.staging.stg_orders,file:stg_orders.sql",
+    )
+    assert by_id["raw_orders"].dbt_args == ("seed", "--select", "fqn:shop.raw_orders,file:raw_orders.sql")
     assert "int_orders" not in by_id
 
 
@@ -63,14 +67,18 @@ def test_after_each_tests_block_downstream_and_multi_parent_test_waits_for_all_p
     assert by_id["stg_orders.test"].dbt_args == (
         "test",
         "--select",
-        "fqn:shop.not_null_stg_orders_id",
-        "fqn:shop.unique_stg_orders_id",
+        "fqn:shop.not_null_stg_orders_id,file:schema.yml",
+        "fqn:shop.unique_stg_orders_id,file:schema.yml",
     )
     assert result.upstream["stg_orders.test"] == ("stg_orders",)
     assert result.upstream["revenue"] == ("stg_orders.test",)
     multi = "test.stg_customers__stg_orders"
     assert set(result.upstream[multi]) == {"stg_customers", "stg_orders"}
-    assert by_id[multi].dbt_args == ("test", "--select", "fqn:shop.relationships_orders_customers")
+    assert by_id[multi].dbt_args == (
+        "test",
+        "--select",
+        "fqn:shop.relationships_orders_customers,file:schema.yml",
+    )
 
 
 def test_build_behavior_runs_single_parent_tests_inside_the_node_build() -> None:
@@ -81,7 +89,7 @@ def test_build_behavior_runs_single_parent_tests_inside_the_node_build() -> None
     assert result.by_id()["stg_orders"].dbt_args == (
         "build",
         "--select",
-        "fqn:shop.staging.stg_orders",
+        "fqn:shop.staging.stg_orders,file:stg_orders.sql",
         "--indirect-selection",
         "cautious",
     )
@@ -105,10 +113,16 @@ def test_group_mode_edges_are_the_transitively_reduced_folder_graph() -> None:
     assert staging.dbt_args[:4] == (
         "build",
         "--select",
-        "fqn:shop.staging.stg_customers",
-        "fqn:shop.staging.stg_orders",
+        "fqn:shop.staging.stg_customers,file:stg_customers.sql",
+        "fqn:shop.staging.stg_orders,file:stg_orders.sql",
     )
-    assert staging.dbt_args[-2:] == ("--exclude-resource-type", "test")
+    # `none` runs no test of either kind: dbt 1.8+ unit tests are not excluded with `test`.
+    assert staging.dbt_args[-4:] == (
+        "--exclude-resource-type",
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+    )
 
 
 def test_group_mode_multi_parent_test_across_groups_runs_after_both_groups() -> None:
@@ -116,7 +130,9 @@ def test_group_mode_multi_parent_test_across_groups_runs_after_both_groups() -> 
     m.test("orders_match_revenue", "customer_orders", "revenue")
     result = plan(m, granularity=Granularity.GROUP)
     cross = [task for task in result.tasks if task.dbt_args[0] == "test"]
-    assert [task.dbt_args for task in cross] == [("test", "--select", "fqn:shop.orders_match_revenue")]
+    assert [task.dbt_args for task in cross] == [
+        ("test", "--select", "fqn:shop.orders_match_revenue,file:schema.yml")
+    ]
     # After both groups: finance already waits for marts, so the reduced edge set names finance only.
     assert result.upstream[cross[0].task_id] == ("models.finance",)
     assert "models.marts" in result.upstream["models.finance"]
