@@ -23,6 +23,37 @@
   {{- return({'not_null': 'completeness', 'unique': 'validity', 'accepted_values': 'validity', 'relationships': 'consistency'}) -}}
 {% endmacro %}
 
+{#- The built-ins whose SQL returns one row per failing VALUE with its row count `n_records`, so
+    dbt's failure count is of values, not rows: the failing rows as an aggregate of that SQL's
+    rows. accepted_values: every row holding a bad value; unique: the rows beyond the first per
+    duplicated value, as pipeline_kit.validity_unique counts them. (not_null and relationships
+    return one row per failing row: their failure count is already rows.)
+    pipeline-kit quality's warehouse mode uses the same aggregates (GROUPED_FAILING_ROWS). -#}
+{% macro _quality_grouped_failing_rows() %}
+  {{- return({'accepted_values': 'sum(n_records)', 'unique': 'sum(n_records - 1)'}) -}}
+{% endmacro %}
+
+{#- The failing rows of a built-in test as SQL: dbt's failure count, or for a test grouped by
+    value that failed, the aggregate of its compiled SQL's rows (the test's `where` and an
+    ephemeral model's CTE are in that SQL). Only a failed test re-runs its SQL: a passing one
+    returned no rows. A custom override of the test without `n_records` keeps dbt's count, logged. -#}
+{% macro _quality_builtin_failing_rows(node, failures) %}
+  {%- set aggregate = pipeline_kit._quality_grouped_failing_rows().get(node.test_metadata.name) -%}
+  {%- if failures == 0 or aggregate is none -%}
+    {{- return(failures | string) -}}
+  {%- endif -%}
+  {%- set compiled = node.compiled_code or '' -%}
+  {#- the column names cost one empty read; naming a column the SQL lacks would fail the whole batch -#}
+  {%- set columns = (run_query('select * from (' ~ compiled ~ ') as pk_failing_values where 1 = 0').column_names
+        | map('lower') | list) if compiled else [] -%}
+  {%- if 'n_records' not in columns -%}
+    {{- log('pipeline_kit: failing rows of ' ~ node.unique_id ~ " stored as dbt's failure count (" ~ failures
+        ~ ', distinct values, not rows): its compiled SQL returns no n_records column to count rows from', info=true) -}}
+    {{- return(failures | string) -}}
+  {%- endif -%}
+  {{- return('(select coalesce(' ~ aggregate ~ ', 0) from (' ~ compiled ~ ') as pk_failing_values)') -}}
+{% endmacro %}
+
 {#- The node a test reads: its attached model / seed / snapshot, or for a test on a source (which
     has no attached node) the source named in the test's `model` argument; none if neither. -#}
 {% macro _quality_tested_node(node) %}
@@ -106,7 +137,7 @@
         ~ pipeline_kit._string_literal(metadata.name ~ '(' ~ column ~ ')') ~ ' as rule_name, '
         ~ pipeline_kit._string_literal(metadata.name) ~ ' as rule_kind, '
         ~ pipeline_kit._string_literal(column) ~ ' as column_name, '
-        ~ 'cast(' ~ failures ~ ' as ' ~ dbt.type_bigint() ~ ') as failing_rows, '
+        ~ 'cast(' ~ pipeline_kit._quality_builtin_failing_rows(node, failures) ~ ' as ' ~ dbt.type_bigint() ~ ') as failing_rows, '
         ~ 'cast(count(*) as ' ~ dbt.type_bigint() ~ ') as evaluated_rows, '
         ~ 'cast(0 as ' ~ pipeline_kit._quality_float_type() ~ ') as max_failure_ratio, '
         ~ (1 if result.status in ['fail', 'warn'] else 0) ~ ' as is_failing from ' ~ rows_from[1] ~ row_filter) -}}

@@ -9,10 +9,12 @@
         on-run-end: ["{{ pipeline_kit.store_quality_results(results) }}"]
 
     pipeline_kit tests are re-read by running their compiled SQL (one row per rule:
-    dimension, rule_name, failing_rows, evaluated_rows); built-in tests contribute dbt's
-    failure count as failing rows over the tested model's row count (under the test's `where`;
-    an ephemeral model's from the CTE dbt compiled into the test; a source's under
-    `source_name.table_name`). -#}
+    dimension, rule_name, failing_rows, evaluated_rows); built-in tests contribute failing rows
+    over the tested model's row count (under the test's `where`; an ephemeral model's from the
+    CTE dbt compiled into the test; a source's under `source_name.table_name`). Failing rows are
+    dbt's failure count for not_null / relationships (one per row); accepted_values and unique
+    count values, so when they fail their compiled SQL is re-run for its rows' `n_records`
+    (all rows with a bad value; the rows beyond the first per duplicated value). -#}
 {% macro store_quality_results(results) %}
   {{- return(adapter.dispatch('store_quality_results', 'pipeline_kit')(results)) -}}
 {% endmacro %}

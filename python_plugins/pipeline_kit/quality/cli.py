@@ -64,6 +64,7 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     card = Scorecard(results, mode=MODES[source])
     if not results:
         card.notes.append("no recorded quality tests in this run")
+    card.notes.extend(rule.note for rule in results if rule.note)
     errored = [rule.rule for rule in card.errored_tests()]
     if errored:
         card.notes.append(

@@ -4,7 +4,8 @@ Three sources, best first:
 1. the pipeline_kit results table (filled by the `store_quality_results` on-run-end hook) for
    the run's invocation id;
 2. the warehouse itself: each pipeline_kit test's compiled SQL is re-run (it returns one row per
-   rule with failing / evaluated rows) and dbt built-ins get the tested model's row count;
+   rule with failing / evaluated rows) and dbt built-ins get the tested model's row count (and a
+   failed accepted_values / unique, which dbt counts in values, its failing rows from its SQL);
 3. the artifacts alone: each test counts as one evaluated check (a test pass rate).
 
 A test on a source scores under `source_name.table_name`. A scored kind of test whose status is
@@ -30,6 +31,12 @@ BUILTIN_DIMENSIONS = {
     "accepted_values": "validity",
     "relationships": "consistency",
 }
+# The built-ins whose SQL returns one row per failing VALUE with its row count `n_records` (dbt's
+# failure count is of values): their failing rows as an aggregate of those rows. accepted_values:
+# every row holding a bad value; unique: the rows beyond the first per duplicated value, as
+# pipeline_kit.validity_unique counts them. not_null and relationships return one row per failing
+# row. The results hook uses the same aggregates (`_quality_grouped_failing_rows`).
+GROUPED_FAILING_ROWS = {"accepted_values": "sum(n_records)", "unique": "sum(n_records - 1)"}
 RECORDED_STATUSES = {"pass", "fail", "warn"}
 ERROR_STATUS = "error"
 RESULT_COLUMNS = "model_name, dimension, rule_name, failing_rows, evaluated_rows, is_failing, source"
@@ -47,6 +54,7 @@ class RuleResult:
     is_failing: bool
     source: str = "pipeline_kit"
     errored: bool = False  # the test errored: no rows were evaluated, and it counts as failing
+    note: str = ""  # why a number is not what the README says it is (shown with the scorecard)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -263,6 +271,30 @@ def _count_sql(run: TestRun) -> str:
     return f"{with_clause}select count(*) from {run.relation}{row_filter}"
 
 
+def _builtin_failing_rows(run: TestRun, query: Query) -> tuple[int, str]:
+    """A built-in test's failing rows and, when they are only dbt's failure count, why. For a test
+    grouped by value that failed, the aggregate of its compiled SQL's rows (its `where` and an
+    ephemeral model's CTE are in that SQL); a passing one returned no rows, so it is not re-run."""
+    aggregate = GROUPED_FAILING_ROWS.get(run.name)
+    if aggregate is None or run.failures == 0:
+        return run.failures, ""
+    reason = "no compiled SQL in the artifacts"
+    if run.compiled_code:
+        sql = f"select coalesce({aggregate}, 0) from ({run.compiled_code}) as pk_failing_values"
+        try:
+            ((rows,),) = query(sql)
+            return int(rows), ""
+        # any driver's error: the likely one is a custom override of the test without n_records
+        except Exception as error:
+            first_line = next(iter(str(error).strip().splitlines()), type(error).__name__)
+            reason = f"summing its n_records failed ({first_line})"
+    # as the results hook does for such a test: a count of values beats no result at all
+    return run.failures, (
+        f"{run.unique_id}: failing rows are dbt's failure count ({run.failures}, distinct values, "
+        f"not rows): {reason}"
+    )
+
+
 def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
     """Re-run each pipeline_kit test's compiled SQL; count the rows of models with built-in tests."""
     results = []
@@ -283,15 +315,17 @@ def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
         elif run.name in BUILTIN_DIMENSIONS and run.namespace is None and run.model:
             ((count,),) = query(_count_sql(run))
             column = run.kwargs.get("column_name") or ""
+            failing, note = _builtin_failing_rows(run, query)
             results.append(
                 RuleResult(
                     run.model,
                     BUILTIN_DIMENSIONS[run.name],
                     f"{run.name}({column})",
-                    run.failures,
+                    failing,
                     int(count),
                     run.status in {"fail", "warn"},
                     "dbt",
+                    note=note,
                 )
             )
     return results
