@@ -3,8 +3,10 @@
       rows with NULLs in any other column are kept (no natural-join fallback that drops them).
     - NULLs sort last in every `order_by` item that does not say otherwise, on every adapter.
     - Ties on `order_by` are broken by every column of the relation in declared order
-      (ascending, NULLs last), so the kept row is the same on every run and adapter. For a CTE
-      name pass `columns=[...]`; without it, ties fall back to the whole row's text per engine. -#}
+      (ascending, NULLs last), so the kept row is the same on every run and adapter; on
+      PostgreSQL a column of a type it cannot order (json, xml, point...) by its text form. For a
+      CTE name pass `columns=[...]` (an expression such as `payload::text` will do); without it,
+      ties fall back to the whole row's text per engine. -#}
 {% macro deduplicate(relation, partition_by, order_by, columns=none) %}
   {%- if relation is none or (relation is string and relation | trim == '') -%}
     {{ pipeline_kit._raise('deduplicate', '`relation` is required (a relation or a CTE name)', relation) }}
@@ -13,7 +15,8 @@
   {%- set ordering = pipeline_kit._as_list('deduplicate', 'order_by', order_by) -%}
   {%- if columns is none and relation is not string and execute -%}
     {%- set columns = [] -%}
-    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- set found = adapter.get_columns_in_relation(relation) -%}
+    {%- set names = found | map(attribute='name') | list -%}
     {%- if '"' in names | join -%}
       {%- do pipeline_kit._raise_quoted_name('deduplicate', names) -%}
     {%- endif -%}
@@ -28,7 +31,8 @@
       'relation': relation,
       'partition_by': keys,
       'order_by': pipeline_kit._nulls_last(ordering),
-      'tie_breakers': (pipeline_kit._nulls_last(columns | map('string') | map('trim') | list) if columns else none)} -%}
+      'tie_breakers': (pipeline_kit._nulls_last(columns | map('string') | map('trim') | list) if columns else none),
+      'relation_columns': found if found is defined else none} -%}
   {{ return(adapter.dispatch('deduplicate', 'pipeline_kit')(dedup)) }}
 {% endmacro %}
 
@@ -76,11 +80,29 @@
   ) = 1
 {% endmacro %}
 
-{# PostgreSQL: no QUALIFY; DISTINCT ON keeps the first row per key without an extra column #}
+{# PostgreSQL: no QUALIFY; DISTINCT ON keeps the first row per key without an extra column. A relation column of a type without ordering (json, xml, point...) breaks ties by its text form: ORDER BY on it would fail #}
 {% macro postgres__deduplicate(dedup) %}
+  {%- set as_text = pipeline_kit._pg_text_compared(dedup.relation_columns or []) -%}
   select distinct on ({{ dedup.partition_by | join(', ') }}) *
   from {{ dedup.relation }} as _pk_rows
-  order by {{ (pipeline_kit._nulls_last(dedup.partition_by) + dedup.order_by + (dedup.tie_breakers or [pipeline_kit._row_text('_pk_rows')])) | join(', ') }}
+  order by {{ (pipeline_kit._nulls_last(dedup.partition_by) + dedup.order_by + (pipeline_kit._text_tie_breakers(dedup.relation_columns, as_text) if as_text else dedup.tie_breakers or [pipeline_kit._row_text('_pk_rows')])) | join(', ') }}
+{% endmacro %}
+
+{#- The relation's tie breakers with the columns named in `as_text` in their text form. -#}
+{% macro _text_tie_breakers(columns, as_text) %}
+  {%- set items = [] -%}
+  {%- for c in columns -%}
+    {%- do items.append(adapter.quote(c.name) ~ ('::text' if c.name in as_text else '') ~ ' nulls last') -%}
+  {%- endfor -%}
+  {{- return(items) -}}
+{% endmacro %}
+
+{#- PostgreSQL: the names of `columns` (Column objects) whose type has no btree ordering or no
+    equality operator (information_schema's data_type), so ORDER BY or IS DISTINCT FROM on them
+    fails ("could not identify an ordering operator for type json"). Their text form has both.
+    Arrays and extension types are left as they are (data_type says only ARRAY / USER-DEFINED). -#}
+{% macro _pg_text_compared(columns) %}
+  {{- return(columns | selectattr('dtype', 'in', 'json jsonpath xml point line lseg box path polygon circle aclitem cid xid txid_snapshot pg_snapshot refcursor'.split()) | map(attribute='name') | list) -}}
 {% endmacro %}
 
 {#- The whole row as text: a last-resort tie breaker when the columns are unknown. -#}
