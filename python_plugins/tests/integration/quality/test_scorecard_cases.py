@@ -40,6 +40,10 @@ EXPECTED_ROWS = {
     ("pipeline_kit", "unique(customer_id)"): (VALUES, 2, 4),
     ("dbt", "accepted_values(channel)"): (VALUES, 2, 3),  # where order_id > 1
 }
+# its own results table: test_scores.py scores everything stored in the default one, and these
+# cases' rows (stored first in a session) would enter its per-model and overall scores
+RESULTS_TABLE = "pk_scorecard_cases_results"
+TABLE_VAR = {"pipeline_kit_results_table": RESULTS_TABLE}
 PG_DEFAULTS = {"user": "postgres", "host": "127.0.0.1", "port": "5432", "dbname": "postgres"}
 
 
@@ -73,7 +77,7 @@ def test_hook_and_cli_count_ephemeral_where_and_source_tests(
         "build",
         "--select",
         "path:models/scorecard_cases",
-        dbt_vars={"pipeline_kit_store_results": True, "pk_scorecard_source": True},
+        dbt_vars={"pipeline_kit_store_results": True, "pk_scorecard_source": True, **TABLE_VAR},
     )
     # the on-run-end hook is part of the build: it must not fail
     assert built.ok and "WARN=7 ERROR=0" in built.output, built.tail()
@@ -84,13 +88,14 @@ def test_hook_and_cli_count_ephemeral_where_and_source_tests(
     for name in ("manifest.json", "run_results.json"):
         shutil.copy(project.target.workdir / "target" / name, target_dir / name)
 
-    # the build's rows only: other tests of the session (test_scores.py) store into the same table
+    # the build's rows only (a table of its own, but re-runs of the test append to it)
     invocation_id = json.loads((target_dir / "run_results.json").read_text())["metadata"]["invocation_id"]
     stored = show(
         copy,
         "select source, rule_name, model_name, failing_rows, evaluated_rows "
         "from {{ pipeline_kit.quality_results_relation() }} "
         f"where invocation_id = '{invocation_id}'",
+        dbt_vars=TABLE_VAR,
     )
     by_rule = {
         (row["source"], row["rule_name"]): (
@@ -103,7 +108,7 @@ def test_hook_and_cli_count_ephemeral_where_and_source_tests(
     assert by_rule == EXPECTED_ROWS
 
     query = _warehouse_query(project)
-    from_table, source = load_rule_results(target_dir, query)
+    from_table, source = load_rule_results(target_dir, query, RESULTS_TABLE)
     assert source == "results table"
     assert _by_rule(from_table) == EXPECTED_ROWS
     rerun, source = load_rule_results(target_dir, query, "pk_no_such_results_table")
