@@ -9,6 +9,9 @@ DEV_STAMP := $(VENV)/.dev-installed
 # Airflow 2 lives in its own venv (its pins clash with Airflow 3's); only generated DAGs run there.
 AIRFLOW2_VENV := .venv-airflow2
 AIRFLOW2_STAMP := $(AIRFLOW2_VENV)/.installed
+# Test files run in parallel, one file per worker at a time (its cases share a warehouse schema);
+# a hung test fails after 15 minutes instead of eating CI's budget.
+PYTEST := $(BIN)/pytest -n auto --dist loadfile --timeout 900
 SQL_PATHS := macros tests models integration_tests/models integration_tests/tests integration_tests/macros examples
 
 .PHONY: demo test lint format typecheck sqlfluff unit integration bench constraints clean
@@ -36,7 +39,7 @@ demo: $(DEMO_STAMP)
 
 ## test: the one test command (CI runs it): lint, types, SQL lint, unit and integration tests
 test: $(DEV_STAMP) $(AIRFLOW2_STAMP) lint typecheck sqlfluff
-	$(BIN)/pytest python_plugins/tests
+	$(PYTEST) python_plugins/tests
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
@@ -53,10 +56,10 @@ sqlfluff: $(DEV_STAMP)
 	$(BIN)/sqlfluff lint $(SQL_PATHS)
 
 unit: $(DEV_STAMP)
-	$(BIN)/pytest -m "not integration" python_plugins/tests
+	$(PYTEST) -m "not integration" python_plugins/tests
 
 integration: $(DEV_STAMP) $(AIRFLOW2_STAMP)
-	$(BIN)/pytest -m integration python_plugins/tests
+	$(PYTEST) -m integration python_plugins/tests
 
 ## bench: make bench NAME=date_spine [ARGS="--scale 0.1"]
 bench: $(DEV_STAMP)

@@ -8,5 +8,5 @@ select
     when id = 3 and batch in (3, 4) then cast('2024-01-10 00:00:00' as timestamp) else updated_at
   end as updated_at
 from {{ ref('scd2_deletes_input') }}
-where batch = {{ var('scd_batch', 1) }}
+where batch = {{ it_var('scd_batch', 1) }}
 {% endmacro %}

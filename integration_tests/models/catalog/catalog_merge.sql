@@ -4,8 +4,8 @@
     materialized='pipeline_kit_merge',
     unique_key='id',
     merge_order_by='updated_at',
-    grants={'select': [var('catalog_grantee')]} if var('catalog_grantee', none) else {},
-    persist_docs={'relation': true, 'columns': true} if var('catalog_docs', false) else {}
+    grants={'select': [it_var('catalog_grantee')]} if it_var('catalog_grantee', none) else {},
+    persist_docs={'relation': true, 'columns': true} if it_var('catalog_docs', false) else {}
 ) }}
 
 select * from {{ ref('catalog_source') }}

@@ -5,8 +5,8 @@
     scd_type=2,
     unique_key='id',
     updated_at='updated_at',
-    grants={'select': [var('catalog_grantee')]} if var('catalog_grantee', none) else {},
-    persist_docs={'relation': true, 'columns': true} if var('catalog_docs', false) else {}
+    grants={'select': [it_var('catalog_grantee')]} if it_var('catalog_grantee', none) else {},
+    persist_docs={'relation': true, 'columns': true} if it_var('catalog_docs', false) else {}
 ) }}
 
 select * from {{ ref('catalog_source') }}

@@ -6,12 +6,12 @@
 -- --vars '{contract_off: true}' there is no contract, and the target is widened as dbt's would be.
 {{ config(
     materialized='pipeline_kit_merge',
-    contract={'enforced': not var('contract_off', false)},
+    contract={'enforced': not it_var('contract_off', false)},
     unique_key='id',
     merge_order_by='updated_at'
 ) }}
 
-{%- set long_label = var('contract_long_label', false) %}
+{%- set long_label = it_var('contract_long_label', false) %}
 
 select
   cast(v.id as integer) as id,

@@ -7,7 +7,7 @@
 select
   cast(v.id as integer) as id,
   cast(v.updated_at as timestamp) as updated_at,
-  {% if var('contract_drift', false) -%}
+  {% if it_var('contract_drift', false) -%}
     cast(v.id as integer)
   {%- else -%}
     cast(v.label as text)

@@ -2,7 +2,7 @@
 -- (test_dedup_json.py deduplicates it in dedup_json), and `doc`: `jsonb` on PostgreSQL (which
 -- it orders as it is), `json` elsewhere. Ties on `v` inside a key differ only in the payload
 -- (key 4: only in doc); off unless dedup_json_enabled is set.
-{{ config(enabled=var('dedup_json_enabled', false)) }}
+{{ config(enabled=it_var('dedup_json_enabled', false)) }}
 select
   cast(src.id as integer) as id,
   cast(src.v as integer) as v,

@@ -1,7 +1,7 @@
 -- Bad-configuration cases: the test passes a config through --vars merge_bad_config; off otherwise.
-{%- set bad_config = var('merge_bad_config', {}) %}
+{%- set bad_config = it_var('merge_bad_config', {}) %}
 {{ config(
-    enabled=var('merge_bad_enabled', false),
+    enabled=it_var('merge_bad_enabled', false),
     materialized='pipeline_kit_merge',
     **(bad_config if bad_config is mapping else {})
 ) }}

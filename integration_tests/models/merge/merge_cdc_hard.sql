@@ -12,13 +12,13 @@
         'merge_op_column': 'op',
         'merge_delete_values': ['D', 'delete'],
         'merge_delete_mode': 'hard',
-        'merge_force_fallback': var('merge_force_fallback', false)
+        'merge_force_fallback': it_var('merge_force_fallback', false)
     },
     on_schema_change='append_new_columns',
-    post_hook=([var('merge_fault_sql')] if var('merge_fault_sql', '') else []),
+    post_hook=([it_var('merge_fault_sql')] if it_var('merge_fault_sql', '') else []),
     tags=['merge_batches']
 ) }}
-{%- set batch = var('merge_batch', 5) | int %}
+{%- set batch = it_var('merge_batch', 5) | int %}
 
 select
   tenant,
@@ -35,4 +35,4 @@ where
   batch_id <= {{ batch }}
   and ({{ pipeline_kit.merge_lookback_filter(2, 'day') }})
   -- fault injection (tests only): a cast that fails on one row of the batch
-  and {% if var('merge_fault_cast', false) %}cast(case when order_id = 4 then 'not a number' else '1' end as integer) = 1{% else %}true{% endif %}
+  and {% if it_var('merge_fault_cast', false) %}cast(case when order_id = 4 then 'not a number' else '1' end as integer) = 1{% else %}true{% endif %}

@@ -9,12 +9,12 @@
     merge_op_column='op',
     merge_delete_values=['D', 'delete'],
     merge_delete_mode='soft',
-    merge_force_fallback=var('merge_force_fallback', false),
+    merge_force_fallback=it_var('merge_force_fallback', false),
     on_schema_change='append_new_columns',
     indexes=[{'columns': ['tenant', 'order_id'], 'unique': true}],
     tags=['merge_batches']
 ) }}
-{%- set batch = var('merge_batch', 5) | int %}
+{%- set batch = it_var('merge_batch', 5) | int %}
 
 select
   tenant,

@@ -6,13 +6,13 @@
 -- merge_json_rows (a list of {id, seq, payload, doc}, each document a JSON text or null); off
 -- unless merge_json_enabled is set.
 {{ config(
-    enabled=var('merge_json_enabled', false),
+    enabled=it_var('merge_json_enabled', false),
     materialized='pipeline_kit_merge',
     unique_key='id',
     merge_order_by='seq',
-    merge_force_fallback=var('merge_force_fallback', false)
+    merge_force_fallback=it_var('merge_force_fallback', false)
 ) }}
-{%- set rows = var('merge_json_rows', []) %}
+{%- set rows = it_var('merge_json_rows', []) %}
 {%- set doc_type = 'jsonb' if target.type == 'postgres' else 'json' %}
 {%- if rows is string %}{% set rows = [] %}{% endif %}
 {%- for row in rows %}

@@ -13,7 +13,7 @@
       "DBT_INTERNAL_DEST.updated_at >= cast('2024-01-04 00:00:00' as timestamp)",
       "DBT_INTERNAL_DEST.label <> 'closed'"
     ],
-    merge_force_fallback=var('merge_force_fallback', false),
+    merge_force_fallback=it_var('merge_force_fallback', false),
     tags=['merge_batches']
 ) }}
 
@@ -22,9 +22,9 @@ select
   cast(v.updated_at as timestamp) as updated_at,
   cast(v.label as text) as label
 from (
-  {% if var('merge_predicates_batch', 1) | int == 1 -%}
+  {% if it_var('merge_predicates_batch', 1) | int == 1 -%}
     values (1, '2024-01-01 00:00:00', 'a'), (2, '2024-01-05 00:00:00', 'a'), (3, '2024-01-09 00:00:00', 'a')
-  {%- elif var('merge_predicates_batch') | int == 2 -%}
+  {%- elif it_var('merge_predicates_batch') | int == 2 -%}
     values (1, '2024-01-10 00:00:00', 'b'), (3, '2024-01-10 00:00:00', 'b'), (4, '2024-01-10 00:00:00', 'b')
   {%- else -%}
     values (3, '2024-01-11 00:00:00', 'closed')

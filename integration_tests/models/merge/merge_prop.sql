@@ -3,16 +3,16 @@
 -- Property-test model: the batch comes in as --vars merge_prop_rows (a list of
 -- {tenant, id, seq, op, val}); off unless merge_prop_enabled is set, so plain builds skip it.
 {{ config(
-    enabled=var('merge_prop_enabled', false),
+    enabled=it_var('merge_prop_enabled', false),
     materialized='pipeline_kit_merge',
     unique_key=['tenant', 'id'],
     merge_order_by='seq',
     merge_op_column='op',
-    merge_delete_mode=var('merge_prop_mode', 'hard'),
-    merge_force_fallback=var('merge_force_fallback', false),
+    merge_delete_mode=it_var('merge_prop_mode', 'hard'),
+    merge_force_fallback=it_var('merge_force_fallback', false),
     tags=['merge_batches']
 ) }}
-{%- set rows = var('merge_prop_rows', []) %}
+{%- set rows = it_var('merge_prop_rows', []) %}
 {%- if rows is string %}{% set rows = [] %}{% endif %}
 {%- for row in rows %}
 select

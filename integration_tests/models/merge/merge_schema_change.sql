@@ -7,10 +7,10 @@
     materialized='pipeline_kit_merge',
     unique_key='id',
     merge_order_by='updated_at',
-    on_schema_change=var('merge_schema_mode', 'fail')
+    on_schema_change=it_var('merge_schema_mode', 'fail')
 ) }}
 
-{%- set batch = var('merge_schema_batch', 1) | int %}
+{%- set batch = it_var('merge_schema_batch', 1) | int %}
 
 select
   cast(v.id as integer) as id,

@@ -5,16 +5,16 @@
 -- (test_merge_soft_revive.py). The batch comes in as --vars merge_revive_rows (a list of
 -- {id, status, amount, seq, op}); off unless merge_revive_enabled is set.
 {{ config(
-    enabled=var('merge_revive_enabled', false),
+    enabled=it_var('merge_revive_enabled', false),
     materialized='pipeline_kit_merge',
     unique_key='id',
     merge_order_by='seq',
     merge_op_column='op',
     merge_delete_mode='soft',
     merge_update_columns=['status'],
-    merge_force_fallback=var('merge_force_fallback', false)
+    merge_force_fallback=it_var('merge_force_fallback', false)
 ) }}
-{%- set rows = var('merge_revive_rows', []) %}
+{%- set rows = it_var('merge_revive_rows', []) %}
 {%- if rows is string %}{% set rows = [] %}{% endif %}
 {%- for row in rows %}
 select

@@ -1,7 +1,7 @@
 -- Integer text just inside and just outside the integer (4-byte) and bigint (8-byte) ranges, one
 -- case per column, checked by validity_castable in schema.yml. Built only when
 -- test_castable_ranges.py passes var pk_quality_castable (the outside cases fail by design).
-{{ config(enabled=var('pk_quality_castable', false), materialized='table') }}
+{{ config(enabled=it_var('pk_quality_castable', false), materialized='table') }}
 select
   cast('2147483647' as varchar) as int_inside,
   cast('2147483648' as varchar) as int_above,

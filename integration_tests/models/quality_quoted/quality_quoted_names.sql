@@ -2,7 +2,7 @@
 -- Columns whose names need quoting (a space, mixed case, the reserved word select), checked by the
 -- quality tests in schema.yml: row 2 has a bad e-mail and a negative amount. Built only when
 -- test_quality_quoted_names.py passes var pk_quality_quoted (two of its tests fail by design).
-{{ config(enabled=var('pk_quality_quoted', false), materialized='table') }}
+{{ config(enabled=it_var('pk_quality_quoted', false), materialized='table') }}
 select
   1 as "Order ID",
   'pending' as "select",

@@ -4,8 +4,8 @@
 {{ config(materialized='table') }}
 select
   1 as "Order ID",
-  'v{{ var('pk_quoted_batch', 1) }}' as "select",
-  cast('2024-01-0{{ var('pk_quoted_batch', 1) }} 00:00:00' as timestamp) as "updated at"
+  'v{{ it_var('pk_quoted_batch', 1) }}' as "select",
+  cast('2024-01-0{{ it_var('pk_quoted_batch', 1) }} 00:00:00' as timestamp) as "updated at"
 union all
 select
   0 as "Order ID",

@@ -10,4 +10,4 @@ select
   price,
   updated_at
 from {{ ref('scd1_products_input') }}
-where batch = {{ var('scd_batch', 1) }}
+where batch = {{ it_var('scd_batch', 1) }}

@@ -3,11 +3,11 @@
 -- Var scd_max_deleted_ratio sets max_deleted_ratio (test_scd_hard_delete_safety.py).
 {{ config(materialized='scd', scd_type=2, unique_key='id', updated_at='updated_at',
           hard_deletes='invalidate', open_end='9999-12-31', tags=['scd_batches'],
-          load_timestamp="'2024-02-0" ~ var('scd_batch', 1) ~ " 00:00:00'",
-          max_deleted_ratio=var('scd_max_deleted_ratio', none)) }}
+          load_timestamp="'2024-02-0" ~ it_var('scd_batch', 1) ~ " 00:00:00'",
+          max_deleted_ratio=it_var('scd_max_deleted_ratio', none)) }}
 select
   id,
   val,
   updated_at
 from {{ ref('scd2_deletes_input') }}
-where batch = {{ var('scd_batch', 1) }}
+where batch = {{ it_var('scd_batch', 1) }}

@@ -4,11 +4,11 @@
 -- settings sit under `meta` (the other scd models keep them at the top of the config).
 {{ config(materialized='scd', unique_key='id', tags=['scd_batches'],
           meta={'scd_type': 2, 'updated_at': 'updated_at', 'hard_deletes': 'new_record',
-                'load_timestamp': "'2024-02-0" ~ var('scd_batch', 1) ~ " 00:00:00'",
-                'max_deleted_ratio': var('scd_max_deleted_ratio', none)}) }}
+                'load_timestamp': "'2024-02-0" ~ it_var('scd_batch', 1) ~ " 00:00:00'",
+                'max_deleted_ratio': it_var('scd_max_deleted_ratio', none)}) }}
 select
   id,
   val,
   updated_at
 from {{ ref('scd2_deletes_input') }}
-where batch = {{ var('scd_batch', 1) }}
+where batch = {{ it_var('scd_batch', 1) }}

@@ -4,20 +4,20 @@
 -- var scd_score_type retypes score.
 {{ config(
     materialized='scd',
-    scd_type=var('scd_new_column_type', 2),
+    scd_type=it_var('scd_new_column_type', 2),
     unique_key='id',
     updated_at='updated_at',
     strategy='check',
     check_cols='all',
-    on_schema_change=var('scd_on_schema_change', 'append_new_columns')
+    on_schema_change=it_var('scd_on_schema_change', 'append_new_columns')
 ) }}
 
-{%- set batch = var('scd_new_column_batch', 1) | int %}
+{%- set batch = it_var('scd_new_column_batch', 1) | int %}
 
 select
   cast(v.id as integer) as id,
   cast(v.name as varchar(20)) as name,
-  cast(v.score as {{ var('scd_score_type', 'integer') }}) as score,
+  cast(v.score as {{ it_var('scd_score_type', 'integer') }}) as score,
   {%- if batch >= 2 %}
     cast(v.email as varchar(40)) as email,
   {%- endif %}

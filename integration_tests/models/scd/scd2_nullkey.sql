@@ -9,4 +9,4 @@ select
   note,
   updated_at
 from {{ ref('scd2_nullkey_input') }}
-where batch = {{ var('scd_batch', 1) }}
+where batch = {{ it_var('scd_batch', 1) }}

@@ -6,4 +6,4 @@ select
   val,
   cast(updated_at_text as timestamptz) as updated_at  -- TIMESTAMPTZ is TIMESTAMP_TZ on Snowflake
 from {{ ref('scd2_tz_input') }}
-where batch = {{ var('scd_batch', 1) }}
+where batch = {{ it_var('scd_batch', 1) }}

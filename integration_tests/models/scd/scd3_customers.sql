@@ -9,4 +9,4 @@ select
   country,
   updated_at
 from {{ ref('scd3_customers_input') }}
-where batch = {{ var('scd_batch', 1) }}
+where batch = {{ it_var('scd_batch', 1) }}

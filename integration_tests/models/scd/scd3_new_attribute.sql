@@ -3,7 +3,7 @@
 -- tier and segment SCD3 attributes too (test_scd_new_columns.py). var scd_on_schema_change sets
 -- another mode; var scd3_new_attribute_batch picks the batch; var scd3_new_attribute_columns
 -- overrides the attributes.
-{%- set batch = var('scd3_new_attribute_batch', 1) | int %}
+{%- set batch = it_var('scd3_new_attribute_batch', 1) | int %}
 {{ config(
     materialized='scd',
     scd_type=3,
@@ -11,8 +11,8 @@
     updated_at='updated_at',
     strategy='check',
     check_cols='all',
-    scd3_columns=var('scd3_new_attribute_columns', ['name', 'tier', 'segment'] if batch >= 2 else ['name']),
-    on_schema_change=var('scd_on_schema_change', 'append_new_columns')
+    scd3_columns=it_var('scd3_new_attribute_columns', ['name', 'tier', 'segment'] if batch >= 2 else ['name']),
+    on_schema_change=it_var('scd_on_schema_change', 'append_new_columns')
 ) }}
 
 select

@@ -1,5 +1,5 @@
 -- Bad-config case 12: disabled unless the SCD suite passes var scd_bad_config (a list of configs).
-{%- set cases = var('scd_bad_config', []) -%}
+{%- set cases = it_var('scd_bad_config', []) -%}
 {%- set case = cases[12 - 1] if cases is not string and cases | length >= 12 else {} -%}
 {{ config(materialized='scd', enabled=(case | length > 0), **case) }}
 select

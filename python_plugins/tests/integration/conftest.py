@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,7 +43,11 @@ def project_for(name: str, targets: dict[str, AdapterTarget], tmp_root: Path) ->
     if name not in targets:
         target = make_target(name, tmp_root / name)
         target.workdir.mkdir(parents=True, exist_ok=True)
-        deps = DbtProject(target).deps()  # once per adapter and session
+        # Once per adapter and session; pytest-xdist workers share the project's dbt_packages, so
+        # one `dbt deps` at a time (two at once race on the package symlink).
+        with open(Path(tempfile.gettempdir()) / "pipeline_kit_dbt_deps.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            deps = DbtProject(target).deps()
         assert deps.ok, f"dbt deps failed on {name}:\n{deps.tail()}"
         targets[name] = target
     return DbtProject(targets[name])

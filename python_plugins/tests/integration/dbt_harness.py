@@ -3,7 +3,8 @@
 Each `AdapterTarget` knows how to reach its warehouse: a DuckDB file in a temp dir, a fresh
 schema on a PostgreSQL server, or the fakesnow emulator (whose databases live in a temp dir
 across invocations, so stateful tests can run batch after batch). Later suites (merge, SCD,
-quality) reuse `DbtProject.run` with `--vars` per batch.
+quality) reuse `DbtProject.run` with `dbt_vars` per batch: the integration project's own switches
+travel as environment variables (see `split_vars`), the package's vars as `--vars`.
 """
 
 from __future__ import annotations
@@ -68,6 +69,21 @@ def make_target(name: str, workdir: Path) -> AdapterTarget:
     return AdapterTarget(name=name, workdir=workdir, schema=env["PK_SCHEMA"], env=env)
 
 
+def split_vars(dbt_vars: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, str]]:
+    """(--vars, environment) for one run. The package's own vars (`pipeline_kit_*`) go to --vars;
+    the integration project's switches go to PK_VAR_<NAME> as JSON, read by its `it_var` macro.
+    dbt re-parses the whole project when --vars change (about 3 s a run) but only the files that
+    read an environment variable when it changes, and the suite changes switches every batch."""
+    cli_vars: dict[str, Any] = {}
+    env: dict[str, str] = {}
+    for name, value in (dbt_vars or {}).items():
+        if name.startswith("pipeline_kit_"):
+            cli_vars[name] = value
+        else:
+            env[f"PK_VAR_{name.upper()}"] = json.dumps(value)
+    return cli_vars, env
+
+
 @dataclass
 class DbtProject:
     """The integration project (or a copy of it) bound to one adapter target."""
@@ -78,11 +94,14 @@ class DbtProject:
     def run(self, *args: str, dbt_vars: dict[str, Any] | None = None, timeout: int = 900) -> DbtResult:
         cli_args = [*args, "--project-dir", str(self.project_dir), "--profiles-dir", str(self.project_dir)]
         cli_args += ["--target", self.target.name]
-        if dbt_vars:
-            cli_args += ["--vars", json.dumps(dbt_vars)]
+        cli_vars, var_env = split_vars(dbt_vars)
+        if cli_vars:
+            cli_args += ["--vars", json.dumps(cli_vars)]
+        inherited = {key: value for key, value in os.environ.items() if not key.startswith("PK_VAR_")}
         env = {
-            **os.environ,
+            **inherited,
             **self.target.env,
+            **var_env,
             "DBT_TARGET_PATH": str(self.target.workdir / "target"),
             "DBT_LOG_PATH": str(self.target.workdir / "logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

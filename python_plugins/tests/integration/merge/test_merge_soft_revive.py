@@ -48,10 +48,7 @@ def _run_batches(project: DbtProject, fallback: bool) -> None:
         dbt_vars = {"merge_revive_enabled": True, "merge_revive_rows": rows, "merge_force_fallback": fallback}
         result = project.run(*args, dbt_vars=dbt_vars)
         assert result.ok, f"batch {number} on {project.target.name}:\n{result.tail()}"
-        actual = sorted(
-            tuple(row[c] for c in COLUMNS)
-            for row in read_table(project, "merge_soft_revive", {"merge_revive_enabled": True})
-        )
+        actual = sorted(tuple(row[c] for c in COLUMNS) for row in read_table(project, "merge_soft_revive"))
         assert actual == expected, f"after batch {number} on {project.target.name} (fallback={fallback})"
 
 

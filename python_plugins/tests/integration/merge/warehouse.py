@@ -1,15 +1,17 @@
 """Read a model's table back from the warehouse of a DbtProject, normalised for comparison.
 
-DuckDB and PostgreSQL are read directly (fast); fakesnow is read through `dbt show`, since its
-databases live inside the emulator. Values are normalised to text so that the three engines'
-types (Decimal vs int, datetime vs ISO text, booleans) compare equal.
+DuckDB and PostgreSQL are read directly. fakesnow keeps each Snowflake database as a DuckDB file
+in its `-d` directory (names upper-cased, as Snowflake stores unquoted ones), so a table is read
+from that file once the dbt process has exited: a `dbt show` per read cost a dbt start and parse
+(5-8 s) and made the Snowflake cases of the suite several times slower than the others. Values
+are normalised to text so that the engines' types (Decimal vs int, datetime vs ISO text,
+booleans) compare equal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-import json
 import os
 from typing import Any
 
@@ -72,31 +74,26 @@ def query(
         connection.close()
 
 
-def read_table(project: DbtProject, table: str, dbt_vars: dict[str, Any] | None = None) -> list[Row]:
-    """All rows of `table` in the project's target schema as normalised dicts (lowercase names).
-    `dbt_vars`: for fakesnow's `dbt show`, the vars that enable a model which is off by default."""
+def fakesnow_database(project: DbtProject) -> str:
+    """The DuckDB file in which fakesnow keeps the profile's Snowflake database."""
+    database = os.environ.get("PK_SF_DATABASE", "PK_INTEGRATION").upper()
+    return str(project.target.workdir / "fakesnow" / f"{database}.db")
+
+
+def read_table(project: DbtProject, table: str) -> list[Row]:
+    """All rows of `table` in the project's target schema as normalised dicts (lowercase names)."""
     target = project.target
     if target.name in {"duckdb", "postgres"}:
         names, rows = query(project, f'select * from "{target.schema}"."{table}"')
     else:
-        result = project.run(
-            "show",
-            "--inline",
-            f"select * from {{{{ ref('{table}') }}}}",
-            "--output",
-            "json",
-            "--limit",
-            "-1",
-            dbt_vars=dbt_vars,
-        )
-        assert result.ok, f"dbt show of {table} failed:\n{result.tail()}"
-        start = result.output.index("{")
-        payload, _ = json.JSONDecoder().raw_decode(result.output[start:])
-        shown = payload["show"]
-        names = sorted({key.lower() for row in shown for key in row})
-        rows = [
-            tuple(next((v for k, v in row.items() if k.lower() == n), None) for n in names) for row in shown
-        ]
+        import duckdb
+
+        connection = duckdb.connect(fakesnow_database(project), read_only=True)
+        try:
+            cursor = connection.execute(f'select * from "{target.schema.upper()}"."{table.upper()}"')
+            names, rows = [d[0].lower() for d in cursor.description], cursor.fetchall()
+        finally:
+            connection.close()
     return [{name: normalise(value) for name, value in zip(names, row, strict=True)} for row in rows]
 
 
