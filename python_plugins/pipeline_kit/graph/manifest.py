@@ -40,6 +40,8 @@ class ManifestNode:
     alias: str = ""
     source_name: str = ""
     has_freshness: bool = False
+    patch_path: str = ""  # the YAML file that describes the node (dbt's `path:` selects by it)
+    version: str = ""  # a versioned model's version
     meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -50,6 +52,10 @@ class ManifestNode:
     @property
     def is_ephemeral(self) -> bool:
         return self.resource_type == "model" and self.materialized == "ephemeral"
+
+    @property
+    def is_versioned(self) -> bool:
+        return self.version != ""
 
     @property
     def is_test(self) -> bool:
@@ -157,6 +163,8 @@ def _parse_node(unique_id: str, entry: object, source: str) -> ManifestNode | No
         alias=str(entry.get("alias") or entry.get("identifier") or name),
         source_name=str(entry.get("source_name") or ""),
         has_freshness=resource_type == "source" and _has_freshness(entry.get("freshness")),
+        patch_path=str(entry.get("patch_path") or "").split("://", 1)[-1],
+        version="" if entry.get("version") is None else str(entry.get("version")),
         meta=meta,
     )
 

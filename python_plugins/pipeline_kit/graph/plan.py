@@ -18,7 +18,7 @@ from urllib.parse import quote
 from pipeline_kit.errors import PipelineKitError
 from pipeline_kit.graph.dag_math import topological_order, transitive_reduction
 from pipeline_kit.graph.manifest import Manifest, ManifestNode
-from pipeline_kit.graph.selection import select_nodes
+from pipeline_kit.graph.selection import Selection, resolve_selection
 from pipeline_kit.graph.task_settings import dag_key_of, merge_settings, safe_id
 
 
@@ -84,7 +84,8 @@ _CAUTIOUS = ("--indirect-selection", "cautious")
 
 
 def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
-    selected = select_nodes(manifest, options.select, options.exclude, options.selector)
+    selection = resolve_selection(manifest, options.select, options.exclude, options.selector)
+    selected = selection.nodes
     nodes = manifest.nodes
     runnable = {uid for uid in selected if nodes[uid].is_executable}
     if not runnable:
@@ -96,7 +97,7 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
         }
         fresh |= {uid for uid in selected if nodes[uid].has_freshness}
     nearest = _nearest_members(manifest, runnable | fresh)
-    builder = _Builder(manifest, options, selected, nearest)
+    builder = _Builder(manifest, options, selected, nearest, selection)
     builder.add_node_tasks(fresh)
     builder.add_test_tasks()
     return builder.finish()
@@ -126,10 +127,13 @@ class _Builder:
         options: PlanOptions,
         selected: frozenset[str],
         nearest_members: Mapping[str, set[str]],
+        selection: Selection,
     ) -> None:
         self.manifest = manifest
         self.options = options
         self.selected = selected
+        self.chosen_tests = selection.tests
+        self.excluded_tests = selection.excluded_tests
         self.runnable = {uid for uid in selected if manifest.nodes[uid].is_executable}
         self.nearest_members = nearest_members
         self.taken: set[str] = set()
@@ -179,6 +183,7 @@ class _Builder:
             name = node.name
             if behavior is TestBehavior.BUILD:
                 args: tuple[str, ...] = ("build", "--select", node.dbt_selector, *_CAUTIOUS)
+                args += self._exclude_tests_of({node.unique_id})
             else:
                 args = (_VERBS[node.resource_type], "--select", node.dbt_selector)
         else:
@@ -188,13 +193,22 @@ class _Builder:
                 # Unit tests are a resource type of their own (dbt 1.8+), not excluded with `test`.
                 args += ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
             else:
-                args += _CAUTIOUS
+                args += (*_CAUTIOUS, *self._exclude_tests_of(set(members)))
         task_id = safe_id(name, f"{dag_key}/{group}", self.taken)
         outlets = tuple(self._asset_uri(node) for node in nodes)
         settings = merge_settings(nodes, task_id)
         self.tasks[task_id] = Task(task_id, dag_key, args, tuple(members), settings, outlets)
         for uid in members:
             self.task_of[uid] = task_id
+
+    def _exclude_tests_of(self, members: set[str]) -> tuple[str, ...]:
+        """`--exclude` for the excluded tests a `dbt build` of `members` would otherwise run."""
+        selectors = sorted(
+            self.manifest.nodes[uid].dbt_selector
+            for uid in self.excluded_tests
+            if members & set(self.manifest.nodes[uid].depends_on)
+        )
+        return ("--exclude", *selectors) if selectors else ()
 
     def _asset_uri(self, node: ManifestNode) -> str:
         parts = (node.database, node.schema, node.alias)
@@ -231,7 +245,9 @@ class _Builder:
         if behavior is TestBehavior.NONE:
             return
         placed = [
-            (self._tasks_checked_by(node), node) for node in self.manifest.nodes.values() if node.is_test
+            (self._tasks_checked_by(node), node)
+            for node in self.manifest.nodes.values()
+            if node.is_test and node.unique_id not in self.excluded_tests
         ]
         placed = [(parent_tasks, test) for parent_tasks, test in placed if parent_tasks]
         if behavior is TestBehavior.AFTER_ALL:
@@ -261,9 +277,11 @@ class _Builder:
         """The tasks a test waits for; none when it is not scheduled.
 
         As with dbt's `cautious` indirect selection, a test runs only when every node it checks
-        is selected; sources need no task. An ephemeral model is compiled into the test's query,
-        so a test on one waits for the tasks building what the model reads.
+        is selected, unless the selection chose the test itself (dbt runs it then, against what
+        is in the warehouse); sources need no task. An ephemeral model is compiled into the
+        test's query, so a test on one waits for the tasks building what the model reads.
         """
+        chosen = test.unique_id in self.chosen_tests
         parent_tasks: set[str] = set()
         for uid in test.depends_on:
             parent = self.manifest.nodes.get(uid)
@@ -273,7 +291,7 @@ class _Builder:
                 parent_tasks.add(self.task_of[uid])
             elif parent.is_ephemeral and uid in self.selected and test.resource_type == "test":
                 parent_tasks |= {self.task_of[up] for up in self.nearest_members[uid] & self.runnable}
-            else:
+            elif not chosen:
                 return ()
         return tuple(sorted(parent_tasks))
 

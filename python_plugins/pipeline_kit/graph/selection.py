@@ -1,29 +1,86 @@
 """dbt-style node selection over the manifest: the common forms of `--select` / `--exclude`.
 
-Supported: bare names and dotted fqn paths (with `*` wildcards), `path:`, `tag:`, `fqn:`,
-`resource_type:`, `package:`, `source:`, `config.materialized:`, `selector:` (YAML selectors
-stored in the manifest), graph operators `+x`, `N+x`, `x+`, `x+N`, `@x`, spaces for union and
-commas for intersection. The result holds executable nodes, ephemeral models and sources, never
-tests: the planner places tests by `test_behavior`. Ephemeral models are selectable because, as
-with dbt's `cautious` indirect selection, a test on one runs only when the model is selected.
+Supported: bare names and dotted fqn paths (with `*` wildcards), `path:`, `file:`, `tag:`,
+`fqn:`, `resource_type:`, `package:`, `source:`, `config.materialized:`, `selector:` (YAML
+selectors stored in the manifest), graph operators `+x`, `N+x`, `x+`, `x+N`, `@x`, spaces for
+union and commas for intersection. Methods match as dbt 1.11's do: `fqn` on the fqn with and
+without its package (`marts` selects `shop.marts.*`), a prefix of dot-separated parts with a
+wildcard matching the rest; `path` as a glob relative to the project root, matching a node's
+file, a folder above it or the YAML that describes it.
+
+Tests take part in matching (a test name, `resource_type:test`, `x+` reaching tests) but the
+result's `nodes` holds executable nodes, ephemeral models and sources only: the planner places
+tests by `test_behavior`. As in dbt, a test chosen itself (`tests`: `stg_orders+` reaches the
+relationships test to `stg_customers`) runs even when another of its parents is not selected.
+Tests an exclusion removes (`--exclude <test>`, `exclude:` in a YAML selector) are returned as
+`excluded_tests`, so the planner drops them, as dbt drops an excluded test its indirect
+selection would have run. Ephemeral models are selectable because, as with
+dbt's `cautious` indirect selection, a test on one runs only when the model is selected.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pipeline_kit.errors import PipelineKitError
 from pipeline_kit.graph.manifest import Manifest, ManifestNode
 
 _TERM = re.compile(r"^(?P<at>@)?(?:(?P<up>\d*)\+)?(?P<body>.+?)(?:\+(?P<down>\d*))?$")
-_METHODS = ("path", "tag", "fqn", "resource_type", "package", "source", "config.materialized", "selector")
+_METHODS = (
+    "path",
+    "file",
+    "tag",
+    "fqn",
+    "resource_type",
+    "package",
+    "source",
+    "config.materialized",
+    "selector",
+)
+_WILDCARDS = ("*", "?", "[", "]")
 
 
 class SelectionError(PipelineKitError):
     pass
+
+
+@dataclass(frozen=True)
+class Selection:
+    nodes: frozenset[str]  # models (ephemeral too), seeds, snapshots and sources
+    tests: frozenset[str]  # tests chosen themselves (by name, method or a graph operator)
+    excluded_tests: frozenset[str]  # tests and unit tests an exclusion removed
+
+
+def resolve_selection(
+    manifest: Manifest,
+    select: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    selector: str | None = None,
+) -> Selection:
+    """What `--select`, `--exclude` and `--selector` choose (every node when nothing given)."""
+    graph = _Graph(manifest)
+    if selector is not None:
+        chosen = graph.yaml_selector(selector, f"--selector {selector!r}")
+    else:
+        chosen = graph.matchable
+    if select:
+        chosen = chosen & graph.union(select, "--select")
+    if exclude:
+        chosen = graph.subtract(chosen, graph.union(exclude, "--exclude"))
+    nodes = chosen & graph.universe
+    if select and chosen and not nodes:
+        tests = sorted(manifest.nodes[uid].name for uid in chosen)
+        raise SelectionError(
+            f"--select {' '.join(select)!r} selects only tests ({', '.join(tests[:5])}"
+            f"{', ...' if len(tests) > 5 else ''}): a DAG runs the tests of the models it selects "
+            "(test_behavior); select those models, and drop tests with --exclude"
+        )
+    return Selection(frozenset(nodes), chosen & graph.tests, frozenset(graph.excluded_tests))
 
 
 def select_nodes(
@@ -34,16 +91,7 @@ def select_nodes(
 ) -> frozenset[str]:
     """Unique ids of the selected models (ephemeral ones too), seeds, snapshots and sources (all
     when nothing given)."""
-    graph = _Graph(manifest)
-    if selector is not None:
-        chosen = graph.yaml_selector(selector, f"--selector {selector!r}")
-    else:
-        chosen = graph.universe
-    if select:
-        chosen = chosen & graph.union(select, "--select")
-    if exclude:
-        chosen = chosen - graph.union(exclude, "--exclude")
-    return frozenset(chosen)
+    return resolve_selection(manifest, select, exclude, selector).nodes
 
 
 class _Graph:
@@ -55,7 +103,14 @@ class _Graph:
             for uid, node in manifest.nodes.items()
             if node.is_executable or node.is_ephemeral or node.resource_type == "source"
         )
+        self.tests = frozenset(uid for uid, node in manifest.nodes.items() if node.is_test)
+        self.matchable = self.universe | self.tests
+        self.excluded_tests: set[str] = set()
         self._resolving: list[str] = []
+
+    def subtract(self, chosen: frozenset[str], excluded: frozenset[str]) -> frozenset[str]:
+        self.excluded_tests |= excluded & self.tests
+        return chosen - excluded
 
     def union(self, expressions: Iterable[str], flag: str) -> frozenset[str]:
         result: set[str] = set()
@@ -93,7 +148,7 @@ class _Graph:
             result |= descendants
             if at:
                 result |= self.walk(frozenset(descendants), self._parents, None)
-        return frozenset(result) & self.universe
+        return frozenset(result) & self.matchable
 
     def _parents(self, uid: str) -> Sequence[str]:
         node = self.manifest.nodes.get(uid)
@@ -114,8 +169,10 @@ class _Graph:
         return seen
 
     def method(self, method: str, value: str, where: str) -> frozenset[str]:
+        if method == "package" and value == "this":  # dbt's alias for the root project
+            value = self.manifest.project_name
         matcher = _matcher(method, value, where)
-        return frozenset(uid for uid in self.universe if matcher(self.manifest.nodes[uid]))
+        return frozenset(uid for uid in self.matchable if matcher(self.manifest.nodes[uid]))
 
     def yaml_selector(self, name: str, where: str) -> frozenset[str]:
         entry = self.manifest.selectors.get(name)
@@ -154,10 +211,10 @@ class _Graph:
                     excluded |= self.definition(sub, where)
             else:
                 parts.append(self.definition(item, where))
-        result: set[str] = set(parts[0]) if parts else set()
+        result: frozenset[str] = parts[0] if parts else frozenset()
         for part in parts[1:]:
             result = result | part if union else result & part
-        return frozenset(result - excluded)
+        return self.subtract(result, frozenset(excluded))
 
     def _method_definition(self, spec: Mapping[str, Any], where: str) -> frozenset[str]:
         method, value = str(spec["method"]), str(spec.get("value", ""))
@@ -166,7 +223,7 @@ class _Graph:
         down = str(spec.get("children_depth", "")) if spec.get("children") else None
         result = self.expand(base, up, down, bool(spec.get("childrens_parents")))
         for excluded in spec.get("exclude", []) or []:
-            result -= self.definition(excluded, where)
+            result = self.subtract(result, self.definition(excluded, where))
         return result
 
 
@@ -174,8 +231,10 @@ def _split_method(body: str) -> tuple[str, str]:
     if ":" in body:
         method, value = body.split(":", 1)
         return method, value
-    if "/" in body or body.endswith((".sql", ".csv", ".py")):
+    if "/" in body:
         return "path", body
+    if body.lower().endswith((".sql", ".csv", ".py")):
+        return "file", body
     return "fqn", body
 
 
@@ -183,14 +242,17 @@ def _matcher(method: str, value: str, where: str) -> Callable[[ManifestNode], bo
     if method == "tag":
         return lambda node: any(fnmatch.fnmatchcase(tag, value) for tag in node.tags)
     if method == "path":
-        prefix = value.rstrip("/")
-        return lambda node: (
-            node.path == prefix
-            or node.path.startswith(prefix + "/")
-            or (fnmatch.fnmatchcase(node.path, value))
-        )
+        return lambda node: _path_matches(node, value)
+    if method == "file":
+        return lambda node: _file_matches(node.path, value)
     if method == "fqn":
-        return lambda node: _fqn_matches(node, value)
+        return lambda node: (
+            node.resource_type != "source"
+            and (
+                _fqn_selects(node.fqn, value, node.is_versioned)
+                or _fqn_selects(node.fqn[1:], value, node.is_versioned)  # any package's node
+            )
+        )
     if method == "resource_type":
         return lambda node: node.resource_type == value
     if method == "package":
@@ -203,15 +265,56 @@ def _matcher(method: str, value: str, where: str) -> Callable[[ManifestNode], bo
     raise SelectionError(f"{where}: unknown selector method {method!r} (supported: {known})")
 
 
-def _fqn_matches(node: ManifestNode, value: str) -> bool:
-    if node.resource_type == "source":
+def _fqn_selects(fqn: Sequence[str], selector: str, versioned: bool) -> bool:
+    """dbt's fqn rule: the leaf (for a versioned model the name, or name and version joined by
+    `_` or `.`) equals the selector, or the selector's dot-separated parts are a prefix of the
+    fqn's (dots inside a part split it too); from the first part with a wildcard on, the rest
+    of the selector is matched against the rest of the fqn, and a bare wildcard against the leaf."""
+    if len(fqn) < (2 if versioned else 1):
         return False
-    if fnmatch.fnmatchcase(node.name, value):
+    parts = selector.split(".")
+    if versioned:
+        if fqn[-2] == selector or "_".join(fqn[-2:]) == "_".join(parts[-2:]):
+            return True
+    elif fqn[-1] == selector:
         return True
-    pattern = value.split(".")
-    if len(pattern) > len(node.fqn):
+    flat = [piece for segment in fqn for piece in segment.split(".")]
+    if len(flat) < len(parts):
         return False
-    return all(fnmatch.fnmatchcase(part, want) for part, want in zip(node.fqn, pattern, strict=False))
+    for index, part in enumerate(parts):
+        if any(wildcard in part for wildcard in _WILDCARDS):
+            if fnmatch.fnmatchcase(".".join(flat[index:]), ".".join(parts[index:])):
+                return True
+            return "." not in selector and fnmatch.fnmatchcase(fqn[-2] if versioned else fqn[-1], selector)
+        if flat[index] != part:
+            return False
+    return True
+
+
+def _path_matches(node: ManifestNode, pattern: str) -> bool:
+    """dbt globs `pattern` under the project root and selects a node whose file, a folder above
+    it, or the YAML that patches it is among the matches."""
+    wanted = [part for part in pattern.strip("/").split("/") if part not in ("", ".")]
+    candidates = [node.path, node.patch_path]
+    folder = posixpath.dirname(node.path)
+    while folder:
+        candidates.append(folder)
+        folder = posixpath.dirname(folder)
+    return any(_glob_parts(candidate.split("/"), wanted) for candidate in candidates if candidate)
+
+
+def _glob_parts(path: list[str], pattern: list[str]) -> bool:
+    if not pattern:
+        return not path
+    if pattern[0] == "**":
+        return any(_glob_parts(path[index:], pattern[1:]) for index in range(len(path) + 1))
+    return bool(path) and fnmatch.fnmatchcase(path[0], pattern[0]) and _glob_parts(path[1:], pattern[1:])
+
+
+def _file_matches(path: str, pattern: str) -> bool:
+    name = posixpath.basename(path)
+    stem = posixpath.splitext(name)[0]
+    return bool(name) and (fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(stem, pattern))
 
 
 def _source_matches(node: ManifestNode, value: str) -> bool:

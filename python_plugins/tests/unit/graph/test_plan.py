@@ -95,6 +95,21 @@ def test_build_behavior_runs_single_parent_tests_inside_the_node_build() -> None
     )
 
 
+def test_excluded_test_is_not_scheduled_and_builds_exclude_it() -> None:
+    unique = "fqn:shop.unique_stg_orders_id,file:schema.yml"
+    after_each = plan(shop(), exclude=("unique_stg_orders_id",)).by_id()
+    assert after_each["stg_orders.test"].dbt_args == (
+        "test",
+        "--select",
+        "fqn:shop.not_null_stg_orders_id,file:schema.yml",
+    )
+    build = plan(shop(), exclude=("unique_stg_orders_id",), test_behavior=TestBehavior.BUILD).by_id()
+    assert build["stg_orders"].dbt_args[-2:] == ("--exclude", unique)
+    assert "--exclude" not in build["stg_customers"].dbt_args
+    group = plan(shop(), exclude=("unique_stg_orders_id",), granularity=Granularity.GROUP).by_id()
+    assert group["models.staging"].dbt_args[-2:] == ("--exclude", unique)
+
+
 def test_group_mode_edges_are_the_transitively_reduced_folder_graph() -> None:
     result = plan(shop(), granularity=Granularity.GROUP, test_behavior=TestBehavior.NONE)
     assert [task.task_id for task in result.tasks] == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline_kit.graph import parse_manifest, select_nodes
-from pipeline_kit.graph.selection import SelectionError
+from pipeline_kit.graph.selection import SelectionError, resolve_selection
 
 from .manifest_factory import ManifestBuilder
 
@@ -81,10 +81,57 @@ ALL = {
         (("resource_type:snapshot",), {"snap"}),
         (("source:app.orders+1",), {"orders", "stg_orders"}),
         (("config.materialized:table,path:seeds",), {"raw_customers"}),
+        # dbt matches fqn with and without the package: a folder name alone selects the folder.
+        (("marts",), {"customer_orders", "revenue", "report"}),
+        (("marts.finance",), {"revenue", "report"}),
+        (("staging.stg_orders",), {"stg_orders"}),
+        (("marts.*",), {"customer_orders", "revenue", "report"}),
+        (("config.materialized:table,staging",), {"stg_orders", "stg_customers"}),
+        (("file:revenue.sql",), {"revenue"}),
+        (("file:stg_*",), {"stg_orders", "stg_customers"}),
+        (("revenue.sql",), {"revenue"}),
+        (("path:models/*/finance",), {"revenue", "report"}),
+        (("path:models/**/report.sql",), {"report"}),
+        (("package:this,tag:pii",), {"stg_customers"}),
+        # x+ reaches tests too; the result keeps the nodes (the planner places the tests).
+        (("stg_customers+1",), {"stg_customers", "customer_orders"}),
     ],
 )
 def test_select_forms(select: tuple[str, ...], expected: set[str]) -> None:
     assert names(*select) == expected
+
+
+def test_path_matches_the_yaml_that_describes_a_node() -> None:
+    m = manifest()
+    m.nodes["model.shop.revenue"]["patch_path"] = "shop://models/finance.yml"
+    parsed = parse_manifest(m.build())
+    assert {parsed.nodes[uid].name for uid in select_nodes(parsed, ["path:models/finance.yml"])} == {
+        "revenue"
+    }
+
+
+def test_versioned_model_by_name_and_version() -> None:
+    m = manifest()
+    uid = m.node("dim_orders", "customer_orders", folder="models/marts")
+    m.nodes[uid]["version"] = 2
+    m.nodes[uid]["fqn"] = ["shop", "marts", "dim_orders", "v2"]
+    parsed = parse_manifest(m.build())
+    for form in ("dim_orders", "dim_orders.v2", "dim_orders_v2", "marts.dim_orders"):
+        assert {parsed.nodes[u].name for u in select_nodes(parsed, [form])} == {"dim_orders"}, form
+
+
+def test_excluded_tests_are_reported_and_tests_alone_are_refused() -> None:
+    m = manifest()
+    unique = m.test("unique_stg_orders_id", "stg_orders")
+    m.test("not_null_stg_orders_id", "stg_orders")
+    parsed = parse_manifest(m.build())
+    chosen = resolve_selection(parsed, ["stg_orders"], ["unique_stg_orders_id"])
+    assert {parsed.nodes[uid].name for uid in chosen.nodes} == {"stg_orders"}
+    assert chosen.excluded_tests == {unique}
+    # Excluding a model's descendants excludes its tests as well (they are children in dbt).
+    assert unique in resolve_selection(parsed, (), ["stg_orders+"]).excluded_tests
+    with pytest.raises(SelectionError, match=r"selects only tests \(not_null_stg_orders_id, unique_"):
+        resolve_selection(parsed, ["resource_type:test"])
 
 
 def test_exclude_removes_after_select() -> None:
