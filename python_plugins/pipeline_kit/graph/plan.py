@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 from urllib.parse import quote
@@ -327,8 +327,11 @@ class _Builder:
         selectors = sorted(test.dbt_selector for test in tests)
         self.tasks[task_id] = Task(task_id, dag_key, ("test", "--select", *selectors), ())
         if blocking:
-            # Downstream tasks wait for the parent's tests, as `dbt build` would.
+            # Downstream tasks wait for the parent's tests, as `dbt build` would; so do other
+            # DAGs: the parent's assets move to the test task, whose success alone emits them.
             parent = parent_tasks[0]
+            self.tasks[task_id] = replace(self.tasks[task_id], outlets=self.tasks[parent].outlets)
+            self.tasks[parent] = replace(self.tasks[parent], outlets=())
             for child in self.downstream.pop(parent, set()):
                 self.upstream[child].discard(parent)
                 self.upstream[child].add(task_id)

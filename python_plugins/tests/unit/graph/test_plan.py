@@ -264,6 +264,21 @@ def test_split_dags_link_through_assets() -> None:
     assert result.by_id()["stg"].outlets == ("dbt://warehouse/analytics/stg",)
 
 
+def test_split_dag_asset_is_emitted_by_the_test_task_so_failed_tests_hold_the_next_dag() -> None:
+    m = ManifestBuilder()
+    m.node("stg", meta={"airflow": {"dag": "ingest"}})
+    m.node("mart", "stg")
+    m.test("unique_stg_id", "stg")
+    asset = "dbt://warehouse/analytics/stg"
+    by_id = (result := plan(m)).by_id()
+    assert by_id["stg"].outlets == ()
+    assert by_id["stg.test"].outlets == (asset,)
+    assert by_id["mart"].outlets == ("dbt://warehouse/analytics/mart",)  # no tests: its own task
+    assert result.dag_inlets[""] == (asset,)
+    # dbt build runs the tests inside the model's task: the asset stays there.
+    assert plan(m, test_behavior=TestBehavior.BUILD).by_id()["stg"].outlets == (asset,)
+
+
 def test_split_by_tag_and_asset_cycle_between_dags_is_an_error() -> None:
     m = ManifestBuilder()
     m.node("a", tags=("x",))
