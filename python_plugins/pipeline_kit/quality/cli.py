@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline_kit.errors import GateFailedError, PipelineKitError
+from pipeline_kit.quality.report import not_run as describe_not_run
 from pipeline_kit.quality.report import render_html, render_markdown, render_text
 from pipeline_kit.quality.results import Query, dbapi_query, duckdb_query, load_rule_results
 from pipeline_kit.quality.scorecard import Scorecard
@@ -65,11 +66,11 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     if not results:
         card.notes.append("no recorded quality tests in this run")
     card.notes.extend(rule.note for rule in results if rule.note)
-    errored = [rule.rule for rule in card.errored_tests()]
-    if errored:
+    not_run = card.errored_tests()
+    if not_run:
         card.notes.append(
-            f"{len(errored)} test(s) errored and evaluated no rows (listed as failing rules; "
-            "--threshold fails on them)"
+            f"{len(not_run)} test(s) errored or were skipped and evaluated no rows (listed as failing "
+            "rules; --threshold fails on them)"
         )
     click.echo(render_text(card), nl=False)
     out = output_dir or target_dir / "quality"
@@ -79,7 +80,7 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     click.echo(f"  reports: {out / 'quality.md'}, {out / 'quality.html'}")
     if threshold is not None:
         # an errored test checked nothing: passing the gate on the other tests' scores would hide it
-        problems = [f"test errored: {name}" for name in errored]
+        problems = [f"{describe_not_run(rule)}: {rule.rule}" for rule in not_run]
         below = card.below(threshold)
         if below:
             problems.append(f"quality below {threshold}: " + ", ".join(below))

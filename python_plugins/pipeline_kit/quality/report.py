@@ -12,9 +12,14 @@ def _pct(score: Score) -> str:
     return "n/a" if score.score is None else f"{score.score * 100:.2f}%"
 
 
+def not_run(rule: RuleResult) -> str:
+    """`test errored` or `test skipped`, for a test that checked nothing."""
+    return "test skipped" if rule.source == "skipped" else "test errored"
+
+
 def _failing(rule: RuleResult) -> str:
     if rule.errored:
-        return "test errored: no rows evaluated"
+        return f"{not_run(rule)}: no rows evaluated"
     return f"{rule.failing_rows} of {rule.evaluated_rows} rows failing"
 
 
@@ -65,7 +70,7 @@ def render_markdown(card: Scorecard) -> str:
         lines += ["| model | dimension | rule | failing | evaluated |", "|---|---|---|---:|---:|"]
         for rule in failing:
             cell = rule.rule.replace("|", "\\|")
-            failing_cell = "test errored" if rule.errored else str(rule.failing_rows)
+            failing_cell = not_run(rule) if rule.errored else str(rule.failing_rows)
             lines.append(
                 f"| {rule.model} | {rule.dimension} | `{cell}` | {failing_cell} | {rule.evaluated_rows} |"
             )
@@ -117,7 +122,7 @@ def render_html(card: Scorecard, threshold: float | None = None) -> str:
             body.append(
                 f"<tr><td>{html.escape(rule.model)}</td><td>{html.escape(rule.dimension)}</td>"
                 f"<td><code>{html.escape(rule.rule)}</code></td>"
-                f"<td class=n>{'test errored' if rule.errored else rule.failing_rows}</td>"
+                f"<td class=n>{not_run(rule) if rule.errored else rule.failing_rows}</td>"
                 f"<td class=n>{rule.evaluated_rows}</td></tr>"
             )
         body.append("</table>")

@@ -9,8 +9,9 @@ Three sources, best first:
 3. the artifacts alone: each test counts as one evaluated check (a test pass rate).
 
 A test on a source scores under `source_name.table_name`. A scored kind of test whose status is
-`error` has no result in any source: it is recorded as a failing rule of 0 evaluated rows
-(`errored`), so the scorecard names it and a `--threshold` gate fails on it.
+`error` or `skipped` (a model it reads failed) has no result in any source: it is recorded as a
+failing rule of 0 evaluated rows (`errored`, with the status as its source), so the scorecard
+names it and a `--threshold` gate fails on it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ BUILTIN_DIMENSIONS = {
 GROUPED_FAILING_ROWS = {"accepted_values": "sum(n_records)", "unique": "sum(n_records - 1)"}
 RECORDED_STATUSES = {"pass", "fail", "warn"}
 ERROR_STATUS = "error"
+# Statuses of a test that checked nothing: it errored, or dbt skipped it because what it reads failed.
+NOT_RUN_STATUSES = {ERROR_STATUS, "skipped"}
 RESULT_COLUMNS = "model_name, dimension, rule_name, failing_rows, evaluated_rows, is_failing, source"
 
 Query = Callable[[str], Sequence[Sequence[Any]]]
@@ -53,7 +56,7 @@ class RuleResult:
     evaluated_rows: int
     is_failing: bool
     source: str = "pipeline_kit"
-    errored: bool = False  # the test errored: no rows were evaluated, and it counts as failing
+    errored: bool = False  # the test errored or was skipped: no rows evaluated; counts as failing
     note: str = ""  # why a number is not what the README says it is (shown with the scorecard)
 
 
@@ -118,7 +121,7 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
             continue
         if not isinstance(status, str):  # a list or object would not even be comparable with a set
             raise InputFileError(run_results_path, f"{unique_id}: 'status' is not a string (got {status!r})")
-        if status not in RECORDED_STATUSES and status != ERROR_STATUS:
+        if status not in RECORDED_STATUSES and status not in NOT_RUN_STATUSES:
             continue
         failures = result.get("failures")
         if failures is not None and (isinstance(failures, bool) or not isinstance(failures, int)):
@@ -248,13 +251,16 @@ def _check_dimension(run: TestRun) -> str | None:
 
 
 def from_errored(runs: Sequence[TestRun]) -> list[RuleResult]:
-    """The scored kinds of test that errored: one failing rule of 0 evaluated rows each (no rows
-    were checked, so row scores stay as they are, but the rule counts as failing and gates fail)."""
+    """The scored kinds of test that errored or were skipped: one failing rule of 0 evaluated rows
+    each (no rows were checked, so row scores stay as they are, but the rule counts as failing
+    and gates fail); its source is the status."""
     results = []
     for run in runs:
         dimension = _check_dimension(run)
-        if dimension is not None and run.status == ERROR_STATUS:
-            results.append(RuleResult(run.model, dimension, run.unique_id, 0, 0, True, "error", errored=True))
+        if dimension is not None and run.status in NOT_RUN_STATUSES:
+            results.append(
+                RuleResult(run.model, dimension, run.unique_id, 0, 0, True, run.status, errored=True)
+            )
     return results
 
 

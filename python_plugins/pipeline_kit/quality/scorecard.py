@@ -58,7 +58,8 @@ class Scorecard:
         return sorted((r for r in self.results if r.is_failing), key=lambda r: (r.model, r.dimension, r.rule))
 
     def errored_tests(self) -> list[RuleResult]:
-        """Tests that errored: they checked no rows, so no score can say their data passed."""
+        """Tests that errored or were skipped: they checked no rows, so no score can say their data
+        passed."""
         return [r for r in self.failing_rules() if r.errored]
 
     def below(self, threshold: float) -> list[str]:

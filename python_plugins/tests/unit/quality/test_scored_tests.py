@@ -186,7 +186,21 @@ def test_an_errored_test_fails_the_gate_naming_it(
     captured = capsys.readouterr()
     assert "test errored: test.p.quality_orders" in captured.err, captured.err
     assert "orders: quality: test.p.quality_orders (test errored: no rows evaluated)" in captured.out
-    assert "1 test(s) errored and evaluated no rows" in captured.out
+    assert "1 test(s) errored or were skipped and evaluated no rows" in captured.out
     # without a gate the report still shows it, and the row scores are those of the tests that ran
     assert main(args) == 0
     assert "100.00%" in capsys.readouterr().out
+
+
+def test_a_skipped_test_fails_the_gate_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """dbt skips the tests of a model that failed to build; before, they were left out and the
+    tests that ran passed `--threshold` at 100%. A skipped test is a failing rule of 0 rows."""
+    target = _write(
+        tmp_path / "target",
+        {"test.p.unique_orders_id": ("pass", 0), "test.p.quality_orders": ("skipped", None)},
+    )
+    args = ["quality", "--target-dir", str(target)]
+    assert main([*args, "--threshold", "0.5"]) == 1
+    captured = capsys.readouterr()
+    assert "test skipped: test.p.quality_orders" in captured.err, captured.err
+    assert "orders: quality: test.p.quality_orders (test skipped: no rows evaluated)" in captured.out
