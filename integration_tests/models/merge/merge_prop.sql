@@ -1,6 +1,4 @@
--- noqa: disable=LT02
--- (layout: the Jinja-conditional columns / generated rows cannot be indented the way LT02 reads them)
--- Property-test model: the batch comes in as --vars merge_prop_rows (a list of
+-- Property-test model: the batch comes in as the it_var switch merge_prop_rows (a list of
 -- {tenant, id, seq, op, val}); off unless merge_prop_enabled is set, so plain builds skip it.
 {{ config(
     enabled=it_var('merge_prop_enabled', false),
@@ -12,25 +10,10 @@
     merge_force_fallback=it_var('merge_force_fallback', false),
     tags=['merge_batches']
 ) }}
-{%- set rows = it_var('merge_prop_rows', []) %}
-{%- if rows is string %}{% set rows = [] %}{% endif %}
-{%- for row in rows %}
-select
-  cast({{ "'" ~ row['tenant'] ~ "'" if row['tenant'] is not none else 'null' }} as varchar(8)) as tenant,
-  cast({{ row['id'] }} as integer) as id,
-  cast({{ row['seq'] if row['seq'] is not none else 'null' }} as integer) as seq,
-  cast('{{ row['op'] }}' as varchar(1)) as op,
-  cast({{ row['val'] if row['val'] is not none else 'null' }} as integer) as val
-{%- if not loop.last %}
-union all
-{%- endif %}
-{%- endfor %}
-{%- if rows | length == 0 %}
-select
-  cast(null as varchar(8)) as tenant,
-  cast(null as integer) as id,
-  cast(null as integer) as seq,
-  cast(null as varchar(1)) as op,
-  cast(null as integer) as val
-where 1 = 0
-{%- endif %}
+{{ rows_select(it_var('merge_prop_rows', []), [
+    ['tenant', 'varchar(8)', 'text'],
+    ['id', 'integer', 'number'],
+    ['seq', 'integer', 'number'],
+    ['op', 'varchar(1)', 'text'],
+    ['val', 'integer', 'number'],
+]) }}

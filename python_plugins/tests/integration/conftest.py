@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from .dbt_harness import AdapterTarget, DbtProject, drop_postgres_schema, make_target, postgres_reachable
+from .dbt_harness import (
+    INTEGRATION_PROJECT,
+    REPO_ROOT,
+    AdapterTarget,
+    DbtProject,
+    drop_postgres_schema,
+    make_target,
+    postgres_reachable,
+)
 
 
 def in_ci() -> bool:
@@ -43,12 +51,15 @@ def project_for(name: str, targets: dict[str, AdapterTarget], tmp_root: Path) ->
     if name not in targets:
         target = make_target(name, tmp_root / name)
         target.workdir.mkdir(parents=True, exist_ok=True)
-        # Once per adapter and session; pytest-xdist workers share the project's dbt_packages, so
-        # one `dbt deps` at a time (two at once race on the package symlink).
+        # pytest-xdist workers share the project's dbt_packages: `dbt deps` replaces the package's
+        # symlink, and a dbt run of another worker reading macros meanwhile fails (file not
+        # found). So deps runs once, under a lock, only while the link does not reach this repo.
+        installed = INTEGRATION_PROJECT / "dbt_packages" / "pipeline_kit"
         with open(Path(tempfile.gettempdir()) / "pipeline_kit_dbt_deps.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            deps = DbtProject(target).deps()
-        assert deps.ok, f"dbt deps failed on {name}:\n{deps.tail()}"
+            if not (installed.is_symlink() and installed.resolve() == REPO_ROOT.resolve()):
+                deps = DbtProject(target).deps()
+                assert deps.ok, f"dbt deps failed on {name}:\n{deps.tail()}"
         targets[name] = target
     return DbtProject(targets[name])
 
