@@ -62,7 +62,7 @@ def _by_rule(results: list[RuleResult]) -> dict[tuple[str, str], tuple[str, int,
     return {(r.source, r.rule): (r.model, r.failing_rows, r.evaluated_rows) for r in results}
 
 
-@pytest.mark.parametrize("adapter", ["duckdb", "postgres"])
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres", "snowflake"])
 def test_hook_and_cli_count_ephemeral_where_and_source_tests(
     adapter: str,
     adapter_targets: dict[str, AdapterTarget],
@@ -107,15 +107,6 @@ def test_hook_and_cli_count_ephemeral_where_and_source_tests(
     }
     assert by_rule == EXPECTED_ROWS
 
-    query = _warehouse_query(project)
-    from_table, source = load_rule_results(target_dir, query, RESULTS_TABLE)
-    assert source == "results table"
-    assert _by_rule(from_table) == EXPECTED_ROWS
-    rerun, source = load_rule_results(target_dir, query, "pk_no_such_results_table")
-    assert source == "warehouse"
-    assert _by_rule(rerun) == EXPECTED_ROWS
-    assert not [r.note for r in rerun if r.note]
-
     checks, source = load_rule_results(target_dir)
     assert source == "artifacts"
     card = Scorecard(checks)
@@ -124,3 +115,15 @@ def test_hook_and_cli_count_ephemeral_where_and_source_tests(
         SOURCE: (1, 1),
         VALUES: (5, 5),
     }
+    if adapter == "snowflake":
+        # The CLI's other modes connect through DB-API; fakesnow's warehouse exists only inside
+        # the dbt process it patches. The hook's rows (ephemeral CTE, n_records) are checked above.
+        return
+    query = _warehouse_query(project)
+    from_table, source = load_rule_results(target_dir, query, RESULTS_TABLE)
+    assert source == "results table"
+    assert _by_rule(from_table) == EXPECTED_ROWS
+    rerun, source = load_rule_results(target_dir, query, "pk_no_such_results_table")
+    assert source == "warehouse"
+    assert _by_rule(rerun) == EXPECTED_ROWS
+    assert not [r.note for r in rerun if r.note]
