@@ -151,28 +151,32 @@
   {{- return({'source': source, 'match': match[5:] ~ m.predicates, 'match_eq': match_eq[5:] ~ m.predicates, 'keys_known': keys_known[5:], 'newer': '(t.' ~ order_q ~ ' is null or s.' ~ order_q ~ ' >= t.' ~ order_q ~ ')', 'changed': '(' ~ changed[4:] ~ ')'}) -}}
 {% endmacro %}
 
-{# PostgreSQL: DISTINCT ON keeps each key's first row in one sort; row_number() adds a window pass and a filter (21.7 ms against 8.8 ms on the benchmark's 20k-row batch). A data column of a type without ordering or equality (json, xml, point...) would fail the tie breaker and the change test: _merge_parts_as_text (called only then) uses its text form #}
+{# PostgreSQL: DISTINCT ON keeps each key's first row in one sort; row_number() adds a window pass and a filter (21.7 ms against 8.8 ms on the benchmark's 20k-row batch). Text columns are ordered and compared in the "C" collation: under the database's (often en_US) 'a' sorts before 'B' and a tie would pick another row than DuckDB and Snowflake, which compare bytes. A data column of a type without ordering or equality (json, xml, point...) would fail the tie breaker and the change test: its text form is used #}
 {% macro postgres___merge_parts(m, batch_relation) %}
-  {%- set as_text = pipeline_kit._pg_text_compared(m.data_columns) -%}
-  {{- return(pipeline_kit._merge_parts_as_text(m, batch_relation, as_text) if as_text else pipeline_kit.default___merge_parts(m, batch_relation, distinct_on=true)) -}}
+  {{- return(pipeline_kit._merge_parts_as_text(m, batch_relation, pipeline_kit._pg_text_compared(m.data_columns))) -}}
 {% endmacro %}
 
-{#- PostgreSQL's parts with the columns named in `as_text` ordered and compared as text (NULL-safe,
-    deterministic; json keeps its input text, so a json value whose text differs counts as a
-    change): default___merge_parts writes `_pk_batch.<quoted> nulls last` and `t.<quoted> is
-    distinct from s.<quoted>`, so it gets a copy of `m` whose data and update columns carry the
-    cast in their quoted name. Only the tie breaker and the change test read those lists there;
-    the writes take the real columns from `m`. -#}
+{#- PostgreSQL's parts with text columns in the "C" collation and the columns named in `as_text`
+    ordered and compared as text (NULL-safe, deterministic; json keeps its input text, so a json
+    value whose text differs counts as a change): default___merge_parts writes
+    `_pk_batch.<quoted> nulls last` and `t.<quoted> is distinct from s.<quoted>`, so it gets a
+    copy of `m` whose data and update columns carry the cast and collation in their quoted name.
+    Only the tie breaker and the change test read those lists there; the writes take the real
+    columns from `m`. -#}
 {% macro _merge_parts_as_text(m, batch_relation, as_text) %}
-  {%- set data_columns, update_columns, textual = [], [], {} -%}
-  {%- for c in m.data_columns if c.name in as_text -%}
-    {%- do textual.update({c.name: {'name': c.name, 'quoted': c.quoted ~ '::text'}}) -%}
+  {%- set data_columns, update_columns, compared = [], [], {} -%}
+  {%- for c in m.data_columns -%}
+    {%- if c.name in as_text -%}
+      {%- do compared.update({c.name: {'name': c.name, 'quoted': c.quoted ~ '::text collate "C"'}}) -%}
+    {%- elif c.is_string() -%}
+      {%- do compared.update({c.name: {'name': c.name, 'quoted': c.quoted ~ ' collate "C"'}}) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- for c in m.data_columns -%}
-    {%- do data_columns.append(textual.get(c.name, c)) -%}
+    {%- do data_columns.append(compared.get(c.name, c)) -%}
   {%- endfor -%}
   {%- for c in m.update_columns -%}
-    {%- do update_columns.append(textual.get(c.name, c)) -%}
+    {%- do update_columns.append(compared.get(c.name, c)) -%}
   {%- endfor -%}
   {%- set view = {} -%}
   {%- do view.update(m) -%}

@@ -80,19 +80,21 @@
   ) = 1
 {% endmacro %}
 
-{# PostgreSQL: no QUALIFY; DISTINCT ON keeps the first row per key without an extra column. A relation column of a type without ordering (json, xml, point...) breaks ties by its text form: ORDER BY on it would fail #}
+{# PostgreSQL: no QUALIFY; DISTINCT ON keeps the first row per key without an extra column. A relation's text columns break ties in the "C" collation (bytes, as DuckDB and Snowflake compare: under an en_US database 'a' sorts before 'B'), a column of a type without ordering (json, xml, point...) by its text form: ORDER BY on it would fail #}
 {% macro postgres__deduplicate(dedup) %}
   {%- set as_text = pipeline_kit._pg_text_compared(dedup.relation_columns or []) -%}
   select distinct on ({{ dedup.partition_by | join(', ') }}) *
   from {{ dedup.relation }} as _pk_rows
-  order by {{ (pipeline_kit._nulls_last(dedup.partition_by) + dedup.order_by + (pipeline_kit._text_tie_breakers(dedup.relation_columns, as_text) if as_text else dedup.tie_breakers or [pipeline_kit._row_text('_pk_rows')])) | join(', ') }}
+  order by {{ (pipeline_kit._nulls_last(dedup.partition_by) + dedup.order_by + (pipeline_kit._text_tie_breakers(dedup.relation_columns, as_text) if dedup.relation_columns else dedup.tie_breakers or [pipeline_kit._row_text('_pk_rows')])) | join(', ') }}
 {% endmacro %}
 
-{#- The relation's tie breakers with the columns named in `as_text` in their text form. -#}
+{#- PostgreSQL: the relation's tie breakers, text columns in the "C" collation and the columns
+    named in `as_text` in their text form. -#}
 {% macro _text_tie_breakers(columns, as_text) %}
   {%- set items = [] -%}
   {%- for c in columns -%}
-    {%- do items.append(adapter.quote(c.name) ~ ('::text' if c.name in as_text else '') ~ ' nulls last') -%}
+    {%- set compared = ('::text collate "C"' if c.name in as_text else (' collate "C"' if c.is_string() else '')) -%}
+    {%- do items.append(adapter.quote(c.name) ~ compared ~ ' nulls last') -%}
   {%- endfor -%}
   {{- return(items) -}}
 {% endmacro %}
@@ -114,9 +116,9 @@
   {{- return('cast(' ~ alias ~ ' as ' ~ dbt.type_string() ~ ')') -}}
 {% endmacro %}
 
-{# PostgreSQL: a table alias is a composite value; its text form is the row #}
+{# PostgreSQL: a table alias is a composite value; its text form is the row, compared in the "C" collation (bytes, as the other engines) #}
 {% macro postgres___row_text(alias) %}
-  {{- return(alias ~ '::text') -}}
+  {{- return(alias ~ '::text collate "C"') -}}
 {% endmacro %}
 
 {# Snowflake: no row values; serialise the row as an object (keeps NULLs) #}
