@@ -1,5 +1,5 @@
 {#- Engine-specific SQL fragments the quality rules need (regex, try-cast, percentiles, hour
-    differences). Each dispatches per adapter; the default is PostgreSQL's spelling. -#}
+    differences, UTC hours). Each dispatches per adapter; the default is PostgreSQL's spelling. -#}
 
 {#- Continuous percentile of `expression` (fraction in [0, 1]) as an aggregate. -#}
 {% macro _quality_percentile(expression, fraction) %}
@@ -91,6 +91,36 @@
 {# Snowflake: DATEDIFF with a second part; timestamp subtraction is not defined there #}
 {% macro snowflake___quality_hours_between(earlier, later) %}
   {{- return("(datediff('second', " ~ earlier ~ ', ' ~ later ~ ') / 3600.0)') -}}
+{% endmacro %}
+
+{#- The hour of `expression` as a naive timestamp in UTC, independent of the session time zone:
+    a timezone-aware value (timestamptz, TIMESTAMP_TZ / LTZ) is truncated to the whole UTC hour of
+    its instant; a naive timestamp is taken as it is (the result equals date_trunc('hour', x)). The
+    epoch of a naive value counts its wall-clock time as UTC on every engine, so one expression
+    serves both without the column's type (which a CTE-wrapped model would not give). -#}
+{% macro _quality_utc_hour(expression) %}
+  {{- return(adapter.dispatch('_quality_utc_hour', 'pipeline_kit')(expression)) -}}
+{% endmacro %}
+
+{# PostgreSQL: date_part's float epoch is cheap (extract's numeric is ~2.5x slower); truncated to
+   the second first (offsets are whole seconds, so that cut is exact) it is a whole number, exact
+   in a double over the whole timestamp range, and to_timestamp of whole hours is exact too #}
+{% macro default___quality_utc_hour(expression) %}
+  {{- return("(to_timestamp(floor(date_part('epoch', date_trunc('second', " ~ expression ~ ")) / 3600) * 3600) at time zone 'UTC')") -}}
+{% endmacro %}
+
+{# DuckDB: epoch_us is an exact integer (absolute for TIMESTAMPTZ) and make_timestamp reads it back
+   as a naive UTC timestamp; the double of epoch() loses microseconds after about 2250 #}
+{% macro duckdb___quality_utc_hour(expression) %}
+  {{- return("date_trunc('hour', make_timestamp(epoch_us(" ~ expression ~ ')))') -}}
+{% endmacro %}
+
+{# Snowflake: a quotient of integers is rounded to 6 decimals, so microseconds / 3.6e9 could round
+   up to the next hour; whole seconds / 3600 stay 1/3600 below it (truncated to the second first,
+   so no fraction is dropped toward zero before 1970) #}
+{% macro snowflake___quality_utc_hour(expression) %}
+  {{- return("dateadd(hour, floor(date_part(epoch_second, date_trunc('second', " ~ expression ~ ')) / 3600), '
+             ~ "cast('1970-01-01 00:00:00' as timestamp_ntz))") -}}
 {% endmacro %}
 
 {#- True when `column` (text) contains a match of `pattern` (search, not whole-string, semantics). -#}

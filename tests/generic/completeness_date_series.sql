@@ -1,6 +1,11 @@
 {#- completeness_date_series: no missing periods between the first and the last period present
     (or between start_date and end_date, half-open): the expected periods come from
-    pipeline_kit.date_spine, and each missing period counts as one failing row. -#}
+    pipeline_kit.date_spine, and each missing period counts as one failing row. Hours are whole
+    UTC hours (_quality_utc_hour): a timezone-aware column by its instants, whatever the session
+    time zone (whose wall clock skips an hour when DST starts and repeats one when it ends), a
+    naive column by its wall-clock hours as they are; the spine's hours and start_date / end_date
+    are read as UTC. Days, months and years stay the engine's date_trunc (for an aware column, the
+    session time zone's calendar dates, which DST does not skip). -#}
 {% test completeness_date_series(model, column_name, datepart='day', start_date=none, end_date=none, max_failure_ratio=none, mostly=none, rule_name=none) %}
   {{ config(fail_calc='coalesce(sum(is_failing), 0)', tags=['pipeline_kit_quality', 'completeness']) }}
   {%- set ctx = pipeline_kit._quality_context(model, 'completeness_date_series') -%}
@@ -12,8 +17,14 @@
   {%- set threshold = pipeline_kit._quality_threshold(ctx, label, {'max_failure_ratio': max_failure_ratio, 'mostly': mostly}, 0) -%}
   {%- set start, end = start_date, end_date -%}
   {%- if (start is none or end is none) and execute -%}
-    {#- Bounds from the data: the first period present .. one period past the last. -#}
-    {%- set bounds = run_query('select min(' ~ column ~ '), max(' ~ column ~ ') from ' ~ model) -%}
+    {#- Bounds from the data: the first period present .. one period past the last. Hours come
+        from the SQL as naive UTC hours: the driver hands an aware value over in the session's
+        zone, and strftime below would keep its wall clock and drop its offset. -#}
+    {%- set low, high = 'min(' ~ column ~ ')', 'max(' ~ column ~ ')' -%}
+    {%- if datepart == 'hour' -%}
+      {%- set low, high = pipeline_kit._quality_utc_hour(low), pipeline_kit._quality_utc_hour(high) -%}
+    {%- endif -%}
+    {%- set bounds = run_query('select ' ~ low ~ ', ' ~ high ~ ' from ' ~ model) -%}
     {%- set first, last = bounds.rows[0][0], bounds.rows[0][1] -%}
     {%- if first is not none -%}
       {%- set first = modules.datetime.datetime.fromisoformat(first | string) -%}
@@ -35,7 +46,8 @@
   {%- if start is none or end is none -%}
     {%- set start, end = '2000-01-01', '2000-01-01' -%}
   {%- endif -%}
-  {%- set period_type = pipeline_kit._naive_timestamp_type() if datepart == 'hour' else 'date' -%}
+  {%- set period = pipeline_kit._quality_utc_hour(column) if datepart == 'hour'
+                  else "cast(date_trunc('" ~ datepart ~ "', " ~ column ~ ') as date)' -%}
   {#- names as _quality_rule gives them, so results read alike: the rule name shows the column as
       configured (without dbt's quotes), column_name holds it as given; only the SQL uses `column` -#}
   {%- set named = pipeline_kit._quality_column_name(column_name) -%}
@@ -46,7 +58,7 @@
   ),
 
   pk_present as (
-    select distinct cast(date_trunc('{{ datepart }}', {{ column }}) as {{ period_type }}) as pk_period
+    select distinct {{ period }} as pk_period
     from {{ model }}
     where {{ column }} is not null
   ),
