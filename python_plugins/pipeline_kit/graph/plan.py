@@ -10,73 +10,17 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from enum import Enum
-from typing import Any
+from dataclasses import replace
 from urllib.parse import quote
 
 from pipeline_kit.errors import PipelineKitError
 from pipeline_kit.graph.dag_math import topological_order, transitive_reduction
 from pipeline_kit.graph.manifest import Manifest, ManifestNode
+from pipeline_kit.graph.plan_types import Granularity, GroupBy, PlanOptions, Task, TaskPlan, TestBehavior
 from pipeline_kit.graph.selection import Selection, resolve_selection
 from pipeline_kit.graph.task_settings import dag_key_of, merge_settings, safe_id
 
-
-class Granularity(str, Enum):
-    NODE = "node"
-    GROUP = "group"
-    ALL = "all"
-
-
-class TestBehavior(str, Enum):
-    __test__ = False  # not a pytest class
-    AFTER_EACH = "after_each"
-    BUILD = "build"
-    AFTER_ALL = "after_all"
-    NONE = "none"
-
-
-class GroupBy(str, Enum):
-    FOLDER = "folder"
-    TAG = "tag"
-    META = "meta"
-
-
-@dataclass(frozen=True)
-class PlanOptions:
-    granularity: Granularity = Granularity.NODE
-    test_behavior: TestBehavior = TestBehavior.AFTER_EACH
-    group_by: GroupBy = GroupBy.FOLDER
-    group_meta_key: str = "group"
-    source_freshness: bool = False
-    split_tags: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    selector: str | None = None
-    asset_uri_prefix: str = "dbt://"
-
-
-@dataclass(frozen=True)
-class Task:
-    task_id: str
-    dag_key: str
-    dbt_args: tuple[str, ...]
-    node_ids: tuple[str, ...]
-    settings: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    outlets: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TaskPlan:
-    """Tasks in a deterministic topological order; `upstream` lists same-DAG dependencies only."""
-
-    tasks: tuple[Task, ...]
-    upstream: Mapping[str, tuple[str, ...]]
-    dag_keys: tuple[str, ...]
-    dag_inlets: Mapping[str, tuple[str, ...]]
-
-    def by_id(self) -> dict[str, Task]:
-        return {task.task_id: task for task in self.tasks}
+__all__ = ["Granularity", "GroupBy", "PlanOptions", "Task", "TaskPlan", "TestBehavior", "plan_tasks"]
 
 
 _VERBS = {"model": "run", "seed": "seed", "snapshot": "snapshot"}
@@ -88,8 +32,8 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
     selected = selection.nodes
     nodes = manifest.nodes
     runnable = {uid for uid in selected if nodes[uid].is_executable}
-    if not runnable:
-        raise PipelineKitError("the selection contains no model, seed or snapshot")
+    if not runnable and (not selection.explicit_tests or options.test_behavior is TestBehavior.NONE):
+        raise PipelineKitError("the selection contains no model, seed or snapshot (nor a test to run)")
     fresh = set()
     if options.source_freshness:
         fresh = {
@@ -133,6 +77,7 @@ class _Builder:
         self.options = options
         self.selected = selected
         self.chosen_tests = selection.tests
+        self.explicit_tests = selection.explicit_tests
         self.excluded_tests = selection.excluded_tests
         self.runnable = {uid for uid in selected if manifest.nodes[uid].is_executable}
         self.nearest_members = nearest_members
@@ -249,6 +194,13 @@ class _Builder:
             for node in self.manifest.nodes.values()
             if node.is_test and node.unique_id not in self.excluded_tests
         ]
+        self._add_standalone_tests(
+            [
+                test
+                for parent_tasks, test in placed
+                if not parent_tasks and test.unique_id in self.explicit_tests
+            ]
+        )
         placed = [(parent_tasks, test) for parent_tasks, test in placed if parent_tasks]
         if behavior is TestBehavior.AFTER_ALL:
             self._add_final_tests(placed)
@@ -339,6 +291,18 @@ class _Builder:
         self.upstream[task_id] |= set(parent_tasks)
         for parent in parent_tasks:
             self.downstream[parent].add(task_id)
+
+    def _add_standalone_tests(self, tests: list[ManifestNode]) -> None:
+        """Tests a --select chose whose parents have no task here: they run against the warehouse
+        as it is, as `dbt test --select` would (one task per test in node mode, else one)."""
+        if not tests:
+            return
+        chunks = [[test] for test in tests] if self.options.granularity is Granularity.NODE else [tests]
+        for chunk in sorted(chunks, key=lambda items: items[0].unique_id):
+            name = chunk[0].name if len(chunk) == 1 else "selected_tests"
+            task_id = safe_id(name, "standalone:" + chunk[0].unique_id, self.taken)
+            selectors = sorted(test.dbt_selector for test in chunk)
+            self.tasks[task_id] = Task(task_id, "", ("test", "--select", *selectors), ())
 
     def _add_final_tests(self, placed: list[tuple[tuple[str, ...], ManifestNode]]) -> None:
         by_dag: dict[str, list[ManifestNode]] = defaultdict(list)

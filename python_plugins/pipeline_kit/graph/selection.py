@@ -11,7 +11,9 @@ file, a folder above it or the YAML that describes it.
 Tests take part in matching (a test name, `resource_type:test`, `x+` reaching tests) but the
 result's `nodes` holds executable nodes, ephemeral models and sources only: the planner places
 tests by `test_behavior`. As in dbt, a test chosen itself (`tests`: `stg_orders+` reaches the
-relationships test to `stg_customers`) runs even when another of its parents is not selected.
+relationships test to `stg_customers`) runs even when another of its parents is not selected;
+one a `--select` chose none of whose parents has a task runs on its own (`explicit_tests`:
+`--select resource_type:test` plans a DAG of tests, as `dbt test` would run them).
 Tests an exclusion removes (`--exclude <test>`, `exclude:` in a YAML selector) are returned as
 `excluded_tests`, so the planner drops them, as dbt drops an excluded test its indirect
 selection would have run. Ephemeral models are selectable because, as with
@@ -53,6 +55,7 @@ class SelectionError(PipelineKitError):
 class Selection:
     nodes: frozenset[str]  # models (ephemeral too), seeds, snapshots and sources
     tests: frozenset[str]  # tests chosen themselves (by name, method or a graph operator)
+    explicit_tests: frozenset[str]  # of those, the ones a --select chose (none without --select)
     excluded_tests: frozenset[str]  # tests and unit tests an exclusion removed
 
 
@@ -72,15 +75,9 @@ def resolve_selection(
         chosen = chosen & graph.union(select, "--select")
     if exclude:
         chosen = graph.subtract(chosen, graph.union(exclude, "--exclude"))
-    nodes = chosen & graph.universe
-    if select and chosen and not nodes:
-        tests = sorted(manifest.nodes[uid].name for uid in chosen)
-        raise SelectionError(
-            f"--select {' '.join(select)!r} selects only tests ({', '.join(tests[:5])}"
-            f"{', ...' if len(tests) > 5 else ''}): a DAG runs the tests of the models it selects "
-            "(test_behavior); select those models, and drop tests with --exclude"
-        )
-    return Selection(frozenset(nodes), chosen & graph.tests, frozenset(graph.excluded_tests))
+    tests = chosen & graph.tests
+    explicit = tests if select else frozenset()
+    return Selection(chosen & graph.universe, tests, explicit, frozenset(graph.excluded_tests))
 
 
 def select_nodes(

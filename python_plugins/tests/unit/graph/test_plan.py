@@ -110,6 +110,24 @@ def test_excluded_test_is_not_scheduled_and_builds_exclude_it() -> None:
     assert group["models.staging"].dbt_args[-2:] == ("--exclude", unique)
 
 
+def test_tests_chosen_without_their_models_run_on_their_own() -> None:
+    """As `dbt test --select`: a DAG of the selected tests, reading the warehouse as it is."""
+    alone = plan(shop(), select=("resource_type:test",))
+    assert [task.dbt_args for task in alone.tasks] == [
+        ("test", "--select", "fqn:shop.not_null_stg_orders_id,file:schema.yml"),
+        ("test", "--select", "fqn:shop.relationships_orders_customers,file:schema.yml"),
+        ("test", "--select", "fqn:shop.unique_stg_orders_id,file:schema.yml"),
+    ]
+    assert all(not ups for ups in alone.upstream.values())
+    grouped = plan(shop(), select=("resource_type:test",), granularity=Granularity.GROUP).tasks
+    assert [(task.task_id, len(task.dbt_args)) for task in grouped] == [("selected_tests", 5)]
+    # beside a model: the test whose model is selected waits for it, the other runs on its own
+    mixed = plan(shop(), select=("stg_customers", "unique_stg_orders_id"))
+    assert mixed.upstream["unique_stg_orders_id"] == ()
+    with pytest.raises(PipelineKitError, match="contains no model, seed or snapshot"):
+        plan(shop(), select=("resource_type:test",), test_behavior=TestBehavior.NONE)
+
+
 def test_group_mode_edges_are_the_transitively_reduced_folder_graph() -> None:
     result = plan(shop(), granularity=Granularity.GROUP, test_behavior=TestBehavior.NONE)
     assert [task.task_id for task in result.tasks] == [

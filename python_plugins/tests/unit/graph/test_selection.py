@@ -120,7 +120,7 @@ def test_versioned_model_by_name_and_version() -> None:
         assert {parsed.nodes[u].name for u in select_nodes(parsed, [form])} == {"dim_orders"}, form
 
 
-def test_excluded_tests_are_reported_and_tests_alone_are_refused() -> None:
+def test_excluded_tests_are_reported_and_tests_alone_are_explicit() -> None:
     m = manifest()
     unique = m.test("unique_stg_orders_id", "stg_orders")
     m.test("not_null_stg_orders_id", "stg_orders")
@@ -130,8 +130,13 @@ def test_excluded_tests_are_reported_and_tests_alone_are_refused() -> None:
     assert chosen.excluded_tests == {unique}
     # Excluding a model's descendants excludes its tests as well (they are children in dbt).
     assert unique in resolve_selection(parsed, (), ["stg_orders+"]).excluded_tests
-    with pytest.raises(SelectionError, match=r"selects only tests \(not_null_stg_orders_id, unique_"):
-        resolve_selection(parsed, ["resource_type:test"])
+    tests_alone = resolve_selection(parsed, ["resource_type:test"])
+    assert not tests_alone.nodes
+    assert {parsed.nodes[uid].name for uid in tests_alone.explicit_tests} == {
+        "not_null_stg_orders_id",
+        "unique_stg_orders_id",
+    }
+    assert not resolve_selection(parsed).explicit_tests  # no --select: nothing chosen explicitly
 
 
 def test_exclude_removes_after_select() -> None:
