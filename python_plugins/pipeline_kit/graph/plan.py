@@ -41,7 +41,7 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
         }
         fresh |= {uid for uid in selected if nodes[uid].has_freshness}
     nearest = _nearest_members(manifest, runnable | fresh)
-    builder = _Builder(manifest, options, selected, nearest, selection)
+    builder = _Builder(manifest, options, selection, nearest)
     builder.add_node_tasks(fresh)
     builder.add_test_tasks()
     return builder.finish()
@@ -69,17 +69,16 @@ class _Builder:
         self,
         manifest: Manifest,
         options: PlanOptions,
-        selected: frozenset[str],
-        nearest_members: Mapping[str, set[str]],
         selection: Selection,
+        nearest_members: Mapping[str, set[str]],
     ) -> None:
         self.manifest = manifest
         self.options = options
-        self.selected = selected
+        self.selected = selection.nodes
         self.chosen_tests = selection.tests
         self.explicit_tests = selection.explicit_tests
         self.excluded_tests = selection.excluded_tests
-        self.runnable = {uid for uid in selected if manifest.nodes[uid].is_executable}
+        self.runnable = {uid for uid in self.selected if manifest.nodes[uid].is_executable}
         self.nearest_members = nearest_members
         self.taken: set[str] = set()
         self.tasks: dict[str, Task] = {}

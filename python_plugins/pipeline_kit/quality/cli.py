@@ -66,7 +66,7 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     if not results:
         card.notes.append("no recorded quality tests in this run")
     card.notes.extend(rule.note for rule in results if rule.note)
-    not_run = card.errored_tests()
+    not_run = card.not_run_tests()
     if not_run:
         card.notes.append(
             f"{len(not_run)} test(s) errored or were skipped and evaluated no rows (listed as failing "
@@ -79,7 +79,7 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     (out / "quality.html").write_text(render_html(card, threshold))
     click.echo(f"  reports: {out / 'quality.md'}, {out / 'quality.html'}")
     if threshold is not None:
-        # an errored test checked nothing: passing the gate on the other tests' scores would hide it
+        # an errored or skipped test checked nothing: passing on the other tests' scores would hide it
         problems = [f"{describe_not_run(rule)}: {rule.rule}" for rule in not_run]
         below = card.below(threshold)
         if below:

@@ -57,7 +57,7 @@ class Scorecard:
     def failing_rules(self) -> list[RuleResult]:
         return sorted((r for r in self.results if r.is_failing), key=lambda r: (r.model, r.dimension, r.rule))
 
-    def errored_tests(self) -> list[RuleResult]:
+    def not_run_tests(self) -> list[RuleResult]:
         """Tests that errored or were skipped: they checked no rows, so no score can say their data
         passed."""
         return [r for r in self.failing_rules() if r.errored]

@@ -91,23 +91,29 @@ class DbtProject:
     target: AdapterTarget
     project_dir: Path = INTEGRATION_PROJECT
 
-    def run(self, *args: str, dbt_vars: dict[str, Any] | None = None, timeout: int = 900) -> DbtResult:
+    def invocation(
+        self, args: Sequence[str], dbt_vars: dict[str, Any] | None
+    ) -> tuple[list[str], dict[str, str]]:
+        """The command line and the environment variables of one dbt run (subprocess or in-process)."""
         cli_args = [*args, "--project-dir", str(self.project_dir), "--profiles-dir", str(self.project_dir)]
         cli_args += ["--target", self.target.name]
         cli_vars, var_env = split_vars(dbt_vars)
         if cli_vars:
             cli_args += ["--vars", json.dumps(cli_vars)]
-        inherited = {key: value for key, value in os.environ.items() if not key.startswith("PK_VAR_")}
         env = {
-            **inherited,
             **self.target.env,
             **var_env,
             "DBT_TARGET_PATH": str(self.target.workdir / "target"),
             "DBT_LOG_PATH": str(self.target.workdir / "logs"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "DBT_USE_COLORS": "false",
-            "PYTHONWARNINGS": "ignore",
         }
+        return cli_args, env
+
+    def run(self, *args: str, dbt_vars: dict[str, Any] | None = None, timeout: int = 900) -> DbtResult:
+        cli_args, run_env = self.invocation(args, dbt_vars)
+        # switches of the test process itself never reach dbt: only this run's (split_vars)
+        inherited = {key: value for key, value in os.environ.items() if not key.startswith("PK_VAR_")}
+        env = {**inherited, **run_env, "DBT_USE_COLORS": "false", "PYTHONWARNINGS": "ignore"}
         completed = subprocess.run(
             self.target.command(cli_args),
             cwd=self.project_dir,

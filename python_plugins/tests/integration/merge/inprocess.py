@@ -3,29 +3,17 @@ property and fault tests. DuckDB files are released after each run so they can b
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
-from ..dbt_harness import DbtProject, DbtResult, split_vars
+from ..dbt_harness import DbtProject, DbtResult
 
 
 def run_inprocess(project: DbtProject, *args: str, dbt_vars: dict[str, Any] | None = None) -> DbtResult:
     from dbt.cli.main import dbtRunner
 
     target = project.target
-    cli_args = [*args, "--project-dir", str(project.project_dir), "--profiles-dir", str(project.project_dir)]
-    cli_args += ["--target", target.name]
-    cli_vars, var_env = split_vars(dbt_vars)
-    if cli_vars:
-        cli_args += ["--vars", json.dumps(cli_vars)]
-    env = {
-        **target.env,
-        **var_env,
-        "DBT_TARGET_PATH": str(target.workdir / "target"),
-        "DBT_LOG_PATH": str(target.workdir / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
+    cli_args, env = project.invocation(args, dbt_vars)
     # Switches of an earlier run must not leak into this one (split_vars).
     stale = [key for key in os.environ if key.startswith("PK_VAR_") and key not in env]
     saved = {key: os.environ.get(key) for key in [*env, *stale]}
