@@ -52,6 +52,11 @@ def airflow_group() -> None:
     default=None,
     help="Add `dbt source freshness` tasks for sources with a freshness config.",
 )
+@click.option(
+    "--source-tests/--no-source-tests",
+    default=None,
+    help="Run tests on selected sources before the models reading them, as dbt build does (default on).",
+)
 @click.option("--dbt-executable", help="dbt executable the tasks run (resolved to an absolute path).")
 @click.option("--project-dir", help="dbt project directory the tasks use.")
 @click.option("--profiles-dir", help="dbt profiles directory the tasks use.")

@@ -206,7 +206,7 @@ def _plan_value(key: str, value: Any, label: str) -> Any:
         except ValueError:
             allowed = ", ".join(member.value for member in enum)
             raise PipelineKitError(f"{label}: expected one of {allowed}, got {value!r}") from None
-    if key == "source_freshness":
+    if key in ("source_freshness", "source_tests"):
         return _bool(value, label)
     if key in ("select", "exclude", "split_tags"):
         return tuple(_text(item, label) for item in _sequence(value, label))

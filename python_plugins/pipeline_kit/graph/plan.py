@@ -32,7 +32,10 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
     selected = selection.nodes
     nodes = manifest.nodes
     runnable = {uid for uid in selected if nodes[uid].is_executable}
-    if not runnable and (not selection.explicit_tests or options.test_behavior is TestBehavior.NONE):
+    source_tests = _source_tests(manifest, selection, options)
+    if not (runnable or source_tests) and (
+        not selection.explicit_tests or options.test_behavior is TestBehavior.NONE
+    ):
         raise PipelineKitError("the selection contains no model, seed or snapshot (nor a test to run)")
     fresh = set()
     if options.source_freshness:
@@ -40,11 +43,32 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
             p for uid in runnable for p in nodes[uid].depends_on if p in nodes and nodes[p].has_freshness
         }
         fresh |= {uid for uid in selected if nodes[uid].has_freshness}
-    nearest = _nearest_members(manifest, runnable | fresh)
+    tested = {uid for parents in source_tests.values() for uid in parents}
+    nearest = _nearest_members(manifest, runnable | fresh | tested)
     builder = _Builder(manifest, options, selection, nearest)
-    builder.add_node_tasks(fresh)
+    builder.add_node_tasks(fresh, source_tests)
     builder.add_test_tasks()
     return builder.finish()
+
+
+def _source_tests(
+    manifest: Manifest, selection: Selection, options: PlanOptions
+) -> dict[str, tuple[str, ...]]:
+    """Data tests on selected sources alone (test → its sources), which `dbt build` runs before
+    the models reading those sources; none with `source_tests` off or no tests at all."""
+    if not options.source_tests or options.test_behavior is TestBehavior.NONE:
+        return {}
+    found = {}
+    for uid, node in manifest.nodes.items():
+        if node.resource_type != "test" or uid in selection.excluded_tests:
+            continue
+        parents = tuple(sorted(set(node.depends_on)))
+        if parents and all(
+            p in selection.nodes and p in manifest.nodes and manifest.nodes[p].resource_type == "source"
+            for p in parents
+        ):
+            found[uid] = parents
+    return found
 
 
 def _nearest_members(manifest: Manifest, members: set[str]) -> dict[str, set[str]]:
@@ -84,11 +108,13 @@ class _Builder:
         self.tasks: dict[str, Task] = {}
         self.task_of: dict[str, str] = {}  # node unique id → task id
         self.freshness_task: dict[tuple[str, str], str] = {}  # (DAG key, source) → task in that DAG
+        self.source_gates: dict[tuple[str, str], set[str]] = defaultdict(set)  # (DAG, source) → test tasks
+        self.source_test_dags: dict[str, str] = {}  # test on sources → the DAG of its after_all run
         self.upstream: dict[str, set[str]] = defaultdict(set)
         self.downstream: dict[str, set[str]] = defaultdict(set)  # filled once tests are placed
         self.dag_of_node = {uid: dag_key_of(manifest.nodes[uid], options.split_tags) for uid in self.runnable}
 
-    def add_node_tasks(self, fresh: set[str]) -> None:
+    def add_node_tasks(self, fresh: set[str], source_tests: Mapping[str, tuple[str, ...]]) -> None:
         units: dict[tuple[str, str], list[str]] = defaultdict(list)
         for uid in sorted(self.runnable):
             units[(self.dag_of_node[uid], self._group_of(self.manifest.nodes[uid]))].append(uid)
@@ -96,15 +122,17 @@ class _Builder:
             self._add_unit(dag_key, group, members)
         node_parents = {uid: self.nearest_members[uid] for uid in self.runnable | fresh}
         self._add_freshness(fresh, node_parents)
+        self._add_source_tests(source_tests, node_parents)
         for uid, parents in node_parents.items():
             child = self.task_of[uid]
+            dag_key = self.tasks[child].dag_key
             for parent in parents:
-                # A source checked in several DAGs has a freshness task in each: wait for this DAG's.
-                parent_task = self.freshness_task.get(
-                    (self.tasks[child].dag_key, parent), self.task_of[parent]
-                )
-                if parent_task != child:
-                    self.upstream[child].add(parent_task)
+                # A source checked in several DAGs has its freshness and test tasks in each: wait
+                # for this DAG's; a source with neither here is looked through (it has no parents).
+                gates = self.source_gates.get((dag_key, parent)) or {
+                    self.freshness_task.get((dag_key, parent), self.task_of.get(parent, child))
+                }
+                self.upstream[child] |= gates - {child}
 
     def _group_of(self, node: ManifestNode) -> str:
         granularity, group_by = self.options.granularity, self.options.group_by
@@ -184,6 +212,44 @@ class _Builder:
                     self.task_of.setdefault(uid, task_id)
                     self.freshness_task[(dag_key, uid)] = task_id
 
+    def _add_source_tests(
+        self, source_tests: Mapping[str, tuple[str, ...]], node_parents: Mapping[str, set[str]]
+    ) -> None:
+        """Tests on sources alone run before the models reading them, as in `dbt build` (a failure
+        stops them): in each DAG reading the sources, a task per set of sources (one task a DAG in
+        group and all modes) after the sources' freshness tasks there. With `after_all` they join
+        the DAG's final test task instead, once, in the first DAG reading them."""
+        if not source_tests:
+            return
+        consumers: dict[str, set[str]] = defaultdict(set)  # source → DAGs reading it
+        for uid, parents in node_parents.items():
+            for parent in parents:
+                consumers[parent].add(self.dag_of_node.get(uid, ""))
+        chunks: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        for test, sources in sorted(source_tests.items()):
+            dags = set().union(*(consumers[source] for source in sources)) or {""}
+            self.source_test_dags[test] = min(dags)
+            for dag_key in dags:
+                per_node = self.options.granularity is Granularity.NODE
+                chunks[(dag_key, sources if per_node else ())].append(test)
+        if self.options.test_behavior is TestBehavior.AFTER_ALL:
+            return
+        for (dag_key, chunk_sources), tests in sorted(chunks.items()):
+            sources = chunk_sources or tuple(sorted({s for test in tests for s in source_tests[test]}))
+            if chunk_sources:
+                nodes = [self.manifest.nodes[s] for s in sources]
+                name = "source_test." + "__".join(f"{node.source_name}.{node.name}" for node in nodes)
+            else:
+                name = "source_tests"
+            task_id = safe_id(name, f"source_tests:{dag_key}/{'|'.join(sources)}", self.taken)
+            selectors = sorted(self.manifest.nodes[test].dbt_selector for test in tests)
+            self.tasks[task_id] = Task(task_id, dag_key, ("test", "--select", *selectors), ())
+            for source in sources:
+                self.source_gates[(dag_key, source)].add(task_id)
+                freshness = self.freshness_task.get((dag_key, source))
+                if freshness:
+                    self.upstream[task_id].add(freshness)
+
     def add_test_tasks(self) -> None:
         behavior = self.options.test_behavior
         if behavior is TestBehavior.NONE:
@@ -191,7 +257,9 @@ class _Builder:
         placed = [
             (self._tasks_checked_by(node), node)
             for node in self.manifest.nodes.values()
-            if node.is_test and node.unique_id not in self.excluded_tests
+            if node.is_test
+            and node.unique_id not in self.excluded_tests
+            and node.unique_id not in self.source_test_dags
         ]
         self._add_standalone_tests(
             [
@@ -306,6 +374,8 @@ class _Builder:
     def _add_final_tests(self, placed: list[tuple[tuple[str, ...], ManifestNode]]) -> None:
         by_dag: dict[str, list[ManifestNode]] = defaultdict(list)
         parents_by_dag: dict[str, set[str]] = defaultdict(set)
+        for test_id, dag_key in sorted(self.source_test_dags.items()):
+            by_dag[dag_key].append(self.manifest.nodes[test_id])
         for parent_tasks, test in placed:
             dag_key = max(self.tasks[task_id].dag_key for task_id in parent_tasks)
             by_dag[dag_key].append(test)

@@ -35,6 +35,7 @@ class PlanOptions:
     group_by: GroupBy = GroupBy.FOLDER
     group_meta_key: str = "group"
     source_freshness: bool = False
+    source_tests: bool = True  # tests on sources alone run before the models reading them
     split_tags: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()

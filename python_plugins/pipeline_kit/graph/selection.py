@@ -106,6 +106,13 @@ class _Graph:
         self._resolving: list[str] = []
 
     def subtract(self, chosen: frozenset[str], excluded: frozenset[str]) -> frozenset[str]:
+        # As dbt expands an --exclude like a --select: with cautious indirect selection a test all
+        # of whose nodes are excluded is excluded too (`--exclude source:app` drops its tests).
+        excluded = excluded | {
+            uid
+            for uid in self.tests - excluded
+            if (parents := set(self.manifest.nodes[uid].depends_on)) and parents <= excluded
+        }
         self.excluded_tests |= excluded & self.tests
         return chosen - excluded
 

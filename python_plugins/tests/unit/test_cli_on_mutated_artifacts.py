@@ -57,7 +57,8 @@ def _apply(documents: dict[str, Any], mutation: tuple[str, tuple[Any, ...], Any]
     node = documents[name]
     for key in path[:-1]:
         node = node[key]
-    node[path[-1]] = value
+    # a copy: the shared ODD_VALUES containers must not become part of (and cycle through) a document
+    node[path[-1]] = copy.deepcopy(value)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

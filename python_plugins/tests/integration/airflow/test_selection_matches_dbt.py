@@ -39,7 +39,8 @@ FILES = {
         "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('stg_orders') }}"
     ),
     "models/staging/schema.yml": (
-        "version: 2\nsources:\n  - name: app\n    tables: [{name: orders}]\n"
+        "version: 2\nsources:\n  - name: app\n"
+        "    tables: [{name: orders, columns: [{name: order_id, data_tests: [not_null]}]}]\n"
         "models:\n  - name: stg_orders\n    columns:\n      - name: order_id\n"
         "        data_tests: [unique, not_null]\n      - name: customer_id\n        data_tests:\n"
         "          - relationships: {arguments: {to: ref('stg_customers'), field: customer_id}}\n"
@@ -100,6 +101,10 @@ EXCLUDE_FORMS = [
     # tests chosen without their models: a DAG of tests, as `dbt test --select` runs them
     ("resource_type:test", "unique_stg_customers_customer_id"),
     ("stg_customers unique_stg_orders_order_id", "not_null_stg_orders_order_id"),
+    # a test on a source runs when the source is selected (before what reads it), not otherwise
+    ("source:app.orders+", "stg_customers"),
+    ("source:app", "stg_orders"),
+    ("staging source:app", "source:app"),
 ]
 
 

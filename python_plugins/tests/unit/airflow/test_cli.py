@@ -55,6 +55,7 @@ def test_generate_writes_identical_files_on_rerun(
         ([], "- a list\n", "config must be a mapping"),
         ([], "dbt_invocation: docker\n", "expected one of subprocess, in_process, got 'docker'"),
         ([], "max_active_tasks: 0\n", "max_active_tasks: expected a positive integer, got 0"),
+        ([], "source_tests: 'no'\n", "airflow.yml: source_tests: expected true or false, got 'no'"),
     ],
 )
 def test_bad_inputs_exit_2_with_one_clear_line(
@@ -92,3 +93,25 @@ def test_missing_manifest_and_cycle_exit_2(tmp_path: Path, capsys: pytest.Captur
         "cycle between manifest nodes: model.shop.a -> model.shop.b -> model.shop.a"
         in capsys.readouterr().err
     )
+
+
+def test_source_tests_run_before_their_readers_unless_turned_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    m = ManifestBuilder()
+    m.source("app", "orders", freshness=False)
+    m.node("stg_orders", "source.shop.app.orders")
+    m.test("source_not_null_orders_id", "source.shop.app.orders")
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(m.build()), encoding="utf-8")
+    args = ["airflow", "generate", "--manifest", str(path)]
+    assert main([*args, "--out", str(tmp_path / "on")]) == 0
+    assert main([*args, "--out", str(tmp_path / "off"), "--no-source-tests"]) == 0
+    config = tmp_path / "airflow.yml"
+    config.write_text("source_tests: false\n", encoding="utf-8")
+    assert main([*args, "--out", str(tmp_path / "file_off"), "--config", str(config)]) == 0
+    capsys.readouterr()
+    on = (tmp_path / "on" / "dbt.py").read_text("utf-8")
+    assert '"source_test.app.orders"' in on and "fqn:shop.source_not_null_orders_id" in on
+    for off in ("off", "file_off"):
+        assert "source_not_null_orders_id" not in (tmp_path / off / "dbt.py").read_text("utf-8")

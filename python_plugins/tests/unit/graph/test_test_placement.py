@@ -126,10 +126,84 @@ def test_each_test_runs_once_after_what_it_checks(
 
 
 @pytest.mark.parametrize(("granularity", "behavior"), MODES)
-def test_only_tests_on_sources_alone_are_left_out(granularity: Granularity, behavior: TestBehavior) -> None:
+def test_every_test_dbt_build_runs_is_scheduled(granularity: Granularity, behavior: TestBehavior) -> None:
     raw = warehouse().build()
     runs = dbt_runs(plan(parse_manifest(raw), granularity=granularity, test_behavior=behavior), raw)
-    assert set(dbt_tests(raw)) - set(runs) == {SOURCE_ONLY_TEST}
+    assert set(dbt_tests(raw)) == set(runs)
+
+
+@pytest.mark.parametrize("granularity", list(Granularity))
+@pytest.mark.parametrize("behavior", [TestBehavior.AFTER_EACH, TestBehavior.BUILD])
+def test_tests_on_a_source_run_before_the_models_reading_it(
+    granularity: Granularity, behavior: TestBehavior
+) -> None:
+    """As in `dbt build`: a failing test on a source stops everything downstream of the source."""
+    raw = warehouse().build()
+    result = plan(parse_manifest(raw), granularity=granularity, test_behavior=behavior)
+    (runner,) = dbt_runs(result, raw)[SOURCE_ONLY_TEST]
+    assert result.by_id()[runner].dbt_args == (
+        "test",
+        "--select",
+        "fqn:shop.source_not_null_orders,file:schema.yml",
+    )
+    assert runner in ancestors(result, task_building(result, "model.shop.stg_orders"))
+    assert result.upstream[runner] == ()
+
+
+@pytest.mark.parametrize("granularity", list(Granularity))
+def test_after_all_runs_tests_on_sources_in_the_final_task(granularity: Granularity) -> None:
+    raw = warehouse().build()
+    result = plan(parse_manifest(raw), granularity=granularity, test_behavior=TestBehavior.AFTER_ALL)
+    assert dbt_runs(result, raw)[SOURCE_ONLY_TEST] == ["dbt_test"]
+
+
+def test_source_tests_off_leaves_tests_on_sources_alone_out() -> None:
+    raw = warehouse().build()
+    for granularity, behavior in MODES:
+        result = plan(
+            parse_manifest(raw), granularity=granularity, test_behavior=behavior, source_tests=False
+        )
+        assert set(dbt_tests(raw)) - set(dbt_runs(result, raw)) == {SOURCE_ONLY_TEST}
+
+
+def test_tests_on_an_unselected_source_run_only_when_chosen() -> None:
+    raw = warehouse().build()
+    manifest = parse_manifest(raw)
+    # cautious: the source is not selected, so neither is its test
+    assert SOURCE_ONLY_TEST not in dbt_runs(plan(manifest, select=("stg_orders+",)), raw)
+    # selecting the source and what reads it: the test gates the models, as dbt build runs it
+    result = plan(manifest, select=("source:app.orders+",))
+    (runner,) = dbt_runs(result, raw)[SOURCE_ONLY_TEST]
+    assert result.upstream["stg_orders"] == (runner,)
+    # the source alone: a DAG of its tests (dbt build --select source:app.orders)
+    alone = plan(manifest, select=("source:app.orders",))
+    assert [task.task_id for task in alone.tasks] == ["source_test.app.orders"]
+
+
+def test_source_tests_wait_for_freshness_and_gate_each_split_dag() -> None:
+    m = ManifestBuilder()
+    m.source("app", "orders")
+    m.source("app", "customers", freshness=False)
+    m.node("stg_orders", "source.shop.app.orders")
+    m.node("orders_report", "source.shop.app.orders", "source.shop.app.customers", tags=("reports",))
+    m.test("source_not_null_orders_id", "source.shop.app.orders")
+    m.test("orders_customers_match", "source.shop.app.orders", "source.shop.app.customers")
+    result = plan(parse_manifest(m.build()), source_freshness=True, split_tags=("reports",))
+    by_id = result.by_id()
+    for model in ("stg_orders", "orders_report"):
+        gates = result.upstream[model]
+        dag = by_id[model].dag_key
+        assert all(by_id[gate].dag_key == dag and by_id[gate].dbt_args[0] == "test" for gate in gates)
+        for gate in gates:
+            (freshness,) = result.upstream[gate]
+            assert by_id[freshness].dbt_args[:2] == ("source", "freshness")
+            assert by_id[freshness].dag_key == dag
+    # as in dbt build, a test on two sources blocks what reads either: both DAGs run both tests
+    for model in ("stg_orders", "orders_report"):
+        assert {by_id[g].dbt_args[2] for g in result.upstream[model]} == {
+            "fqn:shop.source_not_null_orders_id,file:schema.yml",
+            "fqn:shop.orders_customers_match,file:schema.yml",
+        }
 
 
 @pytest.mark.parametrize("granularity", list(Granularity))
