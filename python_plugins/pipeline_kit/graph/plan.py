@@ -18,6 +18,7 @@ from pipeline_kit.graph.dag_math import topological_order, transitive_reduction
 from pipeline_kit.graph.manifest import Manifest, ManifestNode
 from pipeline_kit.graph.plan_types import Granularity, GroupBy, PlanOptions, Task, TaskPlan, TestBehavior
 from pipeline_kit.graph.selection import Selection, resolve_selection
+from pipeline_kit.graph.source_checks import SourceChecks, find_source_tests, plan_source_checks
 from pipeline_kit.graph.task_settings import dag_key_of, merge_settings, safe_id
 
 __all__ = ["Granularity", "GroupBy", "PlanOptions", "Task", "TaskPlan", "TestBehavior", "plan_tasks"]
@@ -32,7 +33,7 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
     selected = selection.nodes
     nodes = manifest.nodes
     runnable = {uid for uid in selected if nodes[uid].is_executable}
-    source_tests = _source_tests(manifest, selection, options)
+    source_tests = find_source_tests(manifest, selection, options, _nearest_members(manifest, runnable))
     if not (runnable or source_tests) and (
         not selection.explicit_tests or options.test_behavior is TestBehavior.NONE
     ):
@@ -49,26 +50,6 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
     builder.add_node_tasks(fresh, source_tests)
     builder.add_test_tasks()
     return builder.finish()
-
-
-def _source_tests(
-    manifest: Manifest, selection: Selection, options: PlanOptions
-) -> dict[str, tuple[str, ...]]:
-    """Data tests on selected sources alone (test → its sources), which `dbt build` runs before
-    the models reading those sources; none with `source_tests` off or no tests at all."""
-    if not options.source_tests or options.test_behavior is TestBehavior.NONE:
-        return {}
-    found = {}
-    for uid, node in manifest.nodes.items():
-        if node.resource_type != "test" or uid in selection.excluded_tests:
-            continue
-        parents = tuple(sorted(set(node.depends_on)))
-        if parents and all(
-            p in selection.nodes and p in manifest.nodes and manifest.nodes[p].resource_type == "source"
-            for p in parents
-        ):
-            found[uid] = parents
-    return found
 
 
 def _nearest_members(manifest: Manifest, members: set[str]) -> dict[str, set[str]]:
@@ -107,9 +88,7 @@ class _Builder:
         self.taken: set[str] = set()
         self.tasks: dict[str, Task] = {}
         self.task_of: dict[str, str] = {}  # node unique id → task id
-        self.freshness_task: dict[tuple[str, str], str] = {}  # (DAG key, source) → task in that DAG
-        self.source_gates: dict[tuple[str, str], set[str]] = defaultdict(set)  # (DAG, source) → test tasks
-        self.source_test_dags: dict[str, str] = {}  # test on sources → the DAG of its after_all run
+        self.source_checks = SourceChecks()
         self.upstream: dict[str, set[str]] = defaultdict(set)
         self.downstream: dict[str, set[str]] = defaultdict(set)  # filled once tests are placed
         self.dag_of_node = {uid: dag_key_of(manifest.nodes[uid], options.split_tags) for uid in self.runnable}
@@ -121,18 +100,35 @@ class _Builder:
         for (dag_key, group), members in sorted(units.items()):
             self._add_unit(dag_key, group, members)
         node_parents = {uid: self.nearest_members[uid] for uid in self.runnable | fresh}
-        self._add_freshness(fresh, node_parents)
-        self._add_source_tests(source_tests, node_parents)
+        readers: dict[str, set[str]] = defaultdict(set)  # node → the DAGs whose tasks read it
         for uid, parents in node_parents.items():
-            child = self.task_of[uid]
+            for parent in parents:
+                readers[parent].add(self.dag_of_node.get(uid, ""))
+        tested = {uid for parents in source_tests.values() for uid in parents}
+        behind = {uid: self.nearest_members[uid] for uid in tested}
+        checks = plan_source_checks(
+            self.manifest,
+            self.options,
+            fresh=fresh,
+            source_tests=source_tests,
+            readers=readers,
+            behind=behind,
+            taken=self.taken,
+        )
+        self.source_checks = checks
+        self.tasks.update(checks.tasks)
+        for task_id, parents in checks.upstream.items():
+            self.upstream[task_id] |= parents
+        for uid, parents in node_parents.items():
+            child = self.task_of.get(uid)
+            if child is None:
+                continue  # a fresh source: its tasks are the checks' own
             dag_key = self.tasks[child].dag_key
             for parent in parents:
                 # A source checked in several DAGs has its freshness and test tasks in each: wait
-                # for this DAG's; a source with neither here is looked through (it has no parents).
-                gates = self.source_gates.get((dag_key, parent)) or {
-                    self.freshness_task.get((dag_key, parent), self.task_of.get(parent, child))
-                }
-                self.upstream[child] |= gates - {child}
+                # for this DAG's; a source-level node without checks is looked through.
+                waits = checks.waits_for(dag_key, parent) or {self.task_of.get(parent, child)}
+                self.upstream[child] |= waits - {child}
 
     def _group_of(self, node: ManifestNode) -> str:
         granularity, group_by = self.options.granularity, self.options.group_by
@@ -188,68 +184,6 @@ class _Builder:
             quote((part or "_").encode("utf-8", "surrogatepass"), safe="") for part in parts
         )
 
-    def _add_freshness(self, fresh: set[str], node_parents: Mapping[str, set[str]]) -> None:
-        if not fresh:
-            return
-        per_node = self.options.granularity is Granularity.NODE
-        consumers: dict[str, set[str]] = defaultdict(set)  # source → DAGs using it
-        for uid, parents in node_parents.items():
-            for parent in parents & fresh:
-                consumers[parent].add(self.dag_of_node.get(uid, ""))
-        by_dag: dict[str, list[str]] = defaultdict(list)
-        for source in sorted(fresh):
-            for dag_key in sorted(consumers[source] or {""}):
-                by_dag[dag_key].append(source)
-        for dag_key, sources in sorted(by_dag.items()):
-            chunks = [[s] for s in sources] if per_node else [sources]
-            for chunk in chunks:
-                nodes = [self.manifest.nodes[uid] for uid in chunk]
-                name = f"freshness.{nodes[0].source_name}.{nodes[0].name}" if per_node else "source_freshness"
-                task_id = safe_id(name, f"{dag_key}/{chunk[0]}", self.taken)
-                args = ("source", "freshness", "--select", *(node.dbt_selector for node in nodes))
-                self.tasks[task_id] = Task(task_id, dag_key, args, tuple(chunk))
-                for uid in chunk:
-                    self.task_of.setdefault(uid, task_id)
-                    self.freshness_task[(dag_key, uid)] = task_id
-
-    def _add_source_tests(
-        self, source_tests: Mapping[str, tuple[str, ...]], node_parents: Mapping[str, set[str]]
-    ) -> None:
-        """Tests on sources alone run before the models reading them, as in `dbt build` (a failure
-        stops them): in each DAG reading the sources, a task per set of sources (one task a DAG in
-        group and all modes) after the sources' freshness tasks there. With `after_all` they join
-        the DAG's final test task instead, once, in the first DAG reading them."""
-        if not source_tests:
-            return
-        consumers: dict[str, set[str]] = defaultdict(set)  # source → DAGs reading it
-        for uid, parents in node_parents.items():
-            for parent in parents:
-                consumers[parent].add(self.dag_of_node.get(uid, ""))
-        chunks: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
-        for test, sources in sorted(source_tests.items()):
-            dags = set().union(*(consumers[source] for source in sources)) or {""}
-            self.source_test_dags[test] = min(dags)
-            for dag_key in dags:
-                per_node = self.options.granularity is Granularity.NODE
-                chunks[(dag_key, sources if per_node else ())].append(test)
-        if self.options.test_behavior is TestBehavior.AFTER_ALL:
-            return
-        for (dag_key, chunk_sources), tests in sorted(chunks.items()):
-            sources = chunk_sources or tuple(sorted({s for test in tests for s in source_tests[test]}))
-            if chunk_sources:
-                nodes = [self.manifest.nodes[s] for s in sources]
-                name = "source_test." + "__".join(f"{node.source_name}.{node.name}" for node in nodes)
-            else:
-                name = "source_tests"
-            task_id = safe_id(name, f"source_tests:{dag_key}/{'|'.join(sources)}", self.taken)
-            selectors = sorted(self.manifest.nodes[test].dbt_selector for test in tests)
-            self.tasks[task_id] = Task(task_id, dag_key, ("test", "--select", *selectors), ())
-            for source in sources:
-                self.source_gates[(dag_key, source)].add(task_id)
-                freshness = self.freshness_task.get((dag_key, source))
-                if freshness:
-                    self.upstream[task_id].add(freshness)
-
     def add_test_tasks(self) -> None:
         behavior = self.options.test_behavior
         if behavior is TestBehavior.NONE:
@@ -259,7 +193,7 @@ class _Builder:
             for node in self.manifest.nodes.values()
             if node.is_test
             and node.unique_id not in self.excluded_tests
-            and node.unique_id not in self.source_test_dags
+            and node.unique_id not in self.source_checks.final_dag
         ]
         self._add_standalone_tests(
             [
@@ -374,7 +308,7 @@ class _Builder:
     def _add_final_tests(self, placed: list[tuple[tuple[str, ...], ManifestNode]]) -> None:
         by_dag: dict[str, list[ManifestNode]] = defaultdict(list)
         parents_by_dag: dict[str, set[str]] = defaultdict(set)
-        for test_id, dag_key in sorted(self.source_test_dags.items()):
+        for test_id, dag_key in sorted(self.source_checks.final_dag.items()):
             by_dag[dag_key].append(self.manifest.nodes[test_id])
         for parent_tasks, test in placed:
             dag_key = max(self.tasks[task_id].dag_key for task_id in parent_tasks)

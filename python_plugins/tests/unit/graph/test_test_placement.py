@@ -259,3 +259,41 @@ def test_after_all_with_split_dags_waits_for_parents_in_the_other_dag() -> None:
     assert test_dag == "ingest"
     # The customers DAG builds the test's other parent: the test's DAG is scheduled on its asset.
     assert result.dag_inlets["ingest"] == ("dbt://warehouse/analytics/customers",)
+
+
+def test_tests_on_an_ephemeral_model_over_sources_run_before_its_readers() -> None:
+    """An ephemeral staging model over a source: dbt build runs its tests (the model compiled
+    into their query) before the models reading it, after the source's own checks."""
+    m = ManifestBuilder()
+    m.source("app", "orders")
+    m.node("stg_orders", "source.shop.app.orders", materialized="ephemeral")
+    m.node("fct_orders", "stg_orders")
+    m.test("not_null_stg_orders_id", "stg_orders")
+    m.test("source_unique_orders_id", "source.shop.app.orders")
+    raw = m.build()
+    result = plan(parse_manifest(raw), source_freshness=True)
+    by_id = result.by_id()
+    assert set(dbt_runs(result, raw)) == set(dbt_tests(raw))
+    (runner,) = dbt_runs(result, raw)["test.shop.not_null_stg_orders_id.abc123"]
+    assert runner == "source_test.stg_orders"
+    assert result.upstream["fct_orders"] == (runner,)
+    (source_gate,) = result.upstream[runner]
+    assert by_id[source_gate].dbt_args == (
+        "test",
+        "--select",
+        "fqn:shop.source_unique_orders_id,file:schema.yml",
+    )
+    assert [by_id[t].dbt_args[:2] for t in result.upstream[source_gate]] == [("source", "freshness")]
+    # selected without what feeds it, an ephemeral model is checked as it is (dbt build does too)
+    m.node("stg_customers", materialized="table")
+    m.node("eph_customers", "stg_customers", materialized="ephemeral")
+    m.node("dim_customers", "eph_customers")
+    m.test("not_null_eph_customers_id", "eph_customers")
+    raw = m.build()
+    alone = plan(parse_manifest(raw), select=("eph_customers+",))
+    (runner,) = dbt_runs(alone, raw)["test.shop.not_null_eph_customers_id.abc123"]
+    assert alone.upstream["dim_customers"] == (runner,)
+    # with what feeds it selected, its test waits for that task instead (unchanged)
+    fed = plan(parse_manifest(raw), select=("+dim_customers",))
+    (runner,) = dbt_runs(fed, raw)["test.shop.not_null_eph_customers_id.abc123"]
+    assert "stg_customers" in ancestors(fed, runner)
