@@ -78,7 +78,9 @@ def plan_source_checks(
     source-level node → the fresh or tested nodes upstream of it, which its tests wait for."""
     checks = SourceChecks()
     per_node = options.granularity is Granularity.NODE
-    dags = _check_dags(fresh | {uid for parents in source_tests.values() for uid in parents}, readers, behind)
+    dags = _check_dags(
+        fresh | {uid for parents in source_tests.values() for uid in parents}, readers, behind, source_tests
+    )
     by_dag: dict[str, list[str]] = defaultdict(list)
     for source in sorted(fresh):
         for dag_key in sorted(dags[source]):
@@ -125,21 +127,30 @@ def plan_source_checks(
 
 
 def _check_dags(
-    checked: set[str], readers: Mapping[str, set[str]], behind: Mapping[str, set[str]]
+    checked: set[str],
+    readers: Mapping[str, set[str]],
+    behind: Mapping[str, set[str]],
+    source_tests: Mapping[str, tuple[str, ...]],
 ) -> dict[str, set[str]]:
-    """The DAGs a check of each node runs in: those reading it, else the default DAG; a node
-    behind a tested ephemeral model is checked wherever that model's tests run."""
-    dags = {uid: set(readers.get(uid, set())) for uid in checked}
+    """The DAGs a check of each node runs in: those reading it, else the default DAG; a test on
+    several nodes runs in the DAGs of each, and a node behind a tested ephemeral model is checked
+    wherever that model's tests run, so every test task finds its sources' checks in its DAG."""
+    dags = {uid: set(readers.get(uid, set())) or {""} for uid in checked}
+    links = [
+        (uid, upstream_uid)
+        for uid in checked
+        for upstream_uid in behind.get(uid, set())
+        if upstream_uid in dags
+    ]
+    links += [(a, b) for parents in source_tests.values() for a in parents for b in parents if a != b]
     changed = True
     while changed:
         changed = False
-        for uid in checked:
-            for upstream_uid in behind.get(uid, set()):
-                wanted = dags[uid] or {""}
-                if upstream_uid in dags and not wanted <= dags[upstream_uid]:
-                    dags[upstream_uid] |= wanted
-                    changed = True
-    return {uid: found or {""} for uid, found in dags.items()}
+        for uid, other in links:
+            if not dags[uid] <= dags[other]:
+                dags[other] |= dags[uid]
+                changed = True
+    return dags
 
 
 def _label(manifest: Manifest, uid: str) -> str:

@@ -297,3 +297,35 @@ def test_tests_on_an_ephemeral_model_over_sources_run_before_its_readers() -> No
     fed = plan(parse_manifest(raw), select=("+dim_customers",))
     (runner,) = dbt_runs(fed, raw)["test.shop.not_null_eph_customers_id.abc123"]
     assert "stg_customers" in ancestors(fed, runner)
+
+
+@pytest.mark.parametrize(("granularity", "behavior"), MODES)
+@pytest.mark.parametrize("split", [(), ("split",)])
+def test_every_test_on_a_fresh_source_waits_for_its_freshness_in_its_dag(
+    granularity: Granularity, behavior: TestBehavior, split: tuple[str, ...]
+) -> None:
+    """A test over two sources read in different split DAGs, and an ephemeral model over one of
+    them read in the other: each test task finds its sources' freshness checks in its own DAG."""
+    m = warehouse()
+    m.source("app", "customers")
+    m.node("eph_customers", "source.shop.app.customers", materialized="ephemeral")
+    m.node("customer_report", "eph_customers", tags=("split",))
+    m.test("not_null_eph_customers_id", "eph_customers")
+    m.test("orders_customers_match", "source.shop.app.orders", "source.shop.app.customers")
+    raw = m.build()
+    manifest = parse_manifest(raw)
+    result = plan(
+        manifest, granularity=granularity, test_behavior=behavior, source_freshness=True, split_tags=split
+    )
+    by_id = result.by_id()
+    assert set(dbt_runs(result, raw)) == set(dbt_tests(raw))
+    checked = {"test.shop.orders_customers_match.abc123", "test.shop.not_null_eph_customers_id.abc123"}
+    for test, runners in dbt_runs(result, raw).items():
+        for runner in runners if test in checked and behavior is not TestBehavior.AFTER_ALL else []:
+            fresh_checks = {
+                arg
+                for task in ancestors(result, runner)
+                if by_id[task].dbt_args[:2] == ("source", "freshness")
+                for arg in by_id[task].dbt_args[3:]
+            }
+            assert "source:app.customers" in fresh_checks, (test, runner)
