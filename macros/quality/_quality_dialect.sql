@@ -23,12 +23,12 @@
     floor(h) >= n - c, not above when ceil(h) < n - c, and otherwise interpolates between the
     largest value <= bound and the smallest value > bound, computed here with the same
     floating-point steps as the engines' percentile_cont. -#}
-{% macro _quality_lag_percentile_above(earlier, later, fraction, hours) %}
-  {{- return(adapter.dispatch('_quality_lag_percentile_above', 'pipeline_kit')(earlier, later, fraction, hours)) -}}
+{% macro _quality_lag_percentile_above(earlier, later, fraction, hours, instants=false) %}
+  {{- return(adapter.dispatch('_quality_lag_percentile_above', 'pipeline_kit')(earlier, later, fraction, hours, instants)) -}}
 {% endmacro %}
 
-{% macro default___quality_lag_percentile_above(earlier, later, fraction, hours) %}
-  {%- set lag = pipeline_kit._quality_hours_between(earlier, later) -%}
+{% macro default___quality_lag_percentile_above(earlier, later, fraction, hours, instants) %}
+  {%- set lag = pipeline_kit._quality_lag_hours(earlier, later, instants) -%}
   {%- set above = lag ~ ' > ' ~ hours -%}
   {{- return(pipeline_kit._quality_percentile_above(
       'count(' ~ lag ~ ')',
@@ -39,8 +39,10 @@
 {% endmacro %}
 
 {# PostgreSQL: the numeric epoch per row is the cost, so compare intervals and take the exact
-   hours only within a second of the bound; the min / max interval gives the min / max hours #}
-{% macro postgres___quality_lag_percentile_above(earlier, later, fraction, hours) %}
+   hours only within a second of the bound; the min / max interval gives the min / max hours. A
+   timestamptz minus a timestamptz is already the interval between the instants, so `instants`
+   needs nothing else here #}
+{% macro postgres___quality_lag_percentile_above(earlier, later, fraction, hours, instants) %}
   {%- set span = '((' ~ later ~ ') - (' ~ earlier ~ '))' -%}
   {%- set exact = 'cast(extract(epoch from ' ~ span ~ ') / 3600.0 as double precision) > ' ~ hours -%}
   {%- set above = exact -%}
@@ -58,8 +60,8 @@
 {% endmacro %}
 
 {# Snowflake: PERCENTILE_CONT's interpolation arithmetic is not documented, so compute it #}
-{% macro snowflake___quality_lag_percentile_above(earlier, later, fraction, hours) %}
-  {%- set lag = pipeline_kit._quality_percentile(pipeline_kit._quality_hours_between(earlier, later), fraction) -%}
+{% macro snowflake___quality_lag_percentile_above(earlier, later, fraction, hours, instants) %}
+  {%- set lag = pipeline_kit._quality_percentile(pipeline_kit._quality_lag_hours(earlier, later, instants), fraction) -%}
   {{- return('case when ' ~ lag ~ ' > ' ~ hours ~ ' then 1 else 0 end') -}}
 {% endmacro %}
 
@@ -91,6 +93,59 @@
 {# Snowflake: DATEDIFF with a second part; timestamp subtraction is not defined there #}
 {% macro snowflake___quality_hours_between(earlier, later) %}
   {{- return("(datediff('second', " ~ earlier ~ ', ' ~ later ~ ') / 3600.0)') -}}
+{% endmacro %}
+
+{#- Hours from `earlier` to `later` as instants: the difference of their epochs, so for
+    timezone-aware values a DST change in the session time zone (or, for a Snowflake
+    TIMESTAMP_TZ, two rows' different offsets) does not add or remove an hour. -#}
+{% macro _quality_instant_hours_between(earlier, later) %}
+  {{- return('((' ~ pipeline_kit._quality_epoch_seconds(later) ~ ' - ' ~ pipeline_kit._quality_epoch_seconds(earlier) ~ ') / 3600.0)') -}}
+{% endmacro %}
+
+{#- Hours of a lag: between instants when both sides are timezone-aware, else as the engine
+    subtracts them (_quality_hours_between). -#}
+{% macro _quality_lag_hours(earlier, later, instants) %}
+  {{- return(pipeline_kit._quality_instant_hours_between(earlier, later) if instants
+             else pipeline_kit._quality_hours_between(earlier, later)) -}}
+{% endmacro %}
+
+{#- Seconds since 1970-01-01 00:00:00 UTC: of the instant of a timezone-aware value, of the wall
+    clock (counted as UTC) of a naive one. -#}
+{% macro _quality_epoch_seconds(expression) %}
+  {{- return(adapter.dispatch('_quality_epoch_seconds', 'pipeline_kit')(expression)) -}}
+{% endmacro %}
+
+{# PostgreSQL: date_part's float epoch is cheaper than extract's numeric, exact to the microsecond
+   over this range #}
+{% macro default___quality_epoch_seconds(expression) %}
+  {{- return("date_part('epoch', " ~ expression ~ ')') -}}
+{% endmacro %}
+
+{# DuckDB: epoch_us is an exact integer (absolute for TIMESTAMPTZ); epoch() is a double #}
+{% macro duckdb___quality_epoch_seconds(expression) %}
+  {{- return('(epoch_us(' ~ expression ~ ') / 1000000.0)') -}}
+{% endmacro %}
+
+{# Snowflake: DATE_PART(epoch_second) is the instant of a TIMESTAMP_TZ / LTZ, where the docs put
+   TIMESTAMP_TZ operations in each value's own offset and LTZ ones in the session time zone;
+   whole seconds, as DATEDIFF's second part counts them #}
+{% macro snowflake___quality_epoch_seconds(expression) %}
+  {{- return('date_part(epoch_second, ' ~ expression ~ ')') -}}
+{% endmacro %}
+
+{#- The timezone-aware timestamp type that reads a naive literal in the session time zone. -#}
+{% macro _quality_aware_timestamp_type() %}
+  {{- return(adapter.dispatch('_quality_aware_timestamp_type', 'pipeline_kit')()) -}}
+{% endmacro %}
+
+{% macro default___quality_aware_timestamp_type() %}
+  {{- return('timestamptz') -}}
+{% endmacro %}
+
+{# Snowflake: TIMESTAMP_LTZ reads text without an offset in the session's TIMEZONE, as timestamptz
+   does on PostgreSQL and DuckDB (TIMESTAMP_TZ would too, but keeps that offset per value) #}
+{% macro snowflake___quality_aware_timestamp_type() %}
+  {{- return('timestamp_ltz') -}}
 {% endmacro %}
 
 {#- The hour of `expression` as a naive timestamp in UTC, independent of the session time zone:

@@ -105,6 +105,22 @@
   {{- return(adapter.quote(ctx.columns[name].name)) -}}
 {% endmacro %}
 
+{#- The model's type of a configured column, lower-cased as the adapter names it (`timestamp with
+    time zone`, `date`, Snowflake `timestamp_tz`), or none when the columns are unknown (parse
+    time, an ephemeral model). -#}
+{% macro _quality_column_type(ctx, value) %}
+  {%- set known = ctx.columns.get(pipeline_kit._quality_column_name(value) | lower) if ctx.columns is not none and value is string else none -%}
+  {{- return(known.dtype | lower if known is not none else none) -}}
+{% endmacro %}
+
+{#- True when a configured column is timezone-aware: PostgreSQL / DuckDB timestamptz, Snowflake
+    TIMESTAMP_TZ / TIMESTAMP_LTZ. A column of unknown type counts as naive (the rule as before). -#}
+{% macro _quality_is_aware(ctx, value) %}
+  {%- set column_type = pipeline_kit._quality_column_type(ctx, value) -%}
+  {{- return(column_type is not none
+             and modules.re.search('with (local )?time zone|timestamptz|timestamp_l?tz', column_type) is not none) -}}
+{% endmacro %}
+
 {#- A configured column name without the quotes dbt adds under `quote: true`: rule names show it. -#}
 {% macro _quality_column_name(value) %}
   {%- set name = value | string | trim -%}
@@ -397,14 +413,21 @@
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set hours = pipeline_kit._quality_number(ctx, label, rule, 'max_age_hours', required=true) -%}
     {%- set reference = rule.get('reference_time') -%}
+    {#- A timezone-aware column's age is the time between instants: now as an instant (a naive
+        wall clock read back in a DST zone is ambiguous for the hour the change repeats), a
+        naive reference_time read in the session time zone. A naive column's age is its wall
+        clock's, against now's wall clock in the session time zone. -#}
+    {%- set aware = pipeline_kit._quality_is_aware(ctx, named) -%}
+    {%- set reference_type = pipeline_kit._quality_aware_timestamp_type() if aware else pipeline_kit._naive_timestamp_type() -%}
     {%- if reference is none -%}
-      {%- set reference_sql = 'cast(' ~ dbt.current_timestamp() ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')' -%}
+      {%- set reference_sql = dbt.current_timestamp() if aware
+                              else 'cast(' ~ dbt.current_timestamp() ~ ' as ' ~ reference_type ~ ')' -%}
     {%- elif reference is string and modules.re.match('^\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}(:\\d{2})?)?$', reference) -%}
-      {%- set reference_sql = 'cast(' ~ pipeline_kit._string_literal(reference) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')' -%}
+      {%- set reference_sql = 'cast(' ~ pipeline_kit._string_literal(reference) ~ ' as ' ~ reference_type ~ ')' -%}
     {%- else -%}
       {{ pipeline_kit._quality_fail(ctx, label, '`reference_time` must be a timestamp literal YYYY-MM-DD[ HH:MM[:SS]]', reference) }}
     {%- endif -%}
-    {%- set age = pipeline_kit._quality_hours_between('max(' ~ column ~ ')', reference_sql) -%}
+    {%- set age = pipeline_kit._quality_lag_hours('max(' ~ column ~ ')', reference_sql, aware) -%}
     {%- do out.update({'name': 'freshness(' ~ named ~ ')', 'evaluated': '1',
                        'failing': 'case when max(' ~ column ~ ') is null or ' ~ age ~ ' > ' ~ hours ~ ' then 1 else 0 end'}) -%}
 
@@ -413,8 +436,13 @@
     {%- set event_column = pipeline_kit._quality_column(ctx, label, rule, 'event_column') -%}
     {%- set hours = pipeline_kit._quality_number(ctx, label, rule, 'max_lag_hours', required=true) -%}
     {%- set fraction = pipeline_kit._quality_ratio(ctx, label, 'percentile', rule.get('percentile', 0.95)) -%}
+    {#- two timezone-aware columns: the lag between their instants; otherwise as the engine
+        subtracts them (a naive side is wall clock; mixed, the engine reads the naive one in the
+        session time zone) -#}
+    {%- set instants = pipeline_kit._quality_is_aware(ctx, named)
+                       and pipeline_kit._quality_is_aware(ctx, pipeline_kit._quality_column_name(rule.get('event_column'))) -%}
     {%- do out.update({'name': 'load_lag_p' ~ ((fraction * 100) | round(1) | string).replace('.0', '') ~ '(' ~ named ~ ' - ' ~ pipeline_kit._quality_column_name(rule.get('event_column')) ~ ')', 'evaluated': '1',
-                       'failing': pipeline_kit._quality_lag_percentile_above(event_column, column, fraction, hours)}) -%}
+                       'failing': pipeline_kit._quality_lag_percentile_above(event_column, column, fraction, hours, instants)}) -%}
 
   {%- elif kind == 'accepted_values' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}

@@ -14,6 +14,12 @@
   {%- if datepart not in ['hour', 'day', 'month', 'year'] -%}
     {{ pipeline_kit._quality_fail(ctx, label, '`datepart` must be one of hour, day, month, year', datepart) }}
   {%- endif -%}
+  {#- A date has no hours: PostgreSQL would count the UTC hour of the session's midnight, and
+      Snowflake's epoch functions reject a DATE. The type is known once the model is built. -#}
+  {%- set column_type = pipeline_kit._quality_column_type(ctx, column_name) -%}
+  {%- if datepart == 'hour' and column_type == 'date' -%}
+    {{ pipeline_kit._quality_fail(ctx, label, 'datepart hour needs a timestamp column; column `' ~ column_name ~ '` is of type ' ~ column_type ~ ' (use datepart day, month or year)', 'datepart hour on a ' ~ column_type ~ ' column') }}
+  {%- endif -%}
   {%- set threshold = pipeline_kit._quality_threshold(ctx, label, {'max_failure_ratio': max_failure_ratio, 'mostly': mostly}, 0) -%}
   {%- set start, end = start_date, end_date -%}
   {%- if (start is none or end is none) and execute -%}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -63,3 +64,18 @@ def hooked_copy(project: DbtProject, root: Path) -> DbtProject:
     deps = copy.deps()
     assert deps.ok, deps.tail()
     return copy
+
+
+# Session time zones of the DST suites: New York has DST, Kolkata (+05:30) none.
+SESSION_ZONES = ("America/New_York", "Asia/Kolkata")
+FAKESNOW_FIXED_ZONE = (
+    "fakesnow pins its DuckDB session to UTC (SET GLOBAL TimeZone = 'UTC') and does not "
+    "implement ALTER SESSION SET TIMEZONE: no other session zone to run in (see the UTC run)"
+)
+
+
+def in_zone(project: DbtProject, zone: str) -> DbtProject:
+    """The same target (schema, DuckDB file) with dbt running in session time zone `zone` (TZ for
+    DuckDB, PGTZ for libpq)."""
+    target = dataclasses.replace(project.target, env={**project.target.env, "TZ": zone, "PGTZ": zone})
+    return DbtProject(target, project_dir=project.project_dir)

@@ -99,3 +99,49 @@ def test_bad_rule_config_is_a_named_compiler_error(
     assert not result.ok, f"{case}: compiled without error:\n{result.tail()}"
     for fragment in fragments:
         assert fragment in result.output, f"{case}: {fragment!r} missing from:\n{result.tail()}"
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres", "snowflake"])
+def test_hourly_date_series_on_a_date_column_is_a_named_error(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    """completeness_date_series by hour on a DATE column has no hours to count: the test fails when
+    compiled, naming the test, the model, the column, its type and the datepart; by day it runs."""
+    base = project_for(adapter, adapter_targets, tmp_root)
+    project_dir = copy_project_tree(tmp_path / "pkg")
+    project = DbtProject(base.target, project_dir=project_dir)
+    assert project.deps().ok
+    model_dir = project_dir / "models" / "quality"
+    (model_dir / "quality_date_column.sql").write_text(
+        "select cast('2024-03-10' as date) as order_day\n"
+        "union all select cast('2024-03-11' as date) as order_day\n"
+    )
+    tests = [
+        {"pipeline_kit.completeness_date_series": {"arguments": {"datepart": datepart}}}
+        for datepart in ("hour", "day")
+    ]
+    (model_dir / "date_column.yml").write_text(
+        yaml.safe_dump(
+            {
+                "version": 2,
+                "models": [
+                    {"name": "quality_date_column", "columns": [{"name": "order_day", "data_tests": tests}]}
+                ],
+            }
+        )
+    )
+    built = project.run("run", "--select", "quality_date_column")
+    assert built.ok, built.tail()
+    result = project.run("test", "--select", "quality_date_column")
+    assert not result.ok, f"an hourly series on a date column ran:\n{result.tail()}"
+    for fragment in (
+        "pipeline_kit.completeness_date_series",
+        "quality_date_column",
+        "completeness[0] order_day",
+        "datepart hour needs a timestamp column",
+        "`order_day` is of type date",
+        "(got datepart hour on a date column)",
+    ):
+        assert fragment in result.output, f"{fragment!r} missing from:\n{result.tail()}"
+    # the daily series on the same column is not affected: it runs and passes (1 error, 1 pass)
+    assert "PASS=1" in result.output and "ERROR=1" in result.output, result.tail()

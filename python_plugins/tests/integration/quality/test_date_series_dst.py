@@ -12,18 +12,16 @@ explained in the model)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 from ..conftest import project_for
 from ..dbt_harness import AdapterTarget, DbtProject
-from .helpers import artifacts, show
+from .helpers import FAKESNOW_FIXED_ZONE, SESSION_ZONES, artifacts, in_zone, show
 
 pytestmark = pytest.mark.integration
 
-SESSION_ZONES = ("America/New_York", "Asia/Kolkata")
 DBT_VARS = {"pk_quality_date_series_tz": True}
 MODEL = "quality_date_series_tz"
 # (column, start_date given) -> failing rows, in any session time zone
@@ -36,12 +34,6 @@ EXPECTED = {
     ("naive_hours", False): 0,
     ("spring_days", False): 0,
 }
-
-
-def in_zone(project: DbtProject, zone: str) -> DbtProject:
-    """The same target (schema, DuckDB file) with dbt running in session time zone `zone`."""
-    target = dataclasses.replace(project.target, env={**project.target.env, "TZ": zone, "PGTZ": zone})
-    return DbtProject(target, project_dir=project.project_dir)
 
 
 def failing_rows(project: DbtProject) -> tuple[dict[tuple[str, bool], int], dict[tuple[str, bool], str]]:
@@ -82,10 +74,7 @@ def test_hourly_series_of_aware_column_ignores_session_zone(
     adapter: str, zone: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path
 ) -> None:
     if adapter == "snowflake":
-        pytest.skip(
-            "fakesnow pins its DuckDB session to UTC (SET GLOBAL TimeZone = 'UTC') and does not "
-            "implement ALTER SESSION SET TIMEZONE: no other session zone to run in (see the UTC run below)"
-        )
+        pytest.skip(FAKESNOW_FIXED_ZONE)
     project = in_zone(project_for(adapter, adapter_targets, tmp_root), zone)
     session = show(project, "select current_setting('TimeZone') as zone", DBT_VARS)
     assert session == [{"zone": zone}], session
