@@ -60,12 +60,14 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> AirflowSandbox:
     return AirflowSandbox(root, project, project / "target" / "manifest.json", env)
 
 
-def _generate_and_test(sandbox: AirflowSandbox, name: str, settings: dict[str, object]) -> dict[str, object]:
+def _generate_and_test(
+    sandbox: AirflowSandbox, name: str, settings: dict[str, object], manifest: Path | None = None
+) -> dict[str, object]:
     out = sandbox.root / name / "dags"
     config = sandbox.root / name / "airflow.yml"
     config.parent.mkdir()
     config.write_text(yaml.safe_dump(settings), encoding="utf-8")
-    args = ["airflow", "generate", "--manifest", str(sandbox.manifest), "--out", str(out)]
+    args = ["airflow", "generate", "--manifest", str(manifest or sandbox.manifest), "--out", str(out)]
     assert main([*args, "--config", str(config)]) == 0
     dag_file = out / f"{settings['dag_id']}.py"
     env = {**sandbox.env, "AIRFLOW__CORE__DAGS_FOLDER": str(out)}
@@ -124,3 +126,50 @@ def test_whole_selection_task_builds_the_warehouse_with_dbt_in_process(sandbox: 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         report = connection.execute("select method, total_amount from finance_report").fetchall()
     assert report == [("card", 65.0), ("cash", 5.5)]
+
+
+# A source loaded outside dbt, a staging model and a mart reading it, and a test on the source.
+SOURCE_PROJECT = {
+    "dbt_project.yml": "name: events\nversion: '1.0.0'\nconfig-version: 2\nprofile: airflow_fixture\n",
+    "models/sources.yml": (
+        "version: 2\nsources:\n  - name: app\n    schema: main\n    tables:\n      - name: events\n"
+        "        columns:\n          - name: event_id\n            data_tests: [not_null]\n"
+    ),
+    "models/stg_events.sql": "select event_id, kind from {{ source('app', 'events') }}",
+    "models/events_by_kind.sql": "select kind, count(*) as n from {{ ref('stg_events') }} group by 1",
+}
+
+
+@pytest.mark.parametrize(("event_id", "expected"), [("1", "success"), ("null", "failed")])
+def test_a_failing_test_on_a_source_stops_the_models_reading_it(
+    sandbox: AirflowSandbox, event_id: str, expected: str
+) -> None:
+    """As `dbt build` does: the source's test runs first; when it fails nothing reads the source."""
+    project = sandbox.root / f"events_{expected}_project"
+    for name, text in SOURCE_PROJECT.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    shutil.copy(sandbox.project / "profiles.yml", project / "profiles.yml")
+    warehouse = sandbox.root / f"events_{expected}.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:  # the loader's work, before the DAG runs
+        connection.execute(f"create table main.events as select {event_id} as event_id, 'click' as kind")
+    _run(
+        [str(BIN / "dbt"), "parse", "--project-dir", str(project), "--profiles-dir", str(project)],
+        sandbox.env,
+    )
+    settings = {**_settings(sandbox, f"events_{expected}", warehouse), "project_dir": str(project)}
+    settings["profiles_dir"] = str(project)
+
+    result = _generate_and_test(sandbox, f"events_{expected}", settings, project / "target" / "manifest.json")
+
+    downstream = "success" if expected == "success" else "upstream_failed"
+    assert result == {
+        "run_state": expected,
+        "tasks": {"source_test.app.events": expected, "stg_events": downstream, "events_by_kind": downstream},
+    }
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        tables = {
+            row[0]
+            for row in connection.execute("select table_name from information_schema.tables").fetchall()
+        }
+    assert ("events_by_kind" in tables) is (expected == "success")
