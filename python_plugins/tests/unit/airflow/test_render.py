@@ -112,16 +112,26 @@ HOSTILE = st.lists(
 @given(names=st.lists(HOSTILE, min_size=2, max_size=4, unique=True), folder=HOSTILE, tag=HOSTILE, env=HOSTILE)
 def test_hostile_names_are_escaped_and_round_trip(names: list[str], folder: str, tag: str, env: str) -> None:
     m = ManifestBuilder()
+    # a source with a test, read by the first model: its test task is named after both names
+    source = m.source(tag, names[-1], freshness=True)
+    m.test(names[-1] + "_source_test", source)
     uids = []
     for index, name in enumerate(names):
-        parents = [uids[-1]] if uids else []
+        parents = [uids[-1]] if uids else [source]
         meta: dict[str, Any] = {"airflow": {"owner": name, "pool": tag}}
         if index:
             meta["airflow"]["dag"] = tag
         uids.append(m.node(name, *parents, folder=f"models/{folder}", tags=(tag,), meta=meta))
     m.test(names[0] + "_test", uids[0])
     for granularity in ("node", "group"):
-        files = render(m, granularity=granularity, tags=[tag], env={"HOSTILE": env}, project_dir=folder)
+        files = render(
+            m,
+            granularity=granularity,
+            tags=[tag],
+            env={"HOSTILE": env},
+            project_dir=folder,
+            source_freshness=True,
+        )
         for source in files.values():
             tree = ast.parse(source)
             assert tree.body  # parsed: no name broke out of its string literal
@@ -135,6 +145,9 @@ def test_hostile_names_are_escaped_and_round_trip(names: list[str], folder: str,
             if arg.startswith("fqn:")
         }
         assert {f"fqn:shop.{folder}.{name},file:{name}.sql" for name in names} <= selectors
+        commands = [tuple(row[1]) for source in files.values() for row in module_constant(source, "TASKS")]
+        assert ("source", "freshness", "--select", f"source:{tag}.{names[-1]}") in commands
+        assert ("test", "--select", f"fqn:shop.{names[-1]}_source_test,file:schema.yml") in commands
 
 
 def test_plan_options_default_is_node_mode() -> None:
