@@ -95,18 +95,15 @@
   {{- return("(datediff('second', " ~ earlier ~ ', ' ~ later ~ ') / 3600.0)') -}}
 {% endmacro %}
 
-{#- Hours from `earlier` to `later` as instants: the difference of their epochs, so for
-    timezone-aware values a DST change in the session time zone (or, for a Snowflake
-    TIMESTAMP_TZ, two rows' different offsets) does not add or remove an hour. -#}
-{% macro _quality_instant_hours_between(earlier, later) %}
-  {{- return('((' ~ pipeline_kit._quality_epoch_seconds(later) ~ ' - ' ~ pipeline_kit._quality_epoch_seconds(earlier) ~ ') / 3600.0)') -}}
-{% endmacro %}
-
-{#- Hours of a lag: between instants when both sides are timezone-aware, else as the engine
-    subtracts them (_quality_hours_between). -#}
+{#- Hours of a lag. When both sides are timezone-aware (`instants`), the difference of their
+    epochs, so a DST change in the session time zone (or, for a Snowflake TIMESTAMP_TZ, two rows'
+    different offsets) does not add or remove an hour; else as the engine subtracts them
+    (_quality_hours_between). -#}
 {% macro _quality_lag_hours(earlier, later, instants) %}
-  {{- return(pipeline_kit._quality_instant_hours_between(earlier, later) if instants
-             else pipeline_kit._quality_hours_between(earlier, later)) -}}
+  {%- if instants -%}
+    {{- return('((' ~ pipeline_kit._quality_epoch_seconds(later) ~ ' - ' ~ pipeline_kit._quality_epoch_seconds(earlier) ~ ') / 3600.0)') -}}
+  {%- endif -%}
+  {{- return(pipeline_kit._quality_hours_between(earlier, later)) -}}
 {% endmacro %}
 
 {#- Seconds since 1970-01-01 00:00:00 UTC: of the instant of a timezone-aware value, of the wall

@@ -104,15 +104,13 @@ class _Builder:
         for uid, parents in node_parents.items():
             for parent in parents:
                 readers[parent].add(self.dag_of_node.get(uid, ""))
-        tested = {uid for parents in source_tests.values() for uid in parents}
-        behind = {uid: self.nearest_members[uid] for uid in tested}
         checks = plan_source_checks(
             self.manifest,
             self.options,
             fresh=fresh,
             source_tests=source_tests,
             readers=readers,
-            behind=behind,
+            nearest_members=self.nearest_members,
             taken=self.taken,
         )
         self.source_checks = checks

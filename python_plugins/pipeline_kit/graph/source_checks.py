@@ -71,16 +71,17 @@ def plan_source_checks(
     fresh: set[str],
     source_tests: Mapping[str, tuple[str, ...]],
     readers: Mapping[str, set[str]],
-    behind: Mapping[str, set[str]],
+    nearest_members: Mapping[str, set[str]],
     taken: set[str],
 ) -> SourceChecks:
-    """`readers`: source or source-level node → the DAGs whose tasks read it; `behind`: a tested
-    source-level node → the fresh or tested nodes upstream of it, which its tests wait for."""
+    """`readers`: source or source-level node → the DAGs whose tasks read it; `nearest_members`:
+    for each node, the closest fresh, tested or built nodes upstream of it (for a tested
+    source-level node: what its tests wait for)."""
     checks = SourceChecks()
     per_node = options.granularity is Granularity.NODE
-    dags = _check_dags(
-        fresh | {uid for parents in source_tests.values() for uid in parents}, readers, behind, source_tests
-    )
+    tested = {uid for parents in source_tests.values() for uid in parents}
+    behind = {uid: nearest_members[uid] for uid in tested}
+    dags = _check_dags(fresh | tested, readers, behind, source_tests)
     by_dag: dict[str, list[str]] = defaultdict(list)
     for source in sorted(fresh):
         for dag_key in sorted(dags[source]):
