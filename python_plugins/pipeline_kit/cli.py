@@ -51,6 +51,17 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.USAGE_OR_INPUT_ERROR)
     except click.exceptions.Exit as exit_request:
         return int(exit_request.exit_code)
+    except Exception as error:
+        # a bug must not exit 1, which CI reads as "a gate failed"
+        if debug:
+            traceback.print_exc()
+        detail = " ".join(str(error).split())
+        click.echo(
+            f"pipeline-kit: internal error ({type(error).__name__}: {detail}); "
+            "run again with --debug for the traceback and please report it",
+            err=True,
+        )
+        return int(ExitCode.USAGE_OR_INPUT_ERROR)
     return int(ExitCode.OK)
 
 

@@ -206,13 +206,22 @@ def analyze_command(  # noqa: PLR0917 - click passes each option by keyword
         fail_on=fail_on,
     )
     stderr = Console(stderr=True)
-    outcome = run_analysis(request, progress_console=stderr)
-    if output_format == "table":
-        render_terminal(outcome.report, Console(), top=top)
-    elif output_format == "json":
-        click.echo(json.dumps(outcome.report, indent=2))
-    elif output_format == "markdown":
-        click.echo(render_markdown(outcome.report, top=top), nl=False)
+    try:
+        outcome = run_analysis(request, progress_console=stderr)
+        if output_format == "table":
+            render_terminal(outcome.report, Console(), top=top)
+        elif output_format == "json":
+            click.echo(json.dumps(outcome.report, indent=2))
+        elif output_format == "markdown":
+            click.echo(render_markdown(outcome.report, top=top), nl=False)
+    except (PipelineKitError, click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except Exception as error:
+        # Exit code 1 means "a gate failed" to CI; an uncaught exception would exit 1 too.
+        raise PipelineKitError(
+            f"internal error ({type(error).__name__}: {' '.join(str(error).split())}); "
+            "run again with --debug for the traceback and please report it"
+        ) from error
     written = ", ".join(str(path) for path in outcome.written)
     click.echo(f"pipeline-kit analyze: wrote {written}", err=True)
     failed = [gate for gate in outcome.report["gates"] if not gate["passed"]]

@@ -67,6 +67,9 @@ class CostReport:
     per_month: float
     runs_per_day: float
     nodes: Mapping[str, NodeCost]
+    # Why nothing can be priced on this adapter with these settings (a cost gate could then never
+    # fail), else "".
+    unpriced_reason: str = ""
 
 
 def normalise_size(size: str) -> str | None:
@@ -82,6 +85,7 @@ def estimate_costs(
     adapter = (settings.adapter or adapter or "unknown").lower()
     runs = list(runs)
     costs: dict[str, NodeCost] = {}
+    unpriced_reason = ""
     if adapter == "snowflake":
         measured = _read_query_history(settings.query_history_csv) if settings.query_history_csv else {}
         sizes: dict[str, str] = {}
@@ -113,7 +117,7 @@ def estimate_costs(
             amount = run.execution_s / 3600 * settings.price_per_hour
             costs[run.unique_id] = NodeCost(run.unique_id, amount, "estimate", f"{run.execution_s:.2f} s")
     else:
-        method = f"{adapter}: no price configured (pass --price-per-hour)"
+        method = unpriced_reason = f"{adapter}: no price configured (pass --price-per-hour)"
     per_run = sum(cost.amount for cost in costs.values())
     bases = {cost.basis for cost in costs.values()}
     basis = "none" if not bases else bases.pop() if len(bases) == 1 else "mixed"
@@ -126,6 +130,7 @@ def estimate_costs(
         per_month=per_run * settings.runs_per_day * DAYS_PER_MONTH,
         runs_per_day=settings.runs_per_day,
         nodes=costs,
+        unpriced_reason=unpriced_reason,
     )
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pipeline_kit.analyze.cost import CostReport, CostSettings, estimate_costs
 from pipeline_kit.analyze.dag import RunGraph, build_run_graph, longest_path, simulate_wall_time
+from pipeline_kit.analyze.dbt_commands import refuse_runs_of_no_nodes
+from pipeline_kit.analyze.hooks import split_hooks
 from pipeline_kit.analyze.timeline import NodeRun, Timeline, build_node_runs, build_timeline
 from pipeline_kit.artifacts import (
     CatalogEntry,
@@ -95,6 +97,8 @@ def load_run(
         raise InputFileError(target_dir, "not a directory (pass dbt's target/ directory)")
     manifest = read_manifest(manifest_path or target_dir / "manifest.json")
     run_results = read_run_results(run_results_path or target_dir / "run_results.json")
+    # before the project check: a run-operation's one result is a macro, never in the manifest
+    refuse_runs_of_no_nodes(run_results)
     unknown = [r.unique_id for r in run_results.results if r.unique_id not in manifest.nodes]
     if run_results.results and len(unknown) / len(run_results.results) > MAX_UNKNOWN_SHARE:
         raise InputFileError(
@@ -162,14 +166,16 @@ def analyze_run(run: DbtRun, options: AnalysisOptions | None = None) -> Analysis
     options = options or AnalysisOptions()
     node_runs = build_node_runs(run.run_results, run.manifest)
     ran_resource_types = {node.resource_type for node in node_runs}
-    command = run.run_results.command
-    is_build = command == "build" or (not command and {"test", "model"} <= ran_resource_types)
-    graph = build_run_graph(run.manifest, (n.unique_id for n in node_runs), is_build)
+    # `which`, not `command`: a `dbt retry` of a build runs its nodes in build order
+    which = run.run_results.which or run.run_results.command
+    is_build = which == "build" or (not which and {"test", "model"} <= ran_resource_types)
+    hooks = split_hooks(node_runs)
+    graph = build_run_graph(run.manifest, (n.unique_id for n in node_runs), is_build, hooks)
     threads = options.threads or run.run_results.threads
     timeline = build_timeline(node_runs, graph.parents, threads, run.run_results.elapsed_time)
-    durations = {node.unique_id: node.execution_s for node in node_runs}
+    durations = {node.unique_id: _timed_span(node) for node in node_runs}
     path, length = longest_path(graph, durations)
-    critical = CriticalPath(path, length, length / timeline.wall_s if timeline.wall_s > 0 else 0.0)
+    critical = CriticalPath(path, length, _share(length, timeline.wall_s))
     warehouses = {uid: node.warehouse for uid, node in run.manifest.nodes.items() if node.warehouse}
     cost = estimate_costs(node_runs, warehouses, run.manifest.adapter_type, options.cost)
     requests = list(options.what_if) or [
@@ -177,6 +183,21 @@ def analyze_run(run: DbtRun, options: AnalysisOptions | None = None) -> Analysis
     ]
     what_ifs = _what_ifs(graph, node_runs, durations, timeline, requests)
     return Analysis(run, timeline, graph, critical, cost, what_ifs)
+
+
+def _timed_span(node: NodeRun) -> float:
+    """The node's seconds on the timeline, which the wall time is measured on. dbt's
+    execution_time also counts some work outside them, so a chain of execution_times could be
+    longer than the run; it stands in only for a node without timing."""
+    if node.start_s is not None and node.end_s is not None:
+        return max(node.end_s - node.start_s, 0.0)
+    return node.execution_s
+
+
+def _share(path_s: float, wall_s: float) -> float:
+    # At most 1: where the manifest's dependencies overstate what dbt waited for (a node started
+    # before a "parent" ended), the chain of spans can still be longer than the run.
+    return min(path_s / wall_s, 1.0) if wall_s > 0 else 0.0
 
 
 def _resolve(node: str, node_runs: Sequence[NodeRun]) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline_kit.analyze.engine import Analysis
-from pipeline_kit.analyze.history import FAILED, Regression
+from pipeline_kit.analyze.history import FAILED, NO_WALL_BASELINE, Regression
 from pipeline_kit.analyze.report import GateOutcome
 from pipeline_kit.artifacts.loading import finite_number
 from pipeline_kit.errors import PipelineKitError
@@ -39,6 +39,7 @@ RULES: dict[str, tuple[str, Callable[[GateFacts], float]]] = {
     "node_regression_pct": ("largest node slowdown % over its baseline median", _max_node_change),
 }
 NEEDS_HISTORY = {"wall_regression_pct", "node_regression_pct"}
+NEEDS_A_PRICE = {"cost_per_run", "cost_per_month"}
 
 
 def parse_gates(specs: Sequence[str]) -> list[tuple[str, float]]:
@@ -58,12 +59,27 @@ def parse_gates(specs: Sequence[str]) -> list[tuple[str, float]]:
     return gates
 
 
+def refuse_unpriced_cost_gates(gates: Sequence[tuple[str, float]], analysis: Analysis) -> None:
+    """PipelineKitError (exit 2) for a cost gate where nothing can be priced (an adapter without
+    built-in pricing and no --price-per-hour): every cost is 0 and the gate would always pass."""
+    unpriced = analysis.cost.unpriced_reason
+    for rule, _ in gates:
+        if rule in NEEDS_A_PRICE and unpriced:
+            raise PipelineKitError(
+                f"--fail-on {rule}: nothing in this run is priced ({unpriced}), so the gate could never fail"
+            )
+
+
 def evaluate_gates(gates: Sequence[tuple[str, float]], facts: GateFacts) -> list[GateOutcome]:
     outcomes = []
     for rule, threshold in gates:
         description, measure = RULES[rule]
         if rule in NEEDS_HISTORY and not facts.has_baseline:
             outcomes.append(GateOutcome(rule, threshold, 0.0, True, "no baseline runs in history yet"))
+            continue
+        if rule == "wall_regression_pct" and facts.analysis.run.run_results.command in NO_WALL_BASELINE:
+            detail = "a `dbt retry` runs only what failed or was skipped: its wall time has no baseline"
+            outcomes.append(GateOutcome(rule, threshold, 0.0, True, detail))
             continue
         actual = measure(facts)
         passed = actual <= threshold

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +19,8 @@ from pipeline_kit.errors import InputFileError
 DEFAULT_HISTORY_PATH = Path(".pipeline_kit") / "analyze_history.duckdb"
 HISTORY_ENV_VAR = "PIPELINE_KIT_HISTORY"
 PASSED = ("success", "pass")
-FAILED = ("error", "fail", "runtime error")
+# "partial success": a microbatch model some of whose batches failed (dbt exits 1 for it)
+FAILED = ("error", "fail", "runtime error", "partial success")
 
 _SCHEMA = """
 create table if not exists runs (
@@ -36,6 +39,20 @@ create table if not exists node_runs (
 -- row here and are never a regression baseline (their command is unknown).
 create table if not exists run_commands (invocation_id varchar primary key, command varchar);
 """
+# The columns each table must have, in order: `insert into runs values (...)` relies on it.
+_COLUMNS = {
+    "runs": (
+        "invocation_id", "project", "generated_at", "analyzed_at", "dbt_version", "threads", "wall_s",
+        "critical_path_s", "utilization", "cost_per_run", "cost_basis", "node_count", "failed_count",
+    ),
+    "node_runs": (
+        "invocation_id", "unique_id", "resource_type", "materialized", "status", "execution_s", "cost",
+    ),
+    "run_commands": ("invocation_id", "command"),
+}  # fmt: skip
+# A retry runs only what failed or was skipped before: its wall time has no baseline to be
+# compared with (its nodes are compared with earlier retries' nodes).
+NO_WALL_BASELINE = frozenset({"retry"})
 
 
 @dataclass(frozen=True)
@@ -76,9 +93,39 @@ class HistoryStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = duckdb.connect(str(path))
-            self._db.execute(_SCHEMA)
         except (OSError, duckdb.Error) as error:
-            raise InputFileError(path, f"cannot open the history database ({error})") from None
+            raise InputFileError(path, f"cannot open the history database ({_one_line(error)})") from None
+        try:
+            with self._database_errors("open"):
+                self._db.execute(_SCHEMA)
+                self._check_columns()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_columns(self) -> None:
+        for table, expected in _COLUMNS.items():
+            found = tuple(
+                column[0] for column in self._db.execute(f"select * from {table} limit 0").description
+            )
+            if found != expected:
+                raise InputFileError(
+                    self.path,
+                    "not a pipeline-kit history file (or one from an incompatible version): "
+                    f"table {table} has columns ({', '.join(found)}), expected ({', '.join(expected)}); "
+                    "move it away or pass another --history",
+                )
+
+    @contextmanager
+    def _database_errors(self, action: str) -> Iterator[None]:
+        # Any DuckDB failure (a table changed under us, a corrupt file) is a problem with this file,
+        # not a failed gate: one line naming it, exit 2.
+        try:
+            yield
+        except duckdb.Error as error:
+            raise InputFileError(
+                self.path, f"cannot {action} the history database ({_one_line(error)})"
+            ) from None
 
     def close(self) -> None:
         self._db.close()
@@ -91,6 +138,10 @@ class HistoryStore:
 
     def record(self, analysis: Analysis, project: str) -> bool:
         """Append this run; False when it was already recorded."""
+        with self._database_errors("record the run in"):
+            return self._record(analysis, project)
+
+    def _record(self, analysis: Analysis, project: str) -> bool:
         results = analysis.run.run_results
         invocation_id = results.invocation_id or f"unknown-{datetime.now(timezone.utc).isoformat()}"
         if self._db.execute("select 1 from runs where invocation_id = ?", [invocation_id]).fetchone():
@@ -161,12 +212,15 @@ class HistoryStore:
                 [str(rows_path)],
             )
 
-    def _recent_runs_sql(self, same_command: bool = False) -> str:
-        # `same_command`: only runs of the dbt command given as $command (a `dbt seed` or `dbt test`
-        # is no baseline for a `dbt build`); trends and flaky counts use every command.
+    def _recent_runs_sql(self, baseline: bool = False) -> str:
+        # `baseline`: only runs of the dbt command given as $command (a `dbt seed` or `dbt test` is
+        # no baseline for a `dbt build`) generated before $before, the analyzed run (re-analyzing
+        # an old run must not compare it with the runs after it); trends and flaky counts use
+        # every command.
         command_filter = (
             "and invocation_id in (select invocation_id from run_commands where command = $command) "
-            if same_command
+            "and ($before is null or generated_at < cast($before as timestamptz)) "
+            if baseline
             else ""
         )
         return (
@@ -177,6 +231,10 @@ class HistoryStore:
 
     def run_count(self, project: str, command: str | None = None) -> int:
         """Runs of `project` recorded, only those of the dbt `command` when one is given."""
+        with self._database_errors("read"):
+            return self._run_count(project, command)
+
+    def _run_count(self, project: str, command: str | None) -> int:
         if command is None:
             row = self._db.execute("select count(*) from runs where project = ?", [project]).fetchone()
         else:
@@ -189,6 +247,10 @@ class HistoryStore:
 
     def trends(self, project: str, window: int) -> dict[str, NodeTrend]:
         """Per node over the project's last `window` runs: p50/p95 time, pass/fail counts, rebuilds."""
+        with self._database_errors("read"):
+            return self._trends(project, window)
+
+    def _trends(self, project: str, window: int) -> dict[str, NodeTrend]:
         rows = self._db.execute(
             f"""
             with recent as ({self._recent_runs_sql()})
@@ -207,21 +269,40 @@ class HistoryStore:
             for unique_id, runs, p50_p95, passed, failed, rebuilt in rows
         }
 
-    def regressions(
-        self, analysis: Analysis, project: str, window: int, min_pct: float, min_seconds: float
-    ) -> list[Regression]:
-        """Nodes (and the run's wall time) slower than the median of the previous `window` runs of
-        the same dbt command by more than `min_pct` percent and `min_seconds` seconds."""
+    def baseline_count(self, analysis: Analysis, project: str, window: int) -> int:
+        """How many runs `regressions` compares `analysis` with."""
+        with self._database_errors("read"):
+            row = self._db.execute(
+                f"with recent as ({self._recent_runs_sql(baseline=True)}) select count(*) from recent",
+                self._baseline_params(analysis, project, window),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _baseline_params(self, analysis: Analysis, project: str, window: int) -> dict[str, object]:
         results = analysis.run.run_results
-        params = {
+        return {
             "project": project,
             "exclude": results.invocation_id,
             "window": window,
             "command": results.command,
+            "before": results.generated_at,
         }
+
+    def regressions(
+        self, analysis: Analysis, project: str, window: int, min_pct: float, min_seconds: float
+    ) -> list[Regression]:
+        """Nodes (and the run's wall time) slower than the median of the `window` runs of the same
+        dbt command before it by more than `min_pct` percent and `min_seconds` seconds."""
+        with self._database_errors("read"):
+            return self._regressions(analysis, project, window, min_pct, min_seconds)
+
+    def _regressions(
+        self, analysis: Analysis, project: str, window: int, min_pct: float, min_seconds: float
+    ) -> list[Regression]:
+        params = self._baseline_params(analysis, project, window)
         rows = self._db.execute(
             f"""
-            with recent as ({self._recent_runs_sql(same_command=True)})
+            with recent as ({self._recent_runs_sql(baseline=True)})
             select n.unique_id, quantile_cont(n.execution_s, 0.5)
             from node_runs n join recent using (invocation_id)
             where n.status in {PASSED}
@@ -230,16 +311,22 @@ class HistoryStore:
             params,
         ).fetchall()
         baseline_wall = self._db.execute(
-            f"with recent as ({self._recent_runs_sql(same_command=True)}) "
+            f"with recent as ({self._recent_runs_sql(baseline=True)}) "
             "select quantile_cont(wall_s, 0.5) from recent",
             params,
         ).fetchone()
         found = []
         current = {node.unique_id: node.execution_s for node in analysis.timeline.nodes}
         candidates = [(uid, p50, current[uid]) for uid, p50 in rows if uid in current]
-        if baseline_wall and baseline_wall[0] is not None:
+        has_wall_baseline = analysis.run.run_results.command not in NO_WALL_BASELINE
+        if has_wall_baseline and baseline_wall and baseline_wall[0] is not None:
             candidates.append(("(wall time)", float(baseline_wall[0]), analysis.timeline.wall_s))
         for unique_id, baseline, now in candidates:
             if now - baseline >= min_seconds and now > baseline * (1 + min_pct / 100):
                 found.append(Regression(unique_id, baseline, now))
         return sorted(found, key=lambda r: -(r.current_s - r.baseline_s))
+
+
+def _one_line(error: BaseException) -> str:
+    # DuckDB's messages can span lines (a LINE 1: ... pointer under a parser error)
+    return " ".join(str(error).split())

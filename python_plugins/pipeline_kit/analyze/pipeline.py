@@ -15,7 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pipeline_kit.analyze.cost import CostSettings
 from pipeline_kit.analyze.engine import AnalysisOptions, analyze_run, load_run
-from pipeline_kit.analyze.gates import GateFacts, evaluate_gates, parse_gates
+from pipeline_kit.analyze.gates import GateFacts, evaluate_gates, parse_gates, refuse_unpriced_cost_gates
 from pipeline_kit.analyze.history import HistoryStore, Regression
 from pipeline_kit.analyze.recommend import recommend
 from pipeline_kit.analyze.render_html import render_html
@@ -85,9 +85,10 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
                 cost=request.cost, what_if=request.what_if, top=request.top, threads=request.threads
             ),
         )
+        refuse_unpriced_cost_gates(gates, analysis)  # before the run is recorded
         history: HistoryFacts | None = None
         slowdowns: list[Regression] = []
-        same_command_runs = 0
+        baseline_runs = 0
         # a run under --empty / --sample, or one that ran nothing (`--select` matched no node),
         # would become a fast baseline and flag the next real run
         recordable = bool(run.run_results.results) and not run.run_results.limited_by
@@ -102,7 +103,7 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
                 )
                 runs = store.run_count(project)
                 # regressions compare with earlier runs of the same dbt command only
-                same_command_runs = store.run_count(project, run.run_results.command)
+                baseline_runs = store.baseline_count(analysis, project, request.window)
             history = HistoryFacts(
                 path=request.history_path,
                 runs=runs,
@@ -112,7 +113,7 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
             )
         rebuilds = {uid: (t.rebuilt, t.runs) for uid, t in history.trends.items()} if history else None
         recommendations = recommend(analysis, rebuilds)
-        has_baseline = history is not None and same_command_runs > 1
+        has_baseline = history is not None and baseline_runs > 0
         outcomes = evaluate_gates(gates, GateFacts(analysis, slowdowns, has_baseline))
         report = build_report(analysis, recommendations, history, outcomes, top=request.top)
         progress.update(step, description="writing reports")

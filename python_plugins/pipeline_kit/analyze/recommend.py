@@ -12,6 +12,8 @@ from pipeline_kit.artifacts import Manifest
 INCREMENTAL_MIN_CRITICAL_SHARE = 0.10
 INCREMENTAL_MIN_SECONDS = 0.5
 VIEW_CHAIN_MIN_LENGTH = 4
+# A test is worth narrowing when it took at least this long (shorter ones are timing noise).
+EXPENSIVE_TEST_MIN_SECONDS = 1.0
 SATURATED_UTILIZATION = 0.85
 # A node is worth a recommendation when the threads it kept waiting add up to this share of all
 # idle thread time (and at least BLOCKER_MIN_SECONDS).
@@ -33,7 +35,7 @@ def recommend(
 ) -> list[Recommendation]:
     """`rebuilds[unique_id] = (runs that rebuilt it, runs looked at)` from history, when known."""
     found = _incremental_candidates(analysis, rebuilds or {})
-    found += _view_chains(analysis.run.manifest)
+    found += _view_chains(analysis.run.manifest, {node.unique_id for node in analysis.timeline.nodes})
     found += _expensive_tests(analysis)
     found += _blocking_nodes(analysis)
     found += _thread_advice(analysis)
@@ -99,26 +101,33 @@ def _incremental_candidates(
     return found
 
 
-def _view_chains(manifest: Manifest) -> list[Recommendation]:
-    """Chains of views stacked on views: every query on the last one re-runs all of them."""
+def _view_chains(manifest: Manifest, ran: set[str]) -> list[Recommendation]:
+    """Chains of views stacked on views: every query on the last one re-runs all of them. Only
+    the views this run built: a `--select` run is not told about the rest of the project."""
     views = {
         uid: node
-        for uid, node in manifest.nodes.items()
-        if node.resource_type == "model" and node.materialized == "view"
+        for uid in ran
+        if (node := manifest.nodes.get(uid)) is not None
+        and node.resource_type == "model"
+        and node.materialized == "view"
     }
     chain_to: dict[str, tuple[str, ...]] = {}
+    walking: set[str] = set()
 
     def chain(unique_id: str) -> tuple[str, ...]:
         stack = [unique_id]
         while stack:
             current = stack[-1]
-            view_parents = [p for p in views[current].depends_on if p in views]
+            walking.add(current)
+            # a parent being walked closes a cycle (the run graph refuses those; kept safe anyway)
+            view_parents = [p for p in views[current].depends_on if p in views and p not in walking]
             pending = [p for p in view_parents if p not in chain_to]
             if pending:
                 stack.extend(pending)
                 continue
             longest = max((chain_to[p] for p in view_parents), key=len, default=())
             chain_to[current] = (*longest, current)
+            walking.discard(current)
             stack.pop()
         return chain_to[unique_id]
 
@@ -154,6 +163,8 @@ def _expensive_tests(analysis: Analysis) -> list[Recommendation]:
         )
         model = nodes.get(model_id)
         if model is None or model.execution_s <= 0 or test.execution_s <= model.execution_s:
+            continue
+        if test.execution_s < EXPENSIVE_TEST_MIN_SECONDS:
             continue
         test_cost, model_cost = costs.get(test.unique_id), costs.get(model_id)
         money = (

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pipeline_kit.analyze.hooks import hook_phase
 from pipeline_kit.artifacts import Manifest, RunResults
 
 # Gaps shorter than this are dbt's own bookkeeping between nodes, not waiting on a dependency.
@@ -29,6 +30,8 @@ class NodeRun:
     end_s: float | None
     adapter_response: Mapping[str, object]
     message: str
+    # "on-run-start" or "on-run-end" for a run hook (see hooks.py), else ""
+    run_hook: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,11 +79,12 @@ def build_node_runs(run_results: RunResults, manifest: Manifest) -> tuple[NodeRu
         node = manifest.nodes.get(result.unique_id)
         started, completed = result.started_at, result.completed_at
         placed = origin is not None and started is not None and completed is not None
+        resource_type = node.resource_type if node else result.unique_id.split(".", 1)[0]
         runs.append(
             NodeRun(
                 unique_id=result.unique_id,
                 name=node.name if node else result.unique_id.rsplit(".", 1)[-1],
-                resource_type=node.resource_type if node else result.unique_id.split(".", 1)[0],
+                resource_type=resource_type,
                 materialized=node.materialized if node else "",
                 status=result.status,
                 thread_id=result.thread_id,
@@ -91,6 +95,9 @@ def build_node_runs(run_results: RunResults, manifest: Manifest) -> tuple[NodeRu
                 end_s=(completed - origin).total_seconds() if placed and completed and origin else None,
                 adapter_response=result.adapter_response,
                 message=result.message,
+                run_hook=hook_phase(
+                    result.unique_id, resource_type, result.thread_id, node.tags if node else ()
+                ),
             )
         )
     return tuple(runs)
@@ -103,24 +110,29 @@ def build_timeline(
     elapsed_s: float | None,
 ) -> Timeline:
     placed = [n for n in nodes if n.start_s is not None and n.end_s is not None and n.thread_id]
+    # The run's hooks are part of its wall time, but run on dbt's main thread, not a worker.
     wall = max((n.end_s or 0.0 for n in placed), default=0.0)
     if wall <= 0.0:
         wall = elapsed_s or sum(n.execution_s for n in nodes)
+    end_of = {n.unique_id: n.end_s for n in placed}
+    placed = [n for n in placed if not n.run_hook]
     by_thread: dict[str, list[NodeRun]] = {}
     for node in placed:
         by_thread.setdefault(node.thread_id, []).append(node)
-    end_of = {n.unique_id: n.end_s for n in placed}
-    thread_count = max(configured_threads or 0, len(by_thread), 1)
+    # Every worker thread that handled a node, also one whose nodes were all skipped (no timing).
+    seen_threads = {n.thread_id for n in nodes if n.thread_id and not n.run_hook}
+    thread_count = max(configured_threads or 0, len(seen_threads), 1)
     usages: list[ThreadUsage] = []
     gaps: list[IdleGap] = []
     total_busy = 0.0
-    for thread_id in sorted(by_thread, key=_thread_sort_key):
-        runs = sorted(by_thread[thread_id], key=lambda n: n.start_s or 0.0)
+    for thread_id in sorted(seen_threads, key=_thread_sort_key):
+        runs = sorted(by_thread.get(thread_id, ()), key=lambda n: n.start_s or 0.0)
         busy = _merged_length([(n.start_s or 0.0, n.end_s or 0.0) for n in runs])
         total_busy += busy
         usages.append(ThreadUsage(thread_id, busy, max(wall - busy, 0.0), _ratio(busy, wall), len(runs)))
-        gaps.extend(_thread_gaps(thread_id, runs, parents, end_of, wall))
-    for index in range(len(by_thread), thread_count):
+        if runs:  # a thread that only skipped nodes is idle throughout, like an unused one: no gaps
+            gaps.extend(_thread_gaps(thread_id, runs, parents, end_of, wall))
+    for index in range(len(seen_threads), thread_count):
         # Threads dbt was allowed to use but never did: idle for the whole run.
         usages.append(ThreadUsage(f"(unused thread {index + 1})", 0.0, wall, 0.0, 0))
     return Timeline(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,14 @@ RUN_RESULTS_NEWEST = 6
 # More threads than any dbt run uses: a larger `threads` is damage, and the analysis would lay out
 # an idle lane for each one.
 MAX_THREADS = 4096
+# The words that can follow `dbt` as its subcommand: the first of them in `invocation_command` is
+# the command typed, wherever global flags (some with values: `--log-format json`) sit before it.
+DBT_SUBCOMMANDS = frozenset(
+    {
+        "build", "clean", "clone", "compile", "debug", "deps", "docs", "init", "list", "ls", "parse",
+        "retry", "run", "run-operation", "seed", "show", "snapshot", "source", "test",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,14 @@ class RunResults:
     generated_at: datetime | None
     elapsed_time: float | None
     threads: int | None
+    # The dbt command of this invocation: `args.which`, except "retry" for a `dbt retry`, which
+    # writes the `which` of the command it retried (and runs only what failed or was skipped).
     command: str
     results: tuple[RunResult, ...]
     # "--empty" or "--sample" when the run read no rows or a time window of them, else ""
     limited_by: str = ""
+    # `args.which` as written: the command whose nodes ran (for a retry, the command retried).
+    which: str = ""
 
 
 def _result(raw: dict[str, Any]) -> RunResult | None:
@@ -117,6 +130,23 @@ def run_limited_by(args: Mapping[str, Any]) -> str:
     return "--empty" if args.get("empty") else "--sample" if args.get("sample") else ""
 
 
+def typed_subcommand(invocation_command: str) -> str:
+    """The dbt subcommand in `invocation_command` ("dbt --log-format json retry" -> "retry"), "" when
+    none is found. dbt writes "dbt " + its argv; the program may be a path (`.venv/bin/dbt`)."""
+    try:
+        words = shlex.split(invocation_command, posix=False)
+    except ValueError:  # unbalanced quotes in an argument
+        words = invocation_command.split()
+    program = next((index for index, word in enumerate(words) if _basename(word) in ("dbt", "dbt.exe")), None)
+    if program is None:
+        return ""
+    return next((word for word in words[program + 1 :] if word in DBT_SUBCOMMANDS), "")
+
+
+def _basename(word: str) -> str:
+    return word.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
 def read_run_results(path: Path) -> RunResults:
     """Read `path`; raise InputFileError (naming the file) if it is not usable run results."""
     loaded = load_artifact(path, "run-results", RUN_RESULTS_OLDEST, RUN_RESULTS_NEWEST)
@@ -132,6 +162,7 @@ def read_run_results(path: Path) -> RunResults:
     results = tuple(
         result for raw in raw_results if isinstance(raw, dict) and (result := _result(raw)) is not None
     )
+    which = as_str(args.get("which"))
     return RunResults(
         path=path,
         schema_version=loaded.schema_version,
@@ -141,7 +172,8 @@ def read_run_results(path: Path) -> RunResults:
         generated_at=parse_timestamp(metadata.get("generated_at")),
         elapsed_time=as_float(loaded.data.get("elapsed_time")),
         threads=threads if threads is not None and threads > 0 else None,
-        command=as_str(args.get("which")),
+        command="retry" if typed_subcommand(as_str(args.get("invocation_command"))) == "retry" else which,
         results=results,
         limited_by=run_limited_by(args),
+        which=which,
     )

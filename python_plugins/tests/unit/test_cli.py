@@ -25,11 +25,17 @@ def failing_commands() -> Iterator[None]:
     def explode_gate() -> None:
         raise GateFailedError("overall score 0.82 is below --threshold 0.90")
 
+    @click.command("explode-bug")
+    def explode_bug() -> None:
+        raise KeyError("unique_id")
+
     cli.add_command(explode_input)
     cli.add_command(explode_gate)
+    cli.add_command(explode_bug)
     yield
     cli.commands.pop("explode-input")
     cli.commands.pop("explode-gate")
+    cli.commands.pop("explode-bug")
 
 
 def test_version_flag_prints_the_package_version() -> None:
@@ -58,4 +64,16 @@ def test_gate_failure_exits_1(failing_commands: None, capsys: pytest.CaptureFixt
 
 def test_debug_flag_shows_the_traceback(failing_commands: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--debug", "explode-input"]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_bug_in_any_command_exits_2_not_1(
+    failing_commands: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit code 1 is "a gate failed" to CI: an unexpected exception exits 2 with one line."""
+    assert main(["explode-bug"]) == ExitCode.USAGE_OR_INPUT_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "internal error (KeyError: 'unique_id')" in err and "--debug" in err
+    assert main(["--debug", "explode-bug"]) == ExitCode.USAGE_OR_INPUT_ERROR
     assert "Traceback" in capsys.readouterr().err

@@ -27,6 +27,9 @@ class Node:
     warehouse: str = ""
     adapter_response: dict[str, Any] = field(default_factory=dict)
     attached_node: str = ""
+    tags: tuple[str, ...] = ()
+    # dbt's own execution_time when it differs from the timed span (it also counts some overhead)
+    execution_time: float | None = None
 
     def unique_id(self, project: str) -> str:
         return f"{self.resource_type}.{project}.{self.name}"
@@ -42,7 +45,7 @@ def write_artifacts(
     *,
     project: str = "shop",
     adapter: str = "duckdb",
-    threads: int = 2,
+    threads: int | None = 2,
     invocation_id: str = "inv-1",
     manifest_version: int = 12,
     run_results_version: int = 6,
@@ -69,7 +72,7 @@ def write_artifacts(
             "original_file_path": f"models/{node.name}.sql",
             "depends_on": {"nodes": [uid(d) for d in node.depends_on], "macros": []},
             "config": {"materialized": node.materialized, "snowflake_warehouse": node.warehouse or None},
-            "tags": [],
+            "tags": list(node.tags),
             "attached_node": uid(node.attached_node) if node.attached_node else None,
             "a_field_from_the_future": {"ignored": True},
         }
@@ -105,7 +108,9 @@ def write_artifacts(
                 "unique_id": node.unique_id(project),
                 "status": node.status,
                 "thread_id": node.thread,
-                "execution_time": (node.end - node.start)
+                "execution_time": node.execution_time
+                if node.execution_time is not None
+                else (node.end - node.start)
                 if node.start is not None and node.end is not None
                 else 0,
                 "timing": timing,
@@ -125,7 +130,12 @@ def write_artifacts(
         },
         "results": results,
         "elapsed_time": (max(ends) if ends else 0) + 0.7,
-        "args": {"threads": threads, "which": "build", **(extra_args or {})},
+        # dbt writes `threads` only when --threads was on its command line
+        "args": {
+            **({"threads": threads} if threads is not None else {}),
+            "which": "build",
+            **(extra_args or {}),
+        },
     }
     (directory / "manifest.json").write_text(json.dumps(manifest))
     (directory / "run_results.json").write_text(json.dumps(run_results))

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner, Result
 
@@ -284,3 +285,66 @@ def test_a_build_is_not_gated_against_an_earlier_seed(tmp_path: Path) -> None:
     report = json.loads((build / "pipeline_kit" / "analysis.json").read_text())
     assert report["gates"][0]["detail"] == "no baseline runs in history yet"
     assert report["history"]["runs"] == 2
+
+
+def test_partial_success_fails_the_failures_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """dbt exits 1 when a microbatch model ends in "partial success"; `--fail-on failures=0` passed."""
+    nodes = [Node("events", 0.0, 3.0, materialized="incremental", status="partial success")]
+    target = write_artifacts(tmp_path / "target", nodes)
+    code, _, err = _main(capsys, str(target), "--no-history", "--format", "none", "--fail-on", "failures=0")
+    assert code == 1, err
+    assert "gate failed: failures (failed or errored nodes: 1 over 0)" in err
+    report = json.loads((target / "pipeline_kit" / "analysis.json").read_text())
+    assert report["failed"] == ["model.shop.events"]
+
+
+def test_an_incompatible_history_file_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a DuckDB traceback and exit 1, the code of a failed gate."""
+    history = tmp_path / "h.duckdb"
+    with duckdb.connect(str(history)) as db:
+        db.execute("create table runs (id integer)")
+    target = write_artifacts(tmp_path / "target", diamond())
+    code, _, err = _main(capsys, str(target), "--history", str(history), "--format", "none")
+    assert code == 2, err
+    assert err.count("\n") == 1
+    assert err.startswith(f"pipeline-kit: error: {history}: not a pipeline-kit history file"), err
+
+
+def test_an_unexpected_error_never_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exit code 1 means "a gate failed": a bug must not look like one to CI (it raised out of
+    `main`, a traceback and exit 1)."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr("pipeline_kit.analyze.pipeline.recommend", broken)
+    target = write_artifacts(tmp_path / "target", diamond())
+    code, _, err = _main(capsys, str(target), "--no-history", "--format", "none")
+    assert code == 2
+    assert err == (
+        "pipeline-kit: error: internal error (ZeroDivisionError: float division by zero); "
+        "run again with --debug for the traceback and please report it\n"
+    )
+
+
+@pytest.mark.parametrize("rule", ["cost_per_run=1", "cost_per_month=10"])
+def test_a_cost_gate_without_a_price_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rule: str
+) -> None:
+    """On an adapter without built-in pricing and no --price-per-hour every cost is 0, so the
+    gate passed whatever the run cost."""
+    target = write_artifacts(tmp_path / "target", diamond(), adapter="postgres")
+    code, _, err = _main(capsys, str(target), "--no-history", "--format", "none", "--fail-on", rule)
+    assert code == 2, err
+    assert err == (
+        f"pipeline-kit: error: --fail-on {rule.split('=', maxsplit=1)[0]}: nothing in this run is priced "
+        "(postgres: no price configured (pass --price-per-hour)), so the gate could never fail\n"
+    )
+    code, _, err = _main(
+        capsys, str(target), "--no-history", "--format", "none", "--fail-on", rule, "--price-per-hour", "3"
+    )
+    assert code == 0, err

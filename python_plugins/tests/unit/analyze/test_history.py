@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -10,6 +11,7 @@ import pytest
 from pipeline_kit.analyze import analyze_run, load_run
 from pipeline_kit.analyze.engine import Analysis
 from pipeline_kit.analyze.history import HistoryStore
+from pipeline_kit.errors import InputFileError
 
 from .artifact_builder import Node, write_artifacts
 
@@ -177,3 +179,75 @@ def test_a_history_file_from_before_commands_were_stored_is_read_and_extended(tm
     with duckdb.connect(str(path)) as db:
         # `runs` keeps its columns, so earlier pipeline-kit versions can still write the file
         assert len(db.execute("select * from runs limit 1").description) == 13
+
+
+def test_baselines_are_only_runs_before_the_analyzed_one(tmp_path: Path) -> None:
+    """Re-analyzing an older run compared it with the runs that came after it: a 10 s run from
+    before an optimisation was flagged +150% against the 4 s runs of the days after."""
+    with HistoryStore(tmp_path / "h.duckdb") as store:
+        old_slow = _run(tmp_path, 1, 10.0)
+        for analysis in (old_slow, _run(tmp_path, 2, 4.0), _run(tmp_path, 3, 4.0)):
+            store.record(analysis, "shop")
+        assert store.regressions(old_slow, "shop", window=10, min_pct=20.0, min_seconds=1.0) == []
+        assert store.baseline_count(old_slow, "shop", window=10) == 0
+        third = _run(tmp_path, 3, 12.0)  # the same invocation as run 3: its baseline is runs 1 and 2
+        found = store.regressions(third, "shop", window=10, min_pct=20.0, min_seconds=1.0)
+        assert {r.unique_id: r.baseline_s for r in found} == {P + "a": 7.0, "(wall time)": 8.0}
+        assert store.baseline_count(third, "shop", window=10) == 2
+
+
+def test_partial_success_is_a_failure(tmp_path: Path) -> None:
+    """A microbatch model with some failed batches ends in "partial success" (dbt exits 1): it was
+    counted neither as passed nor as failed, so it was never flaky and `failed_count` was 0."""
+    path = tmp_path / "h.duckdb"
+    with HistoryStore(path) as store:
+        store.record(_run(tmp_path, 1, 2.0), "shop")
+        store.record(_run(tmp_path, 2, 2.0, a_status="partial success"), "shop")
+        trends = store.trends("shop", 10)
+    with duckdb.connect(str(path)) as db:
+        failed_count = db.execute("select failed_count from runs where invocation_id = 'inv-2'").fetchone()
+    assert (trends[P + "a"].passed, trends[P + "a"].failed, trends[P + "a"].flaky) == (1, 1, True)
+    assert failed_count == (1,)
+
+
+@pytest.mark.parametrize(
+    ("ddl", "problem"),
+    [
+        (
+            "create table runs (id integer, started timestamp)",
+            "table runs has columns (id, started), expected",
+        ),
+        (
+            "create table node_runs (invocation_id varchar)",
+            "table node_runs has columns (invocation_id), expected",
+        ),
+    ],
+)
+def test_an_incompatible_history_file_is_an_input_error(tmp_path: Path, ddl: str, problem: str) -> None:
+    """A DuckDB file whose `runs` table is someone else's: opened without complaint, then every
+    query failed with a DuckDB traceback (exit 1, as if a gate had failed)."""
+    path = tmp_path / "h.duckdb"
+    with duckdb.connect(str(path)) as db:
+        db.execute(ddl)
+    with pytest.raises(InputFileError) as error:
+        HistoryStore(path)
+    message = str(error.value)
+    assert message.startswith(
+        f"{path}: not a pipeline-kit history file (or one from an incompatible version): "
+    )
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_a_database_error_while_recording_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "h.duckdb"
+    with HistoryStore(path) as store:
+        # the file is changed under us (another tool, a concurrent migration): no DuckDB traceback
+        store._db.execute("drop table node_runs")
+        with pytest.raises(
+            InputFileError,
+            match=rf"^{re.escape(str(path))}: cannot record the run in the history database \(",
+        ):
+            store.record(_run(tmp_path, 1, 2.0), "shop")
+        with pytest.raises(InputFileError, match="cannot read the history database"):
+            store.trends("shop", 10)

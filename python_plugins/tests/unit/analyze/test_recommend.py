@@ -94,3 +94,23 @@ def test_a_node_that_kept_threads_waiting(tmp_path: Path) -> None:
         "threads sat idle 3.50 s waiting for it (1 gaps, 44% of all idle thread time), "
         "and it took 4.00 s itself"
     )
+
+
+def test_a_test_slower_than_its_model_by_noise_is_not_advice(tmp_path: Path) -> None:
+    """A 0.05 s test after a 0.04 s model was "Test ... costs more than ...": timing noise."""
+    nodes = [
+        Node("orders", 0.0, 0.04),
+        Node("unique_orders", 0.04, 0.09, resource_type="test", materialized="test", depends_on=("orders",),
+             attached_node="orders"),
+    ]  # fmt: skip
+    found = recommend(analyze_run(load_run(write_artifacts(tmp_path, nodes))))
+    assert "test_costs_more_than_model" not in [r.kind for r in found]
+
+
+def test_view_chains_only_among_the_views_this_run_built(tmp_path: Path) -> None:
+    """`dbt build --select t` reported the project's whole five-view chain, none of which ran."""
+    chain = [Node("v1", None, None, materialized="view")]
+    chain += [Node(f"v{i}", None, None, materialized="view", depends_on=(f"v{i - 1}",)) for i in range(2, 6)]
+    selected = [Node("t", 0.0, 1.0, materialized="table", depends_on=("v5",))]
+    found = recommend(analyze_run(load_run(write_artifacts(tmp_path, selected, extra_manifest_nodes=chain))))
+    assert "long_view_chain" not in [r.kind for r in found]

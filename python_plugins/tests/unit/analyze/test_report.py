@@ -120,7 +120,11 @@ def test_reports_validate_against_the_published_json_schema(tmp_path: Path) -> N
         nodes = diamond()
         nodes[0].end = seconds
         target = write_artifacts(
-            tmp_path / f"run{index}", nodes, invocation_id=f"inv-{index}", adapter="bigquery"
+            tmp_path / f"run{index}",
+            nodes,
+            invocation_id=f"inv-{index}",
+            adapter="bigquery",
+            generated_at=f"2024-01-0{index}T00:00:00Z",  # baselines are the runs generated earlier
         )
         request = AnalyzeRequest(
             target=target, output_dir=None, history_path=history, fail_on=["node_regression_pct=10"]

@@ -285,3 +285,26 @@ def test_sources_json_names_the_invocation_that_wrote_it(tmp_path: Path) -> None
         ["source.p.raw.orders"],
     )
     assert read_sources(path) == artifact.results
+
+
+@pytest.mark.parametrize(
+    ("which", "invocation_command", "command"),
+    [
+        ("build", "dbt retry", "retry"),
+        ("build", "/home/ci/.venv/bin/dbt --log-format json retry --target prod", "retry"),
+        ("run", r"C:\tools\dbt.exe retry", "retry"),
+        ("build", "dbt build --select retry", "build"),  # a node called retry
+        ("build", "dbt --log-format json build", "build"),
+        ("build", "", "build"),  # dbt before 1.5 wrote no invocation_command
+        ("build", "dbt retry 'unbalanced", "retry"),
+        ("run", "dbt --mode nightly", "run"),  # dbtRunner in another program: "dbt" + its argv
+    ],
+)
+def test_a_retry_is_told_from_the_command_it_retried(
+    tmp_path: Path, which: str, invocation_command: str, command: str
+) -> None:
+    """`dbt retry` writes args.which of the command it retried: only invocation_command says retry."""
+    data = _run_results(6)
+    data["args"] = {"which": which, "invocation_command": invocation_command}
+    results = read_run_results(_write(tmp_path / "run_results.json", data))
+    assert (results.command, results.which) == (command, which)

@@ -62,6 +62,7 @@ def test_real_artifacts_read_and_analyze(directory: str) -> None:
     assert all(parent in analysis.graph.parents[child] for parent, child in itertools.pairwise(path))
     assert analysis.critical_path.length_s >= max(n.execution_s for n in analysis.timeline.nodes)
     assert analysis.critical_path.length_s <= wall + 0.05
+    assert 0 < analysis.critical_path.share_of_wall <= 1
 
     # `dbt build` made customer_orders wait for the tests on stg_customers.
     parents = analysis.graph.parents[f"model.{PROJECT}.customer_orders"]
