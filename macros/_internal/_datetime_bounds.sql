@@ -94,3 +94,22 @@
   {%- endfor -%}
   {{- return(state.count) -}}
 {% endmacro %}
+
+{#- [start, end) widened to whole periods of `datepart` (hour, day, month or year): start down to
+    the start of its period, end up to the next period start unless it is one. Returns the two as
+    literals date_spine takes (dates, or timestamps for hours). -#}
+{% macro _whole_period_bounds(macro_name, datepart, start, end) %}
+  {%- set bounds = [] -%}
+  {%- for arg_name, value in [('start_date', start), ('end_date', end)] -%}
+    {%- set parsed = pipeline_kit._parse_datetime_bound(macro_name, arg_name, value).value -%}
+    {%- set floor = parsed.replace(minute=0, second=0, microsecond=0) -%}
+    {%- if datepart != 'hour' -%}{%- set floor = floor.replace(hour=0) -%}{%- endif -%}
+    {%- if datepart in ['month', 'year'] -%}{%- set floor = floor.replace(day=1) -%}{%- endif -%}
+    {%- if datepart == 'year' -%}{%- set floor = floor.replace(month=1) -%}{%- endif -%}
+    {%- if arg_name == 'end_date' and floor != parsed -%}
+      {%- set floor = pipeline_kit._add_periods(floor, datepart, 1) -%}
+    {%- endif -%}
+    {%- do bounds.append(floor.strftime('%Y-%m-%d %H:%M:%S' if datepart == 'hour' else '%Y-%m-%d')) -%}
+  {%- endfor -%}
+  {{- return(bounds) -}}
+{% endmacro %}

@@ -2,11 +2,16 @@
     `pipeline_kit.<macro>: <model>: <what is wrong> (got <value>)`. -#}
 {% macro _raise(macro_name, message, got=none) %}
   {%- set where = [] -%}
-  {%- if model is defined and model is mapping and model.get('name') -%}
+  {#- a test's own name is left out: dbt's error already names the test, and the message names
+      the tested model itself -#}
+  {%- if model is defined and model is mapping and model.get('name') and model.get('resource_type') != 'test' -%}
     {%- do where.append(model.get('name')) -%}
   {%- endif -%}
   {%- set text = 'pipeline_kit.' ~ macro_name ~ ': ' ~ ((where | join('') ~ ': ') if where else '') ~ message -%}
-  {%- if got is not none -%}
+  {#- a number given as a string (YAML '0.1') would print as a valid number: say it is a string -#}
+  {%- if got is string and modules.re.match('^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)\\s*$', got) -%}
+    {%- set text = text ~ " (got the string '" ~ got ~ "')" -%}
+  {%- elif got is not none -%}
     {%- set text = text ~ ' (got ' ~ (got | string) ~ ')' -%}
   {%- endif -%}
   {{ exceptions.raise_compiler_error(text) }}

@@ -11,6 +11,9 @@
   {%- if start.has_time or end.has_time -%}
     {{ pipeline_kit._raise('date_dimension', 'bounds must be dates without a time of day', start_date ~ ', ' ~ end_date) }}
   {%- endif -%}
+  {%- if start.value > end.value -%}
+    {{ pipeline_kit._raise('date_dimension', '`start_date` is after `end_date`; the dimension covers the half-open interval [start_date, end_date)', start_date ~ ' > ' ~ end_date) }}
+  {%- endif -%}
   {{ return(adapter.dispatch('date_dimension', 'pipeline_kit')(start_date, end_date, fiscal_year_start_month | int)) }}
 {% endmacro %}
 

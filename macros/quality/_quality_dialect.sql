@@ -266,28 +266,34 @@
 {% endmacro %}
 
 {# PostgreSQL 15 has neither try_cast nor pg_input_is_valid (16+): match each type's input syntax.
-   Dates are checked for month 01-12 and day 01-31 (not per-month day counts). A timestamp may
-   end in a UTC offset, which PostgreSQL (and DuckDB) accept and ignore for a timestamp; doubles
-   take NaN and infinity as float8in does, but their magnitude is not checked ('1e400'). #}
+   Dates are ISO year-month-day, with or without leading zeros, or YYYYMMDD, checked for month
+   1-12 and day 1-31 (not per-month day counts); a date or timestamp may go on with a time and a
+   UTC offset, which the date drops and the timestamp ignores, as PostgreSQL's input does. Month
+   names, slashed dates (read by DateStyle), compact times and 24:00 are not matched, though
+   PostgreSQL reads them; its special inputs (infinity, epoch, now, today...) are. Doubles and
+   numerics take NaN and infinity as their input functions do (a numeric NaN has no sign);
+   a double's magnitude is not checked ('1e400'). #}
 {% macro default___quality_is_castable(column, type_name) %}
   {%- set text = 'cast(' ~ column ~ ' as text)' -%}
   {%- set number_re = '([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?' -%}
-  {%- set date_re = '[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])' -%}
-  {%- set time_re = '[ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?' -%}
+  {%- set date_re = '([0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])|[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))' -%}
+  {%- set time_re = '[ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?' -%}
+  {#- the special inputs dates and timestamps take (case-insensitive, as the operator below) -#}
+  {%- set special_re = '-?infinity|epoch|now|today|tomorrow|yesterday' -%}
   {%- set offset_re = '(\\s*([zZ]|[-+](0?[0-9]|1[0-5])(:?[0-5][0-9])?))?' -%}
   {%- if type_name in ['integer', 'bigint'] -%}
     {{- return(pipeline_kit._quality_is_integer_text(text, type_name)) -}}
   {%- endif -%}
   {%- set patterns = {
-      'numeric': '^\\s*[-+]?' ~ number_re ~ '\\s*$',
-      'decimal': '^\\s*[-+]?' ~ number_re ~ '\\s*$',
+      'numeric': '^\\s*([-+]?(' ~ number_re ~ '|inf|infinity)|nan)\\s*$',
+      'decimal': '^\\s*([-+]?(' ~ number_re ~ '|inf|infinity)|nan)\\s*$',
       'double': '^\\s*[-+]?(' ~ number_re ~ '|nan|inf|infinity)\\s*$',
       'float': '^\\s*[-+]?(' ~ number_re ~ '|nan|inf|infinity)\\s*$',
-      'date': '^\\s*' ~ date_re ~ '\\s*$',
-      'timestamp': '^\\s*' ~ date_re ~ '(' ~ time_re ~ offset_re ~ ')?\\s*$',
+      'date': '^\\s*(' ~ date_re ~ '(' ~ time_re ~ offset_re ~ ')?|' ~ special_re ~ ')\\s*$',
+      'timestamp': '^\\s*(' ~ date_re ~ '(' ~ time_re ~ offset_re ~ ')?|' ~ special_re ~ ')\\s*$',
       'boolean': '^\\s*(true|false|t|f|yes|no|y|n|on|off|1|0)\\s*$'} -%}
   {#- case-insensitive where the input function is: boolean words, NaN / Infinity -#}
-  {%- set operator = '~*' if type_name in ['boolean', 'double', 'float'] else '~' -%}
+  {%- set operator = '~*' if type_name in ['boolean', 'double', 'float', 'numeric', 'decimal', 'date', 'timestamp'] else '~' -%}
   {{- return('(' ~ text ~ ' ' ~ operator ~ ' ' ~ pipeline_kit._string_literal(patterns[type_name]) ~ ')') -}}
 {% endmacro %}
 

@@ -45,13 +45,23 @@
   }) -}}
 {% endmacro %}
 
-{#- The name of the tested model for messages (a relation, or dbt's `where` subquery). -#}
-{% macro _quality_model_name(model) %}
-  {%- if model is string -%}
-    {%- set found = modules.re.search('from\\s+(\\S+)', model, modules.re.IGNORECASE) -%}
-    {{- return(found.group(1).split('.')[-1] | replace('"', '') if found else model) -}}
+{#- The name of the tested model for messages (a relation, or dbt's `where` subquery). While dbt
+    parses the project, ref() returns the test itself: the name is then read from the test's
+    `model` argument (`ref('orders')` -> orders, `source('app', 'orders')` -> app.orders). -#}
+{% macro _quality_model_name(relation) %}
+  {%- if not execute and model is mapping -%}
+    {%- set call = ((model.get('test_metadata') or {}).get('kwargs') or {}).get('model') or '' -%}
+    {%- set found = modules.re.search('\\b(ref|source)\\(([^)]*)\\)', call | string) -%}
+    {%- set names = modules.re.findall('[\'"]([^\'"]+)[\'"]', found.group(2)) if found else [] -%}
+    {%- if names -%}
+      {{- return(names[-1] if found.group(1) == 'ref' else names | join('.')) -}}
+    {%- endif -%}
   {%- endif -%}
-  {{- return(model.identifier if model.identifier is defined and model.identifier else model | string) -}}
+  {%- if relation is string -%}
+    {%- set found = modules.re.search('from\\s+(\\S+)', relation, modules.re.IGNORECASE) -%}
+    {{- return(found.group(1).split('.')[-1] | replace('"', '') if found else relation) -}}
+  {%- endif -%}
+  {{- return(relation.identifier if relation.identifier is defined and relation.identifier else relation | string) -}}
 {% endmacro %}
 
 {#- Raise a config error naming the test, the model and the rule. -#}
@@ -79,6 +89,11 @@
       {{- return(none) -}}
     {%- endif -%}
   {%- endif -%}
+  {#- an ephemeral model is a CTE of the test's own SQL: no catalog knows it (Snowflake's describe
+      of it is an error there) -#}
+  {%- if (relation.identifier or '') is string and (relation.identifier or '').startswith('__dbt__cte__') -%}
+    {{- return(none) -}}
+  {%- endif -%}
   {%- set columns = {} -%}
   {%- for column in adapter.get_columns_in_relation(relation) -%}
     {%- do columns.update({column.name | lower: column}) -%}
@@ -89,14 +104,19 @@
 {#- A required column that must exist in the model, as SQL: the model's own name for it, quoted, so
     a name with a space or a reserved word (`select`) works as any other (on Snowflake the stored
     upper-case name). A name dbt already quoted (`quote: true` hands tests `"select"`) is matched
-    without its quotes. When the model's columns are unknown the name is used as given. -#}
+    without its quotes. When the model's columns are unknown (an ephemeral model) a plain name is
+    used as given and any other quoted. -#}
 {% macro _quality_column(ctx, label, rule, key='column') %}
   {%- set value = rule.get(key) -%}
   {%- if value is not string or value | trim == '' -%}
     {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a column name', value) }}
   {%- endif -%}
   {%- if ctx.columns is none -%}
-    {{- return(value | trim) -}}
+    {#- columns unknown (an ephemeral model, parse time): a plain identifier as written (the engine
+        folds its case as it folded the model's), any other name quoted as given -#}
+    {%- set given = value | trim -%}
+    {{- return(given if given.startswith('"') or modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', given)
+               else adapter.quote(given)) -}}
   {%- endif -%}
   {%- set name = pipeline_kit._quality_column_name(value) | lower -%}
   {%- if name not in ctx.columns -%}
@@ -163,6 +183,28 @@
   {{- return('(' ~ (checks | join(' or ')) ~ ')') -}}
 {% endmacro %}
 
+{#- A bound of a value range that is not a number, as SQL: a date or timestamp (a YAML date, or a
+    string YYYY-MM-DD[ HH:MM[:SS]]) as a typed literal; any other string as a SQL expression, as
+    dbt_utils.accepted_range takes one (current_date, another column, a quoted literal). A number
+    is written as it is. -#}
+{% macro _quality_range_bound(ctx, label, rule, key) %}
+  {%- set value = rule.get(key) -%}
+  {%- if value is none or (value is number and value is not boolean) -%}
+    {{- return(value) -}}
+  {%- endif -%}
+  {%- set text = value.isoformat().replace('T', ' ') if value is not string and value.year is defined else value -%}
+  {%- if value is boolean or text is not string or text | trim == '' -%}
+    {{ pipeline_kit._quality_fail(ctx, label, '`' ~ key ~ '` must be a number, a date or timestamp, or a SQL expression', value) }}
+  {%- endif -%}
+  {%- set text = text | trim -%}
+  {%- if modules.re.match('^\\d{4}-\\d{2}-\\d{2}$', text) -%}
+    {{- return('cast(' ~ pipeline_kit._string_literal(text) ~ ' as date)') -}}
+  {%- elif modules.re.match('^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$', text) -%}
+    {{- return('cast(' ~ pipeline_kit._string_literal(text.replace('T', ' ')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') -}}
+  {%- endif -%}
+  {{- return('(' ~ text ~ ')') -}}
+{% endmacro %}
+
 {#- A ratio in [0, 1]. -#}
 {% macro _quality_ratio(ctx, label, key, value) %}
   {%- if value is boolean or value is not number or value < 0 or value > 1 -%}
@@ -189,12 +231,11 @@
   {{- return(((1 - value) | round(12)) if given[0] == 'mostly' else value) -}}
 {% endmacro %}
 
-{#- A SQL literal for a rule value: numbers as they are, everything else as a string literal. -#}
+{#- A SQL literal for an accepted value: quoted (numbers too, as dbt's accepted_values quotes them:
+    a string literal compares with a text column and casts to a number column on every engine,
+    where a bare number against a text column fails on PostgreSQL), or as written with quote: false. -#}
 {% macro _quality_literal(value, quote=true) %}
-  {%- if value is number and value is not boolean -%}
-    {{- return(value | string) -}}
-  {%- endif -%}
-  {{- return(pipeline_kit._string_literal(value) if quote else value | string) -}}
+  {{- return(pipeline_kit._string_literal(value | string) if quote else value | string) -}}
 {% endmacro %}
 
 {#- `lhs = rhs` within tolerance becomes abs(lhs - rhs) <= tolerance; anything else is a boolean. -#}
@@ -340,7 +381,16 @@
 
   {%- elif kind == 'range' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
-    {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
+    {%- if rule.get('min_value') is string or rule.get('max_value') is string
+          or rule.get('min_value').year is defined or rule.get('max_value').year is defined -%}
+      {%- set low = pipeline_kit._quality_range_bound(ctx, label, rule, 'min_value') -%}
+      {%- set high = pipeline_kit._quality_range_bound(ctx, label, rule, 'max_value') -%}
+      {%- if low is none and high is none -%}
+        {{ pipeline_kit._quality_fail(ctx, label, 'needs `min_value` and/or `max_value`', rule) }}
+      {%- endif -%}
+    {%- else -%}
+      {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
+    {%- endif -%}
     {%- do out.update({'name': 'range(' ~ named ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_outside(column, low, high))}) -%}
 
   {%- elif kind in ['expression', 'cross_column'] -%}
@@ -392,7 +442,6 @@
     {%- if tolerance < 0 -%}
       {{ pipeline_kit._quality_fail(ctx, label, '`tolerance` must be >= 0', tolerance) }}
     {%- endif -%}
-    {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_cmp_') -%}
     {%- if measure == 'sum' -%}
       {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
       {%- set other_column = rule.get('compare_column', named) -%}
@@ -405,9 +454,11 @@
       {%- set ours = 'count(*)' -%}
       {%- set theirs_sql = 'count(*)' -%}
     {%- endif -%}
-    {%- do out.joins.append('cross join (select ' ~ theirs_sql ~ ' as ' ~ alias ~ '_value from ' ~ other ~ ') as ' ~ alias) -%}
+    {#- the other side as a scalar subquery, not a join: joined to an empty model it would have no
+        row, and abs(0 - NULL) > tolerance is NULL, which passed an empty model against a full one -#}
+    {%- set theirs = '(select ' ~ theirs_sql ~ ' from ' ~ other ~ ')' -%}
     {%- do out.update({'name': 'reconciliation(' ~ measure ~ ((' ' ~ rule.get('column')) if measure == 'sum' else '') ~ ')', 'evaluated': '1',
-                       'failing': 'case when abs(' ~ ours ~ ' - max(' ~ alias ~ '.' ~ alias ~ '_value)) > ' ~ tolerance ~ ' then 1 else 0 end'}) -%}
+                       'failing': 'case when abs(' ~ ours ~ ' - ' ~ theirs ~ ') > ' ~ tolerance ~ ' then 1 else 0 end'}) -%}
 
   {%- elif kind == 'freshness' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}

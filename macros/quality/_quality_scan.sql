@@ -55,6 +55,9 @@
     max_failure_ratio,
     case when evaluated_rows > 0 and cast(failing_rows as {{ float_type }}) / evaluated_rows > max_failure_ratio then 1 else 0 end as is_failing
   from pk_rules
+  {# failing rules first: dbt's `limit` config cuts this select before fail_calc counts, and
+     must not keep a passing rule in place of a failing one -#}
+  order by is_failing desc, failure_ratio desc, rule_name
 {% endmacro %}
 
 {#- SQL of the single scan for already-validated rules. -#}

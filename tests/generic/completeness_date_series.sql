@@ -1,6 +1,7 @@
 {#- completeness_date_series: no missing periods between the first and the last period present
     (or between start_date and end_date, half-open): the expected periods come from
-    pipeline_kit.date_spine, and each missing period counts as one failing row. Hours are whole
+    pipeline_kit.date_spine, and each missing period counts as one failing row. Given bounds are
+    widened to whole periods: every period that [start_date, end_date) touches is expected. Hours are whole
     UTC hours (_quality_utc_hour): a timezone-aware column by its instants, whatever the session
     time zone (whose wall clock skips an hour when DST starts and repeats one when it ends), a
     naive column by its wall-clock hours as they are; the spine's hours and start_date / end_date
@@ -51,6 +52,10 @@
   {%- endif -%}
   {%- if start is none or end is none -%}
     {%- set start, end = '2000-01-01', '2000-01-01' -%}
+  {%- else -%}
+    {#- periods, not instants: a start_date inside a period (2024-03-15 by month, 06:00 by day)
+        would start a spine no truncated period equals, and report every period missing -#}
+    {%- set start, end = pipeline_kit._whole_period_bounds('completeness_date_series', datepart, start, end) -%}
   {%- endif -%}
   {%- set period = pipeline_kit._quality_utc_hour(column) if datepart == 'hour'
                   else "cast(date_trunc('" ~ datepart ~ "', " ~ column ~ ') as date)' -%}

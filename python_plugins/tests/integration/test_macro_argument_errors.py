@@ -33,6 +33,14 @@ CASES = {
         "{{ pipeline_kit.date_dimension('2024-01-01', '2024-02-01', fiscal_year_start_month=13) }}",
         ["pipeline_kit.date_dimension", "`fiscal_year_start_month`", "13"],
     ),
+    "dimension start after end": (
+        "{{ pipeline_kit.date_dimension('2024-02-01', '2024-01-01') }}",
+        ["pipeline_kit.date_dimension:", "`start_date` is after `end_date`", "2024-02-01 > 2024-01-01"],
+    ),
+    "fiscal month as a string": (
+        "{{ pipeline_kit.date_dimension('2024-01-01', '2024-02-01', fiscal_year_start_month='4') }}",
+        ["pipeline_kit.date_dimension", "`fiscal_year_start_month`", "(got the string '4')"],
+    ),
     "missing partition_by": (
         "{{ pipeline_kit.deduplicate('orders', partition_by=[], order_by='updated_at') }}",
         ["pipeline_kit.deduplicate", "`partition_by` is required"],

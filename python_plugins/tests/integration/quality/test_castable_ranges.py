@@ -73,7 +73,8 @@ INTEGER_TEXTS = (
 LIMITS = {"integer": 2**31, "bigint": 2**63}
 
 # PostgreSQL only: more text, which its own casts decide for every type below (tabs and newlines
-# are blanks there; NaN and infinity are doubles; a timestamp may end in a UTC offset).
+# are blanks there; NaN and infinity are doubles and numerics; a timestamp may end in a UTC offset;
+# a date may lack leading zeros, be YYYYMMDD, or go on with a time).
 PG_TEXTS = (
     "\t5\n",
     "2147483647\t",
@@ -96,9 +97,30 @@ PG_TEXTS = (
     "2024-01-01 10:00:00+16",
     "2024-01-01",
     "2024-13-01",
+    "2024-1-5",
+    "20240105",
+    "20241305",
+    "2024-01-05T10:00",
+    "2024-1-5 7:05",
+    "20240105 10:00",
+    "2024-01-05 10:00:00+02",
+    "2024-01-32",
+    "+NaN",
+    "-Infinity",
+    "epoch",
+    "Today",
+    "+infinity",
+    "2024-01-05t10:00",
 )
 # macro type -> PostgreSQL's name for it
-PG_TYPES = {"integer": "integer", "bigint": "bigint", "double": "double precision", "timestamp": "timestamp"}
+PG_TYPES = {
+    "integer": "integer",
+    "bigint": "bigint",
+    "double": "double precision",
+    "numeric": "numeric",
+    "timestamp": "timestamp",
+    "date": "date",
+}
 
 
 def _literal(value: str) -> str:
