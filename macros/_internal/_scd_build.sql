@@ -63,7 +63,9 @@
   {%- endfor -%}
   {%- do arg_dict.update({'columns': quoted | join(', ')}) -%}
 
-  {#- The table's rows (target_rows) as versions: _pk_vf/_pk_vt (NULL = open), _pk_del, _pk_hash,
+  {#- The table's rows (target_rows) as versions: _pk_vf/_pk_vt (NULL = open: an SCD2 row flagged
+      is_current, whatever end it was written with, so a changed `open_end` reads the rows written
+      with the former one, NULL or a date, as open), _pk_del, _pk_hash,
       _pk_upd (the latest change time the version has absorbed). SCD1 rows are one open version
       each, starting at last_changed_at. Kept in cols (field {versions}) for _scd_new_rows_sql -#}
   {%- set versions -%}
@@ -72,11 +74,7 @@
     t.{scd_key} as _pk_key,
     {%- if cfg.scd_type == 2 %}
     t.{valid_from} as _pk_vf,
-    {%- if cfg.open_end %}
-    case when t.{valid_to} = {open_end} then null else t.{valid_to} end as _pk_vt,
-    {%- else %}
-    t.{valid_to} as _pk_vt,
-    {%- endif %}
+    case when t.{is_current} then null else t.{valid_to} end as _pk_vt,
     {%- else %}
     t.{last_changed_at} as _pk_vf,
     t.{first_seen_at} as _pk_first,
@@ -93,10 +91,10 @@
   {%- set sql -%}
   {{ source_sql }};
   {%- if not deletes %}
-  {#- only the columns the versions read: a cold read of the table's stored hashes (scd_id, the
-      is_current flag) costs more than the join -#}
+  {#- only the columns the versions read: a cold read of the table's stored hashes (scd_id) costs
+      more than the join -#}
   {scratch} {target_rows} as (
-  select {pay_t}, t.{scd_key}, t.{scd_hash}, {{ 't.{valid_from}, t.{valid_to}' if cfg.scd_type == 2 else 't.{last_changed_at}, t.{first_seen_at}' }}
+  select {pay_t}, t.{scd_key}, t.{scd_hash}, {{ 't.{valid_from}, t.{valid_to}, t.{is_current}' if cfg.scd_type == 2 else 't.{last_changed_at}, t.{first_seen_at}' }}
     {{- (', t.' ~ arg_dict.d.row_id ~ ' as _pk_rid') if arg_dict.d.row_id }}
   from {target} as t
   where {in_source}

@@ -4,7 +4,9 @@
     beside the old one and swapped in. Returns the backup relation (dropped after the commit). -#}
 {% macro _scd_rebuild(arg_dict, existing_relation) %}
   {%- set intermediate_relation = make_intermediate_relation(arg_dict.target) -%}
-  {%- set backup_relation = make_backup_relation(arg_dict.target, 'table') -%}
+  {#- the backup has the existing relation's type (a view when a view becomes an scd model): it is
+      dropped as that type after the commit -#}
+  {%- set backup_relation = make_backup_relation(arg_dict.target, existing_relation.type if existing_relation is not none else 'table') -%}
   {%- for relation in [intermediate_relation, backup_relation] -%}
     {{ drop_relation_if_exists(relation) }}
   {%- endfor -%}
@@ -41,7 +43,7 @@
   {%- set write = ((d.delete_slow_full if cfg.hard_deletes != 'ignore' and d.delete_slow_full else d.delete_slow) if arg_dict.slow else '')
       ~ (d.delete_fast if arg_dict.slow < arg_dict.touched else '') ~ 'insert into {target} ({columns})\n    select {columns} from {new_relation}' -%}
   {%- set write = write.format(columns=arg_dict.columns, in_slow=in_keys ~ ' and not k._pk_fast)', in_fast=in_keys ~ ' and k._pk_fast)',
-                               open_row=cols.valid_to ~ (' = ' ~ cols.open_end if cols.open_end else ' is null'), **cols) -%}
+                               open_row=cols.is_current, **cols) -%}
   {%- if d.explicit_transaction -%}
     {#- Snowflake: DDL commits an open transaction, so the scratch table comes first, then an
         explicit begin (the materialization commits) -#}
@@ -75,6 +77,16 @@
   {%- set cfg, cols, d, n = arg_dict.cfg, arg_dict.cols, arg_dict.d, arg_dict.cfg.names -%}
   {%- set ts_type = d.ts_type -%}
   {%- set val_text = d.text.replace('_pk_expr_', 'e._pk_val') -%}
+  {#- per attribute: its quoted name, and its previous-value and changed-at columns (lowercase, as
+      on_schema_change names them; quoted when they are no plain name, e.g. an attribute `Seg Ment`) -#}
+  {%- set derived = [] -%}
+  {%- for attribute in cols.scd3 -%}
+    {%- set names = [adapter.quote(attribute)] -%}
+    {%- for name in [n.previous_prefix ~ attribute | lower, attribute | lower ~ n.changed_at_suffix] -%}
+      {%- do names.append(name if modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) else adapter.quote(name)) -%}
+    {%- endfor -%}
+    {%- do derived.append(names) -%}
+  {%- endfor -%}
   with scd1 as (
     {{ pipeline_kit._scd_new_rows_sql(arg_dict) }}
   ),
@@ -86,10 +98,7 @@
     where {{ cols.in_keys_relation }}
   ),
   {%- endif %}
-  {%- for attribute in arg_dict.cols.scd3 %}
-  {%- set a = adapter.quote(attribute) %}
-  {%- set prev = n.previous_prefix ~ attribute | lower %}
-  {%- set changed = attribute | lower ~ n.changed_at_suffix %}
+  {%- for a, prev, changed in derived %}
 
   a{{ loop.index }}_events as (
     {%- if arg_dict.has_target %}
@@ -159,9 +168,9 @@
     {{ cols.pay_k }},
     k.{{ n.first_seen_at }},
     k.{{ n.last_changed_at }},
-    {%- for attribute in arg_dict.cols.scd3 %}
-    a{{ loop.index }}.{{ n.previous_prefix ~ attribute | lower }},
-    cast(a{{ loop.index }}.{{ attribute | lower ~ n.changed_at_suffix }} as {{ ts_type }}) as {{ attribute | lower ~ n.changed_at_suffix }},
+    {%- for a, prev, changed in derived %}
+    a{{ loop.index }}.{{ prev }},
+    cast(a{{ loop.index }}.{{ changed }} as {{ ts_type }}) as {{ changed }},
     {%- endfor %}
     {%- if cfg.hard_deletes == 'new_record' %}
     k.{{ n.is_deleted }},
@@ -169,7 +178,7 @@
     k.{{ n.scd_hash }},
     k.{{ n.scd_key }}
   from keyed as k
-  {%- for attribute in arg_dict.cols.scd3 %}
+  {%- for attribute in cols.scd3 %}
   left join a{{ loop.index }}_state as a{{ loop.index }} on k._pk_key = a{{ loop.index }}._pk_key
   {%- endfor %}
 {% endmacro %}

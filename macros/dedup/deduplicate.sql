@@ -13,9 +13,12 @@
   {%- endif -%}
   {%- set keys = pipeline_kit._as_list('deduplicate', 'partition_by', partition_by) -%}
   {%- set ordering = pipeline_kit._as_list('deduplicate', 'order_by', order_by) -%}
-  {%- if columns is none and relation is not string and execute -%}
+  {#- a relation's columns from the adapter's metadata: not for a CTE dbt names `__dbt__cte__<model>`
+      (an ephemeral model, a dbt unit test's input), and under `dbt compile` / `docs generate` only
+      when the relation exists (it may not be built yet); without them ties fall back to the row -#}
+  {%- if columns is none and relation is not string and execute and not (relation.identifier or '').startswith('__dbt__cte__') -%}
     {%- set columns = [] -%}
-    {%- set found = adapter.get_columns_in_relation(relation) -%}
+    {%- set found = [] if flags.WHICH in ['compile', 'generate', 'docs'] and load_relation(relation) is none else adapter.get_columns_in_relation(relation) -%}
     {%- set names = found | map(attribute='name') | list -%}
     {%- if '"' in names | join -%}
       {%- do pipeline_kit._raise_quoted_name('deduplicate', names) -%}
@@ -23,7 +26,7 @@
     {%- for name in names -%}
       {%- do columns.append(adapter.quote(name)) -%}
     {%- endfor -%}
-    {%- if columns | length == 0 -%}
+    {%- if columns | length == 0 and flags.WHICH not in ['compile', 'generate', 'docs'] -%}
       {{ pipeline_kit._raise('deduplicate', '`relation` has no columns or does not exist', relation) }}
     {%- endif -%}
   {%- endif -%}
@@ -58,10 +61,12 @@
   {{- return(cleaned) -}}
 {% endmacro %}
 
-{#- Make NULL placement explicit: DuckDB sorts NULLs last in DESC, PostgreSQL and Snowflake first. -#}
+{#- Make NULL placement explicit: DuckDB sorts NULLs last in DESC, PostgreSQL and Snowflake first.
+    An item with commas ('updated_at desc, id', the dbt_utils form) is several items: each gets
+    its own (see _split_items). -#}
 {% macro _nulls_last(order_items) %}
   {%- set explicit = [] -%}
-  {%- for item in order_items -%}
+  {%- for item in (pipeline_kit._split_items(order_items) if ',' in order_items | join else order_items) -%}
     {%- if modules.re.search('\\bnulls\\s+(first|last)\\s*$', item, modules.re.IGNORECASE) -%}
       {%- do explicit.append(item) -%}
     {%- else -%}
@@ -69,6 +74,36 @@
     {%- endif -%}
   {%- endfor -%}
   {{- return(explicit) -}}
+{% endmacro %}
+
+{#- Items, each split into its comma-separated parts outside parentheses and quotes ('...' and
+    "..."), trimmed, empty ones left out. -#}
+{% macro _split_items(items) %}
+  {%- set split = [] -%}
+  {%- for item in items -%}
+    {%- do split.extend(pipeline_kit._split_top_level(item | string)) -%}
+  {%- endfor -%}
+  {{- return(split) -}}
+{% endmacro %}
+
+{% macro _split_top_level(text) %}
+  {%- set parts, state = [], {'depth': 0, 'quote': none, 'start': 0} -%}
+  {%- for ch in text -%}
+    {%- if state.quote -%}
+      {%- if ch == state.quote -%}
+        {%- do state.update({'quote': none}) -%}
+      {%- endif -%}
+    {%- elif ch in ['"', "'"] -%}
+      {%- do state.update({'quote': ch}) -%}
+    {%- elif ch in '()' -%}
+      {%- do state.update({'depth': state.depth + (1 if ch == '(' else -1)}) -%}
+    {%- elif ch == ',' and state.depth == 0 -%}
+      {%- do parts.append(text[state.start:loop.index0]) -%}
+      {%- do state.update({'start': loop.index}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do parts.append(text[state.start:]) -%}
+  {{- return(parts | map('trim') | reject('equalto', '') | list) -}}
 {% endmacro %}
 
 {% macro default__deduplicate(dedup) %}
