@@ -10,7 +10,7 @@
   {%- endif -%}
   {#- the defaults of the optional settings and of what _merge_resolve_options resolves (JSON: one
       Jinja node where a dict literal would be dozens) -#}
-  {%- set cfg = fromjson('{"op_column": null, "flag_column": null, "delete_values": ["D"], "delete_mode": "hard", "update_columns": null, "exclude_columns": [], "on_schema_change": "ignore", "audit": false, "force_fallback": false, "managed": [], "now": null, "options": false, "op_column_obj": null, "flag_column_obj": null, "has_deletes": false, "control": [], "no_update": [], "predicates": ""}') -%}
+  {%- set cfg = fromjson('{"op_column": null, "flag_column": null, "delete_values": ["D"], "delete_mode": "hard", "update_columns": null, "exclude_columns": [], "on_schema_change": "ignore", "audit": false, "force_fallback": false, "managed": [], "now": null, "options": false, "op_column_obj": null, "flag_column_obj": null, "has_deletes": false, "control": [], "no_update": [], "predicates": "", "cast_batch": []}') -%}
   {#- a name written as dbt's own strategies need it, in double quotes (unique_key='"Order ID"'), is the column's name: no column name holds a double quote (see _raise_quoted_name) -#}
   {%- do cfg.update({'unique_key': ([unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key)) | map('replace', '"', '') | list, 'order_by': order_by | trim | replace('"', '')}) -%}
   {%- if order_by is not string or order_by | trim == '' -%}
@@ -121,6 +121,11 @@
   {%- if '"' in by_name | join -%}
     {%- do pipeline_kit._raise_quoted_name('pipeline_kit_merge', columns | map(attribute='name')) -%}
   {%- endif -%}
+  {#- the scratch columns the SQL adds beside the batch's (_merge_parts, _merge_staged_sql) -#}
+  {%- set reserved = by_name | select('in', ['_pk_is_delete', '_pk_rn', '_pk_rid', '_pk_drop']) | list -%}
+  {%- if reserved -%}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the column name is reserved for the scratch columns of pipeline_kit_merge (_pk_is_delete, _pk_rn, _pk_rid, _pk_drop); rename it in the select', by_name[reserved[0]].name) }}
+  {%- endif -%}
   {%- if m.options -%}
     {%- do m.update(pipeline_kit._merge_resolve_options(m, columns)) -%}
   {%- endif -%}
@@ -131,7 +136,7 @@
   {#- Keys are never updated; the ordering column always is (it protects against older changes).
       A column found for a name has that name up to case, so the names themselves will do. -#}
   {%- set skip = m.unique_key | map('lower') | list + [m.order_by | lower] + m.no_update -%}
-  {%- for column in columns if column.name | lower not in m.control and not column.name.startswith('_pk_') -%}
+  {%- for column in columns if column.name | lower not in m.control -%}
     {%- do data_columns.append(column) -%}
     {%- if column.name | lower not in skip -%}
       {%- do update_columns.append(column) -%}
@@ -166,7 +171,7 @@
   {%- if op_column is not none -%}{%- do control.append(op_column.name | lower) -%}{%- endif -%}
   {%- if flag_column is not none -%}{%- do control.append(flag_column.name | lower) -%}{%- endif -%}
   {%- set data_columns = [] -%}
-  {%- for column in source_columns if column.name | lower not in control and not column.name.startswith('_pk_') -%}
+  {%- for column in source_columns if column.name | lower not in control -%}
     {%- do data_columns.append(column) -%}
   {%- endfor -%}
   {%- set update_filter = none -%}

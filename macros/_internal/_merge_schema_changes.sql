@@ -5,8 +5,9 @@
     treat the operation column and the managed soft-delete / audit columns as changes; this
     compares data columns only. `target_columns` are the target's columns as read with the
     batch's (pipeline_kit._merge_prepare). Checks, alters or ignores (on_schema_change) and returns
-    {'insert_columns': [...], 'update_columns': [...], 'target_names': [...]}: the batch columns
-    present in the target, and the target's column names after any change made here. -#}
+    {'insert_columns': [...], 'update_columns': [...], 'target_names': [...], 'cast_batch': [...]}:
+    the batch columns present in the target, the target's column names after any change made
+    here, and the retyped columns whose table type stays (see _merge_cast_batch). -#}
 {% macro _merge_schema_diff(m, existing_relation, target_columns, retyped) %}
   {%- set target_names = target_columns | map(attribute='name') | map('lower') | list -%}
   {%- for managed in m.managed if managed not in target_names -%}
@@ -37,7 +38,8 @@
   {%- for column in m.key_columns + [m.order_column] if column.name | lower not in target_names -%}
     {{ pipeline_kit._raise('pipeline_kit_merge', 'the target lacks a key or ordering column; run with --full-refresh', column.name) }}
   {%- endfor -%}
-  {{- return({'insert_columns': insert_columns, 'update_columns': update_columns, 'target_names': kept}) -}}
+  {#- retyped columns the table keeps: the batch is cast to the table's types (_merge_cast_batch) -#}
+  {{- return({'insert_columns': insert_columns, 'update_columns': update_columns, 'target_names': kept, 'cast_batch': retyped if m.on_schema_change != 'sync_all_columns' else []}) -}}
 {% endmacro %}
 
 {#- The batch has columns the target lacks (`added`), the reverse (`removed`), or columns of
@@ -121,4 +123,34 @@
     {{- return(a_scale <= b_scale and (lossy_only or a.group(2) | int - a_scale <= b.group(2) | int - b_scale)) -}}
   {%- endif -%}
   {{- return(false) -}}
+{% endmacro %}
+
+{#- The batch's columns whose type differs from the table's, where the table keeps its type
+    (m.cast_batch: on_schema_change ignore / append_new_columns), cast to the table's types in a
+    new scratch table that replaces found.batch_relation, and the table's Column objects in `m`
+    for them: a key then matches its stored value (a date key stored from a timestamp one), and a
+    value compares with what the write stores (10.5 into an integer column is 11, unchanged on a
+    rerun). Called by the materialization only when there are such columns, after the contract
+    check (which sees the batch's own types). -#}
+{% macro _merge_cast_batch(m, found) %}
+  {%- set stored, names, items = {}, m.cast_batch | map(attribute='column') | map('lower') | list, [] -%}
+  {%- for column in found.target if column.name | lower in names -%}
+    {%- do stored.update({column.name | lower: column}) -%}
+  {%- endfor -%}
+  {%- for column in found.batch -%}
+    {%- set table_column = stored.get(column.name | lower) -%}
+    {%- do items.append(('cast(' ~ adapter.quote(column.name) ~ ' as ' ~ table_column.data_type ~ ') as ' ~ adapter.quote(table_column.name)) if table_column else adapter.quote(column.name)) -%}
+  {%- endfor -%}
+  {%- set relation = found.batch_relation.incorporate(path={'identifier': found.batch_relation.identifier ~ 'c'}) -%}
+  {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(relation, 'select ' ~ items | join(', ') ~ ' from ' ~ found.batch_relation)) -%}
+  {%- do run_query('drop table if exists ' ~ found.batch_relation) -%}
+  {%- do found.update({'batch_relation': relation}) -%}
+  {%- for key in ['key_columns', 'data_columns', 'update_columns', 'insert_columns'] -%}
+    {%- set columns = [] -%}
+    {%- for column in m[key] -%}
+      {%- do columns.append(stored.get(column.name | lower, column)) -%}
+    {%- endfor -%}
+    {%- do m.update({key: columns}) -%}
+  {%- endfor -%}
+  {%- do m.update({'order_column': stored.get(m.order_column.name | lower, m.order_column)}) -%}
 {% endmacro %}

@@ -27,7 +27,7 @@
   {{- return(found) -}}
 {% endmacro %}
 
-{# DuckDB: the scratch table and both DESCRIBEs in one call (no string widening to do; temporary tables, named as default___merge_temp_relation does), and the staged path: an UPDATE or MERGE of scattered rows makes the COMMIT rewrite far more than a delete + insert #}
+{# DuckDB: the scratch table and both DESCRIBEs in one call (no string widening to do; temporary tables, named as default___merge_temp_relation does), and the staged path: an UPDATE or MERGE of scattered rows makes the COMMIT rewrite far more than a delete + insert (the fallback when a column named rowid hides the row id) #}
 {% macro duckdb___merge_prepare(target_relation, existing_relation, select_sql) %}
   {%- set prefix, stamp = target_relation.identifier[:30], modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
   {%- set found = {
@@ -47,6 +47,10 @@
   {%- for row in load_result('pk_merge_columns').table.rows -%}
     {%- do found[row[0]].append(api.Column(row[1], row[2])) -%}
   {%- endfor -%}
+  {#- a column named rowid (any case) hides DuckDB's row id, which the staged path deletes by -#}
+  {%- if 'rowid' in (found.batch + found.target) | map(attribute='name') | map('lower') | list -%}
+    {%- do found.update({'path': 'fallback', 'row_id': none}) -%}
+  {%- endif -%}
   {{- return(found) -}}
 {% endmacro %}
 

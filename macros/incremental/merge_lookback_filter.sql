@@ -14,17 +14,36 @@
   {%- if datepart is not none and datepart not in ['second', 'minute', 'hour', 'day', 'week', 'month', 'year'] -%}
     {{ pipeline_kit._raise(name, '`datepart` must be one of second, minute, hour, day, week, month, year, or none for a numeric column', datepart) }}
   {%- endif -%}
-  {%- if not execute -%}
+  {%- if column is not none and (column is not string or column | trim == '') -%}
+    {{ pipeline_kit._raise(name, '`column` must be a column name', column) }}
+  {%- endif -%}
+  {#- before any column is needed: a dbt unit test's node carries none of the model's config -#}
+  {%- if not execute or not pipeline_kit.merge_is_incremental() -%}
     {{- return('1 = 1') -}}
   {%- endif -%}
   {%- set column = column or pipeline_kit._config_get('merge_order_by') -%}
   {%- if column is none or column is not string or column | trim == '' -%}
-    {{ pipeline_kit._raise(name, '`column` is required (or set the model config merge_order_by)', column) }}
+    {{ pipeline_kit._raise(name, '`column` is required (or set the model config merge_order_by; a dbt unit test does not carry the model config, so an incremental unit test needs `column`)', column) }}
   {%- endif -%}
-  {%- if not pipeline_kit.merge_is_incremental() -%}
-    {{- return('1 = 1') -}}
+  {{- return(adapter.dispatch('merge_lookback_filter', 'pipeline_kit')(lookback, datepart, pipeline_kit._merge_lookback_column(column | trim))) -}}
+{% endmacro %}
+
+{#- The ordering column as SQL: a plain lower-case name as written (every adapter folds it as it
+    folded the model's); any other name (mixed case, a space, written in double quotes) as the
+    target stores it, quoted (PostgreSQL folds an unquoted "UpdatedAt" to updatedat; on Snowflake
+    an unquoted name is stored upper-case). In a dbt unit test `this` is the test's input: the
+    name as written. -#}
+{% macro _merge_lookback_column(column) %}
+  {%- set wanted = column | replace('"', '') -%}
+  {%- if modules.re.match('^[a-z_][a-z0-9_]*$', column) or model.get('resource_type') == 'unit_test' -%}
+    {{- return(column) -}}
   {%- endif -%}
-  {{- return(adapter.dispatch('merge_lookback_filter', 'pipeline_kit')(lookback, datepart, column | trim)) -}}
+  {%- set columns = adapter.get_columns_in_relation(this) -%}
+  {#- the exact name first (PostgreSQL may hold "UpdatedAt" and updatedat), then any case -#}
+  {%- for found in columns | selectattr('name', 'equalto', wanted) | list + columns if found.name | lower == wanted | lower -%}
+    {{- return(adapter.quote(found.name)) -}}
+  {%- endfor -%}
+  {{ pipeline_kit._raise('merge_lookback_filter', '`column` names no column of the target ' ~ this, column ~ '; columns: ' ~ (columns | map(attribute='name') | join(', '))) }}
 {% endmacro %}
 
 {% macro default__merge_lookback_filter(lookback, datepart, column) %}

@@ -40,6 +40,10 @@
   {%- if not full_refresh and config.get('contract').enforced -%}
     {%- do get_assert_columns_equivalent(pipeline_kit._merge_empty_target_sql(m, found.batch_relation)) -%}
   {%- endif -%}
+  {#- batch columns of another type than the table keeps: cast to it, so keys and values compare as stored -#}
+  {%- if m.cast_batch -%}
+    {%- do pipeline_kit._merge_cast_batch(m, found) -%}
+  {%- endif -%}
   {%- set build_relation = target_relation -%}
   {%- if full_refresh -%}
     {#- First build / full refresh: an empty table with the target's columns, merged into like any batch. -#}
