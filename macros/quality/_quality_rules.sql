@@ -91,7 +91,7 @@
   {%- endif -%}
   {#- an ephemeral model is a CTE of the test's own SQL: no catalog knows it (Snowflake's describe
       of it is an error there) -#}
-  {%- if (relation.identifier or '') is string and (relation.identifier or '').startswith('__dbt__cte__') -%}
+  {%- if (relation.identifier or '').startswith('__dbt__cte__') -%}
     {{- return(none) -}}
   {%- endif -%}
   {%- set columns = {} -%}
