@@ -20,7 +20,7 @@
   {%- set cfg, cols = arg_dict.cfg, arg_dict.cols -%}
   {%- set source_sql -%}
   {scratch} {source} as (
-  select {pay_r}, r._pk_key, r._pk_ts, r._pk_hash
+  select {pay_r}, r._pk_key, r._pk_ts, r._pk_hash{{ ', r._pk_row' if cfg.strategy == 'check' }}
   from (
     select
       h.*,
@@ -61,13 +61,18 @@
   {%- for column in target_columns -%}
     {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}
-  {%- do arg_dict.update({'columns': quoted | join(', ')}) -%}
+  {%- do arg_dict.update({'columns': quoted | join(', '), 'column_list': quoted}) -%}
 
   {#- The table's rows (target_rows) as versions: _pk_vf/_pk_vt (NULL = open: an SCD2 row flagged
       is_current, whatever end it was written with, so a changed `open_end` reads the rows written
       with the former one, NULL or a date, as open), _pk_del, _pk_hash,
       _pk_upd (the latest change time the version has absorbed). SCD1 rows are one open version
-      each, starting at last_changed_at. Kept in cols (field {versions}) for _scd_new_rows_sql -#}
+      each, starting at last_changed_at. Kept in cols (field {versions}) for _scd_new_rows_sql.
+      _pk_hash is the stored row's state hashed now, in this session, over the tracked columns
+      configured now, not the stored scd_hash: a changed check_cols or strategy, or a session
+      that writes timestamps as text in another zone or style, then makes no version of an
+      unchanged row (the batch is hashed the same way, its columns cast to the table's types
+      where they differ: see _scd_cast_state) -#}
   {%- set versions -%}
   select
     {pay_t},
@@ -80,8 +85,16 @@
     t.{first_seen_at} as _pk_first,
     cast(null as {ts_type}) as _pk_vt,
     {%- endif %}
-    {{ 't.{is_deleted}' if cfg.hard_deletes == 'new_record' else 'false' }} as _pk_del,
-    t.{scd_hash} as _pk_hash,
+    {%- if cfg.hard_deletes == 'new_record' %}
+    t.{is_deleted} as _pk_del,
+    case when t.{is_deleted} then 'deleted' else md5({enc_state_t}) end as _pk_hash,
+    {%- else %}
+    false as _pk_del,
+    md5({enc_state_t}) as _pk_hash,
+    {%- endif %}
+    {%- if cfg.strategy == 'check' %}
+    md5({enc_row_t}) as _pk_row,
+    {%- endif %}
     {ts_t} as _pk_upd
   from {target_rows} as t
   {%- endset -%}
@@ -94,7 +107,7 @@
   {#- only the columns the versions read: a cold read of the table's stored hashes (scd_id) costs
       more than the join -#}
   {scratch} {target_rows} as (
-  select {pay_t}, t.{scd_key}, t.{scd_hash}, {{ 't.{valid_from}, t.{valid_to}, t.{is_current}' if cfg.scd_type == 2 else 't.{last_changed_at}, t.{first_seen_at}' }}
+  select {pay_t}, t.{scd_key}, {{ 't.{valid_from}, t.{valid_to}, t.{is_current}' if cfg.scd_type == 2 else 't.{last_changed_at}, t.{first_seen_at}' }}
     {{- (', t.' ~ arg_dict.d.row_id ~ ' as _pk_rid') if arg_dict.d.row_id }}
   from {target} as t
   where {in_source}
@@ -117,10 +130,19 @@
       where t._pk_key = s._pk_key
         and t._pk_hash = s._pk_hash
         and not t._pk_del
+        {%- if cfg.strategy == 'check' %}
+        -- untracked columns are the version's newest values: a row of the same time as the
+        -- version's newest observation is contained only when it holds the same values
+        and (
+          (t._pk_upd = s._pk_ts and t._pk_row = s._pk_row)
+          or (t._pk_vf <= s._pk_ts and (t._pk_vt is null or s._pk_ts < t._pk_vt) and t._pk_upd > s._pk_ts)
+        )
+        {%- else %}
         and (
           t._pk_upd = s._pk_ts
           or (t._pk_vf <= s._pk_ts and (t._pk_vt is null or s._pk_ts < t._pk_vt) and t._pk_upd >= s._pk_ts)
         )
+        {%- endif %}
     )
   )
   {%- if deletes %},

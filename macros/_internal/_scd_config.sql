@@ -159,8 +159,9 @@
   {%- for alias in 'srtvkul' -%}
     {%- do f.update({'pay_' ~ alias: alias ~ '.' ~ quoted | join(', ' ~ alias ~ '.'), 'keys_' ~ alias: alias ~ '.' ~ q_keys | join(', ' ~ alias ~ '.')}) -%}
   {%- endfor -%}
-  {#- NULL-safe, unambiguous text encodings (as _scd_encode) of the key, the tracked state, the whole row -#}
-  {%- for part, alias, names in [('key', 's', key_names), ('state', 's', f.tracked), ('row', 's', payload), ('id', 'v', key_names)] -%}
+  {#- NULL-safe, unambiguous text encodings (as _scd_encode) of the key, the tracked state, the whole
+      row; state_t: the state of a stored row (see the versions in _scd_stage_sql) -#}
+  {%- for part, alias, names in [('key', 's', key_names), ('state', 's', f.tracked), ('row', 's', payload), ('id', 'v', key_names), ('state_t', 't', f.tracked), ('row_t', 't', payload)] -%}
     {%- set parts = [] -%}
     {%- for name in names -%}
       {%- set text = d.text.replace('_pk_expr_', alias ~ '.' ~ adapter.quote(name)) -%}

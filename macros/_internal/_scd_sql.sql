@@ -5,7 +5,8 @@
     columns with DuckDB's describe instead of adapter.get_columns_in_relation. delete_slow /
     delete_fast: str.format templates of the write's deletes (see _scd_replace_rows): all rows of
     the keys that are not fast, the open row of the fast ones; delete_slow_full, where set, when
-    the table's rows were not staged (hard_deletes). Text in a dict costs nearly nothing to
+    the table's rows were not staged (hard_deletes); write, where set, replaces the deletes and the
+    insert with one statement (Snowflake). Text in a dict costs nearly nothing to
     compile, a Jinja branch per variant would cost every run. -#}
 
 {% macro default___scd_dialect(target_relation) %}
@@ -22,8 +23,7 @@
       'describe': false,
       'lock': none,
       'delete_slow': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k where not k._pk_fast);\n    ',
-      'delete_fast': 'delete from {target} where {open_row} and {scd_key} in (select k._pk_key from {keys_relation} as k where k._pk_fast);\n    ',
-      'explicit_transaction': false}) -}}
+      'delete_fast': 'delete from {target} where {open_row} and {scd_key} in (select k._pk_key from {keys_relation} as k where k._pk_fast);\n    '}) -}}
 {% endmacro %}
 
 {# PostgreSQL: the default, plus each staged target row's ctid so the delete finds the replaced
@@ -45,8 +45,7 @@
       'lock': 'share row exclusive',
       'delete_slow': 'delete from {target} where ctid = any(array(select v._pk_rid from {target_rows} as v inner join {keys_relation} as k on v.{scd_key} = k._pk_key where not k._pk_fast));\n    ',
       'delete_fast': 'delete from {target} where ctid = any(array(select v._pk_rid from {target_rows} as v inner join {keys_relation} as k on v.{scd_key} = k._pk_key where k._pk_fast and v.{open_row}));\n    ',
-      'delete_slow_full': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k);\n    ',
-      'explicit_transaction': false}) -}}
+      'delete_slow_full': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k);\n    '}) -}}
 {% endmacro %}
 
 {# DuckDB: strftime with %f (microseconds); timezone('UTC', timestamptz) gives the UTC wall-clock
@@ -68,15 +67,16 @@
       'describe': true,
       'lock': none,
       'delete_slow': 'delete from {target} as t where {in_slow};\n    ',
-      'delete_fast': 'delete from {target} as t where t.{open_row} and {in_fast};\n    ',
-      'explicit_transaction': false}) -}}
+      'delete_fast': 'delete from {target} as t where t.{open_row} and {in_fast};\n    '}) -}}
 {% endmacro %}
 
 {# Snowflake: a transient scratch table beside the target (the fakesnow emulator cannot create
    schema-qualified temporary tables, and transient tables are valid Snowflake); to_varchar keeps
    full precision; FF6 is six fractional digits; timestamp_ntz is explicit (plain TIMESTAMP follows
-   a session parameter); sysdate() is the UTC time; DDL commits an open transaction and dbt's
-   begin/commit are no-ops, so the write opens and commits its transaction explicitly #}
+   a session parameter); sysdate() is the UTC time. dbt-snowflake runs every statement on its own
+   (its begin/commit are no-ops) and a failed statement inside an explicit transaction would
+   leave that transaction open on the reused connection, where the next node's DDL commits what
+   it holds: the write is therefore one MERGE, atomic by itself (write: see _scd_replace_rows) #}
 {% macro snowflake___scd_dialect(target_relation) %}
   {{- return({
       'raw_relation': make_temp_relation(target_relation, '__pk_scd_raw'),
@@ -90,9 +90,7 @@
       'row_id': none,
       'describe': false,
       'lock': none,
-      'delete_slow': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k where not k._pk_fast);\n    ',
-      'delete_fast': 'delete from {target} where {open_row} and {scd_key} in (select k._pk_key from {keys_relation} as k where k._pk_fast);\n    ',
-      'explicit_transaction': true}) -}}
+      'write': 'merge into {target} as t\n    using (\n      select k._pk_key as _pk_del, k._pk_fast as _pk_fast, {nulls} from {keys_relation} as k\n      union all\n      select null, null, {columns} from {new_relation}\n    ) as s\n    on {on}\n    when matched then delete\n    when not matched and s._pk_del is null then insert ({columns}) values ({values})'}) -}}
 {% endmacro %}
 
 {#- A value as text for hashing; NULL stays NULL (callers encode it). -#}

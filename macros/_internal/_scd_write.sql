@@ -29,44 +29,48 @@
 {% endmacro %}
 
 {#- Stage the touched keys' new rows, then replace the keys' rows: delete + insert in the open
-    transaction (arg_dict.columns: the table's column list, from _scd_stage_sql). A fast key (SCD2,
-    see _scd_stage_sql) loses only its open row, so a change costs one row rewritten and one added
-    however long the key's history; the other keys lose all their rows (arg_dict.slow: how many
-    there are). The delete matches the stored key hash; on DuckDB the key columns; on PostgreSQL
-    the staged rows' ctids (a TID scan; the table is not scanned again): see _scd_dialect. -#}
+    transaction (arg_dict.columns / column_list: the table's columns, from _scd_stage_sql). A fast
+    key (SCD2, see _scd_stage_sql) loses only its open row, so a change costs one row rewritten and
+    one added however long the key's history; the other keys lose all their rows (arg_dict.slow:
+    how many there are). The delete matches the stored key hash; on DuckDB the key columns; on
+    PostgreSQL the staged rows' ctids (a TID scan; the table is not scanned again); on Snowflake
+    deletes and insert are one MERGE (d.write): see _scd_dialect. -#}
 {% macro _scd_replace_rows(arg_dict) %}
   {%- set cfg, d, cols = arg_dict.cfg, arg_dict.d, arg_dict.cols -%}
   {%- set rows_sql = pipeline_kit._scd3_rows_sql(arg_dict) if cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict) -%}
-  {#- the dialect's delete templates (see _scd_dialect): the slow keys' rows, the fast keys' open
-      rows; in_keys: DuckDB's key predicate, exists (... where <key match>), without its last `)` -#}
-  {%- set in_keys = cols.in_keys_relation[:-1] -%}
-  {%- set write = ((d.delete_slow_full if cfg.hard_deletes != 'ignore' and d.delete_slow_full else d.delete_slow) if arg_dict.slow else '')
-      ~ (d.delete_fast if arg_dict.slow < arg_dict.touched else '') ~ 'insert into {target} ({columns})\n    select {columns} from {new_relation}' -%}
-  {%- set write = write.format(columns=arg_dict.columns, in_slow=in_keys ~ ' and not k._pk_fast)', in_fast=in_keys ~ ' and k._pk_fast)',
-                               open_row=cols.is_current, **cols) -%}
-  {%- if d.explicit_transaction -%}
-    {#- Snowflake: DDL commits an open transaction, so the scratch table comes first, then an
-        explicit begin (the materialization commits) -#}
-    {%- call statement('scd_stage_rows') -%}
-      {{ d.scratch }} {{ arg_dict.new_relation }} as (
-      {{ rows_sql }}
-      )
-    {%- endcall -%}
-    {%- call statement('scd_begin') -%}
-      begin
-    {%- endcall -%}
-    {%- call statement('main') -%}
-      {{ write }}
-    {%- endcall -%}
+  {%- if d.write -%}
+    {#- one statement: the keys' rows to remove match on the key hash (and, for a fast key, the
+        open row: in the ON clause, so the other versions stay unmatched and untouched), the new
+        rows carry no key to match and are inserted -#}
+    {%- set on = 't.' ~ cols.scd_key ~ ' = s._pk_del' -%}
+    {%- if arg_dict.slow == 0 -%}
+      {%- set on = on ~ ' and t.' ~ cols.is_current -%}
+    {%- elif arg_dict.slow < arg_dict.touched -%}
+      {%- set on = on ~ ' and (not s._pk_fast or t.' ~ cols.is_current ~ ')' -%}
+    {%- endif -%}
+    {%- set nulls, values = [], [] -%}
+    {%- for name in arg_dict.column_list -%}
+      {%- do nulls.append('null as ' ~ name) -%}
+      {%- do values.append('s.' ~ name) -%}
+    {%- endfor -%}
+    {%- set write = d.write.format(on=on, nulls=nulls | join(', '), values=values | join(', '), columns=arg_dict.columns,
+                                   target=arg_dict.target, keys_relation=arg_dict.keys_relation, new_relation=arg_dict.new_relation) -%}
   {%- else -%}
-    {#- one round trip: the scratch table, the delete and the insert -#}
-    {%- call statement('main') -%}
-      {{ d.scratch }} {{ arg_dict.new_relation }} as (
-      {{ rows_sql }}
-      );
-      {{ write }}
-    {%- endcall -%}
+    {#- the dialect's delete templates (see _scd_dialect): the slow keys' rows, the fast keys' open
+        rows; in_keys: DuckDB's key predicate, exists (... where <key match>), without its last `)` -#}
+    {%- set in_keys = cols.in_keys_relation[:-1] -%}
+    {%- set write = ((d.delete_slow_full if cfg.hard_deletes != 'ignore' and d.delete_slow_full else d.delete_slow) if arg_dict.slow else '')
+        ~ (d.delete_fast if arg_dict.slow < arg_dict.touched else '') ~ 'insert into {target} ({columns})\n    select {columns} from {new_relation}' -%}
+    {%- set write = write.format(columns=arg_dict.columns, in_slow=in_keys ~ ' and not k._pk_fast)', in_fast=in_keys ~ ' and k._pk_fast)',
+                                 open_row=cols.is_current, **cols) -%}
   {%- endif -%}
+  {#- one round trip: the scratch table and the write (dbt-snowflake splits it into statements) -#}
+  {%- call statement('main') -%}
+    {{ d.scratch }} {{ arg_dict.new_relation }} as (
+    {{ rows_sql }}
+    );
+    {{ write }}
+  {%- endcall -%}
 {% endmacro %}
 
 {#- SCD3: the type-1 row (latest values, first_seen_at, last_changed_at) plus, per configured
@@ -236,6 +240,37 @@
     {%- endcall -%}
   {%- endif -%}
   {{- return(target_columns + added) -}}
+{% endmacro %}
+
+{#- The batch's state and row encodings (enc_state, enc_row, see _scd_resolve_columns) with each
+    column whose type differs from the table's cast to the table's type first: the stored rows are hashed as the
+    table holds them (see the versions in _scd_stage_sql), so a batch decimal(10,2) against a table
+    decimal(12,4) must write 1.5 as the table does, `1.5000`, or every such row would look changed.
+    Only the types _scd_check_types lets through get here. -#}
+{% macro _scd_cast_state(arg_dict, batch_columns, target_columns) %}
+  {%- set target_types = {} -%}
+  {%- for column in target_columns -%}
+    {%- do target_types.update({column.name | lower: column.data_type}) -%}
+  {%- endfor -%}
+  {%- set batch_types = {} -%}
+  {%- for column in batch_columns -%}
+    {%- do batch_types.update({column.name | lower: column.data_type}) -%}
+  {%- endfor -%}
+  {%- set text, encodings = arg_dict.d.text, {} -%}
+  {%- for part, names in [('enc_state', arg_dict.cols.tracked), ('enc_row', arg_dict.cols.payload)] -%}
+    {%- set parts = [] -%}
+    {%- for name in names -%}
+      {%- set value = 's.' ~ adapter.quote(name) -%}
+      {%- set stored = target_types.get(name | lower) -%}
+      {%- if stored is not none and stored | lower != batch_types.get(name | lower, '') | lower -%}
+        {%- set value = 'cast(' ~ value ~ ' as ' ~ stored ~ ')' -%}
+      {%- endif -%}
+      {%- set value_text = text.replace('_pk_expr_', value) -%}
+      {%- do parts.append('coalesce(' ~ text.replace('_pk_expr_', 'length(' ~ value_text ~ ')') ~ " || ':' || " ~ value_text ~ ", '~')") -%}
+    {%- endfor -%}
+    {%- do encodings.update({part: parts | join(" || '|' || ") or "''"}) -%}
+  {%- endfor -%}
+  {{- return(encodings) -}}
 {% endmacro %}
 
 {#- A column whose type changed so that writing it as the table's type can change its values (see

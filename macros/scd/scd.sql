@@ -91,6 +91,7 @@
     {%- if columns[0] | map(attribute='name') | list != target_columns[:size] | map(attribute='name') | list
           or columns[0] | map(attribute='data_type') | list != target_columns[:size] | map(attribute='data_type') | list -%}
       {%- do pipeline_kit._scd_check_types(columns[0], target_columns) -%}
+      {%- do arg_dict.cols.update(pipeline_kit._scd_cast_state(arg_dict, columns[0], target_columns)) -%}
     {%- endif -%}
     {%- if cfg.on_schema_change == 'append_new_columns' -%}
       {%- set target_columns = pipeline_kit._scd_append_new_columns(arg_dict, columns[0], columns[1]) -%}
@@ -111,23 +112,16 @@
 
   {#- grants and docs, as dbt's snapshot applies them: inside the transaction, before the post
       hooks (what runs after the commit in a transaction of its own is rolled back when dbt
-      closes the connection). On Snowflake after the commit: a COMMENT is DDL there, which would
-      commit the write's explicit transaction itself. dbt's apply_grants and persist_docs do
-      nothing without their configs; checking first spares their compiles -#}
-  {%- set catalog = config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
-  {%- if catalog and not dialect.explicit_transaction -%}
+      closes the connection; on Snowflake every statement commits on its own, as in any
+      dbt-snowflake materialization). dbt's apply_grants and persist_docs do nothing without
+      their configs; checking first spares their compiles -#}
+  {%- if config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}
     {%- do pipeline_kit._scd_grants_and_docs(target_relation, existing_relation, full_refresh) -%}
   {%- endif -%}
   {%- if post_hooks -%}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
   {%- endif -%}
-  {%- if dialect.explicit_transaction -%}
-    {%- call statement('scd_commit') -%}
-      commit
-    {%- endcall -%}
-  {%- else -%}
-    {%- do adapter.commit() -%}
-  {%- endif -%}
+  {%- do adapter.commit() -%}
   {%- if full_refresh -%}
     {{ drop_relation_if_exists(backup_relation) }}
   {%- endif -%}
@@ -135,10 +129,6 @@
   {%- call statement('scd_drop_scratch', auto_begin=False) -%}
     {{ 'drop table if exists {raw_relation};\ndrop table if exists {source};\ndrop table if exists {tgt};\ndrop table if exists {keys_relation};\ndrop table if exists {new_relation}'.format(tgt=scratch.tgt, **arg_dict) }}
   {%- endcall -%}
-
-  {%- if catalog and dialect.explicit_transaction -%}
-    {%- do pipeline_kit._scd_grants_and_docs(target_relation, existing_relation, full_refresh) -%}
-  {%- endif -%}
 
   {#- hooks -#}
   {%- if post_hooks -%}
