@@ -62,14 +62,16 @@
 {# Snowflake: PERCENTILE_CONT's interpolation arithmetic is not documented, so compute it #}
 {% macro snowflake___quality_lag_percentile_above(earlier, later, fraction, hours, instants) %}
   {%- set lag = pipeline_kit._quality_percentile(pipeline_kit._quality_lag_hours(earlier, later, instants), fraction) -%}
-  {{- return('case when ' ~ lag ~ ' > ' ~ hours ~ ' then 1 else 0 end') -}}
+  {{- return('case when ' ~ lag ~ ' is null or ' ~ lag ~ ' > ' ~ hours ~ ' then 1 else 0 end') -}}
 {% endmacro %}
 
 {#- The decision above from its aggregates: `n` values, `above` of them > `bound`, the largest
-    value <= bound (`low`) and the smallest > bound (`high`), all as SQL. -#}
+    value <= bound (`low`) and the smallest > bound (`high`), all as SQL. No value (an empty
+    table, or no row with both timestamps) fails, as freshness fails with no timestamp: there is
+    no lag to vouch for. -#}
 {% macro _quality_percentile_above(n, above, low, high, fraction, bound) %}
   {%- set position = 'cast(' ~ fraction ~ ' as ' ~ pipeline_kit._quality_float_type() ~ ') * (' ~ n ~ ' - 1)' -%}
-  {{- return('case when ' ~ n ~ ' = 0 then 0'
+  {{- return('case when ' ~ n ~ ' = 0 then 1'
              ~ ' when floor(' ~ position ~ ') >= ' ~ n ~ ' - ' ~ above ~ ' then 1'
              ~ ' when ceil(' ~ position ~ ') < ' ~ n ~ ' - ' ~ above ~ ' then 0'
              ~ ' when ' ~ low ~ ' + (' ~ position ~ ' - floor(' ~ position ~ ')) * (' ~ high ~ ' - ' ~ low ~ ') > ' ~ bound ~ ' then 1'

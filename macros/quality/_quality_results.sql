@@ -78,7 +78,11 @@
   {%- if tested is none -%}
     {{- return('') -}}
   {%- endif -%}
-  {{- return((tested.source_name ~ '.' ~ tested.name) if tested.resource_type == 'source' else tested.name) -}}
+  {%- if tested.resource_type == 'source' -%}
+    {{- return(tested.source_name ~ '.' ~ tested.name) -}}
+  {%- endif -%}
+  {#- a versioned model's versions are separate tables: scored apart, named as dbt shows them -#}
+  {{- return(tested.name ~ (('.v' ~ tested.version) if tested.version is not none and tested.version != '' else '')) -}}
 {% endmacro %}
 
 {#- Where a built-in test's rows are counted from, as (WITH prefix, FROM target), or none.

@@ -64,6 +64,14 @@
   {{- return(relation.identifier if relation.identifier is defined and relation.identifier else relation | string) -}}
 {% endmacro %}
 
+{#- A model-level test listed under a column: dbt passes the column as `column_name`, which a
+    test without that argument rejects with Jinja's "takes no keyword argument 'column_name'". -#}
+{% macro _quality_model_level_only(model, test_name, column_name) %}
+  {%- if column_name is not none -%}
+    {{ pipeline_kit._raise(test_name, pipeline_kit._quality_model_name(model) ~ ": a model-level test, listed under a column; list it under the model's `data_tests:` (columns go in its arguments)", column_name) }}
+  {%- endif -%}
+{% endmacro %}
+
 {#- Raise a config error naming the test, the model and the rule. -#}
 {% macro _quality_fail(ctx, label, message, got=none) %}
   {{ pipeline_kit._raise(ctx.test, ctx.model_name ~ ': rule ' ~ label ~ ': ' ~ message, got) }}

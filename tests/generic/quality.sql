@@ -2,7 +2,8 @@
     `dimensions` maps completeness / accuracy / consistency / timeliness / validity to lists of
     rules; one row per rule is returned and the test fails when any rule's failing-row ratio is
     above its threshold (`fail_calc` counts those rules). -#}
-{% test quality(model, dimensions) %}
+{% test quality(model, dimensions, column_name=none) %}
+  {%- do pipeline_kit._quality_model_level_only(model, 'quality', column_name) -%}
   {{ config(fail_calc='coalesce(sum(is_failing), 0)', tags=['pipeline_kit_quality']) }}
   {%- set ctx = pipeline_kit._quality_context(model, 'quality') -%}
   {%- if dimensions is not mapping or dimensions | length == 0 -%}

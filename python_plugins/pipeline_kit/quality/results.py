@@ -175,9 +175,14 @@ def _tested_node(
 
 
 def _tested_name(tested: dict[str, Any]) -> str:
-    """A model's name; a source's `source_name.table_name` (as the results hook records it)."""
+    """A model's name, `name.v<version>` for a versioned model (its versions are separate tables,
+    scored apart, as dbt shows them); a source's `source_name.table_name` (as the results hook
+    records them)."""
     if tested.get("resource_type") == "source":
         return f"{as_str(tested.get('source_name'))}.{as_str(tested.get('name'))}"
+    version = tested.get("version")
+    if version is not None and version != "":
+        return f"{as_str(tested.get('name'))}.v{version}"
     return as_str(tested.get("name"))
 
 

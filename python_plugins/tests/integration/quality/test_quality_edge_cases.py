@@ -3,6 +3,8 @@ named test with the status it must end in.
 
 - An empty model reconciled with a full one passed (the other side was joined to no row, and the
   NULL comparison counted as not failing); an empty model against an empty one passes.
+- timeliness load lag passed on an empty table (no lag to measure) while freshness failed; it
+  fails too.
 - dbt's `limit` config cut the rules' rows before `fail_calc` counted them, keeping a passing rule
   in place of a failing one.
 - completeness_date_series with a `start_date` inside a period (2024-03-15 by month, 06:00 by
@@ -12,6 +14,10 @@ named test with the status it must end in.
 - A test on an ephemeral model wrote a column name with a space unquoted (a syntax error).
 - accuracy_range took numbers only: dates, timestamps and SQL expressions as bounds (as
   dbt_utils.accepted_range takes them).
+- accuracy_expression and consistency_cross_column listed under a column failed with Jinja's
+  "takes no keyword argument 'column_name'"; there the expression continues the column, as
+  dbt_utils.expression_is_true's does. The other model-level tests under a column fail to parse
+  with an error naming the test, the model and the column.
 """
 
 from __future__ import annotations
@@ -63,6 +69,17 @@ SCHEMA: dict[str, tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]] 
             _reconcile("edge_empty_count_vs_full", "edge_orders"),
             _reconcile("edge_empty_sum_vs_full", "edge_orders", measure="sum", column="quantity"),
             _reconcile("edge_empty_count_vs_empty", "edge_empty"),
+            _test(
+                "edge_empty_load_lag",
+                "quality",
+                {
+                    "dimensions": {
+                        "timeliness": [
+                            {"column": "loaded_at", "event_column": "event_at", "max_lag_hours": 24}
+                        ]
+                    }
+                },
+            ),
             _test(
                 "edge_empty_quality_vs_full",
                 "quality",
@@ -116,6 +133,22 @@ SCHEMA: dict[str, tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]] 
                     {"min_value": "2024-03-02", "max_value": "2024-03-10"},
                 ),
             ],
+            "quantity": [
+                _test("edge_column_expression_pass", "accuracy_expression", {"expression": ">= -1"}),
+                _test("edge_column_expression_fail", "accuracy_expression", {"expression": "> 0"}),
+            ],
+            "line_total": [
+                _test(
+                    "edge_column_cross_column_pass",
+                    "consistency_cross_column",
+                    {"expression": "= quantity * unit_price", "tolerance": 0.1},
+                ),
+                _test(
+                    "edge_column_cross_column_fail",
+                    "consistency_cross_column",
+                    {"expression": "= quantity * unit_price", "tolerance": 0.01},
+                ),
+            ],
             "loaded_at": [
                 _test(
                     "edge_range_sql_expression",
@@ -160,6 +193,7 @@ SCHEMA: dict[str, tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]] 
 }
 
 FAILING = {
+    "edge_empty_load_lag",
     "edge_empty_count_vs_full",
     "edge_empty_sum_vs_full",
     "edge_empty_quality_vs_full",
@@ -169,6 +203,8 @@ FAILING = {
     "edge_range_timestamp_outside",
     "edge_numbers_on_text_fail",
     "edge_numbers_on_integer_fail",
+    "edge_column_expression_fail",
+    "edge_column_cross_column_fail",
 }
 
 
@@ -216,3 +252,34 @@ def test_edge_cases_end_in_their_status(
         name: (statuses.get(name), want) for name, want in expected.items() if statuses.get(name) != want
     }
     assert not wrong, f"{adapter}: test -> (status, expected) {wrong}\n{result.tail(60)}"
+
+
+@pytest.mark.parametrize(
+    "test",
+    ["completeness_min_row_count", "completeness_required_columns", "consistency_reconciliation", "quality"],
+)
+def test_a_model_level_test_under_a_column_is_a_named_error(
+    test: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    base = project_for("duckdb", adapter_targets, tmp_root)
+    project_dir = copy_project_tree(tmp_path / "pkg")
+    project = DbtProject(base.target, project_dir=project_dir)
+    assert project.deps().ok
+    model_dir = project_dir / "models" / "quality_edges"
+    model_dir.mkdir()
+    (model_dir / "edge_orders.sql").write_text(MODELS["edge_orders"] + "\n")
+    arguments: dict[str, Any] = {
+        "completeness_min_row_count": {"min_row_count": 1},
+        "completeness_required_columns": {"columns": ["order_id"]},
+        "consistency_reconciliation": {"compare_to": "ref('edge_orders')"},
+        "quality": {"dimensions": {"completeness": [{"column": "order_id"}]}},
+    }[test]
+    column = {"name": "order_id", "data_tests": [_test("edge_misplaced", test, arguments)]}
+    schema = {"version": 2, "models": [{"name": "edge_orders", "columns": [column]}]}
+    (model_dir / "schema.yml").write_text(yaml.safe_dump(schema, sort_keys=False))
+    parsed = project.run("parse")
+    assert not parsed.ok
+    assert f"pipeline_kit.{test}: edge_orders: a model-level test, listed under a column" in parsed.output, (
+        parsed.tail()
+    )
+    assert "(got order_id)" in parsed.output and "takes no keyword argument" not in parsed.output

@@ -204,3 +204,40 @@ def test_a_skipped_test_fails_the_gate_naming_it(tmp_path: Path, capsys: pytest.
     captured = capsys.readouterr()
     assert "test skipped: test.p.quality_orders" in captured.err, captured.err
     assert "orders: quality: test.p.quality_orders (test skipped: no rows evaluated)" in captured.out
+
+
+def test_versions_of_a_model_are_scored_apart(tmp_path: Path) -> None:
+    """A versioned model's versions are two tables: their tests were merged into one model score
+    (3 of 6) with two rules of one name. They score as `dim.v1` and `dim.v2`, as the hook names them."""
+    nodes = {
+        f"model.p.dim.v{version}": {
+            "resource_type": "model",
+            "name": "dim",
+            "version": version,
+            "relation_name": f'"wh"."main"."dim_v{version}"',
+            "config": {"materialized": "table"},
+        }
+        for version in (1, 2)
+    }
+    for version in (1, 2):
+        nodes[f"test.p.not_null_dim_v{version}_email"] = _builtin(
+            "not_null", f"model.p.dim.v{version}", "email"
+        )
+    target = tmp_path / "target"
+    target.mkdir()
+    results = [
+        {"unique_id": "test.p.not_null_dim_v1_email", "status": "fail", "failures": 2},
+        {"unique_id": "test.p.not_null_dim_v2_email", "status": "fail", "failures": 1},
+    ]
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes, "sources": {}}))
+    (target / "run_results.json").write_text(
+        json.dumps({"metadata": {"invocation_id": "inv-1"}, "args": {"which": "build"}, "results": results})
+    )
+    connection = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    connection.execute(
+        "create table dim_v1 as select * from (values (1, null), (2, null), (3, 'a'), (4, 'b')) t(id, email)"
+    )
+    connection.execute("create table dim_v2 as select * from (values (1, null), (2, 'a')) t(id, email)")
+    connection.close()
+    assert _rows_by_model(target, tmp_path / "wh.duckdb") == {"dim.v1": (2, 4), "dim.v2": (1, 2)}
+    assert _rows_by_model(target, None) == {"dim.v1": (1, 1), "dim.v2": (1, 1)}
