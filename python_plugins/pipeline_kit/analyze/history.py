@@ -216,12 +216,12 @@ class HistoryStore:
         # `baseline`: only runs of the dbt command given as $command (a `dbt seed` or `dbt test` is
         # no baseline for a `dbt build`) generated before $before, the analyzed run (re-analyzing
         # an old run must not compare it with the runs after it); trends and flaky counts use
-        # every command.
+        # every command, up to and including the analyzed run ($until, for the same reason).
         command_filter = (
             "and invocation_id in (select invocation_id from run_commands where command = $command) "
             "and ($before is null or generated_at < cast($before as timestamptz)) "
             if baseline
-            else ""
+            else "and ($until is null or generated_at <= cast($until as timestamptz)) "
         )
         return (
             "select invocation_id, wall_s from runs where project = $project "
@@ -245,12 +245,14 @@ class HistoryStore:
             ).fetchone()
         return int(row[0]) if row else 0
 
-    def trends(self, project: str, window: int) -> dict[str, NodeTrend]:
-        """Per node over the project's last `window` runs: p50/p95 time, pass/fail counts, rebuilds."""
+    def trends(self, project: str, window: int, until: datetime | None = None) -> dict[str, NodeTrend]:
+        """Per node over the project's last `window` runs: p50/p95 time, pass/fail counts, rebuilds.
+        `until`: the analyzed run's generated_at; runs generated after it are left out (a
+        re-analysed older run is described by its own past, not by the runs that followed)."""
         with self._database_errors("read"):
-            return self._trends(project, window)
+            return self._trends(project, window, until)
 
-    def _trends(self, project: str, window: int) -> dict[str, NodeTrend]:
+    def _trends(self, project: str, window: int, until: datetime | None) -> dict[str, NodeTrend]:
         rows = self._db.execute(
             f"""
             with recent as ({self._recent_runs_sql()})
@@ -262,7 +264,7 @@ class HistoryStore:
             from node_runs n join recent using (invocation_id)
             group by n.unique_id
             """,
-            {"project": project, "exclude": "", "window": window},
+            {"project": project, "exclude": "", "window": window, "until": until},
         ).fetchall()
         return {
             unique_id: NodeTrend(unique_id, runs, p50_p95[0], p50_p95[1], passed, failed, rebuilt)

@@ -97,7 +97,7 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
             project = run.manifest.project_name
             with HistoryStore(request.history_path) as store:
                 store.record(analysis, project)
-                trends = store.trends(project, request.window)
+                trends = store.trends(project, request.window, until=run.run_results.generated_at)
                 slowdowns = store.regressions(
                     analysis, project, request.window, 0.0, request.regression_min_s
                 )

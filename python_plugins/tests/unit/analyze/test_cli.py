@@ -348,3 +348,26 @@ def test_a_cost_gate_without_a_price_is_a_usage_error(
         capsys, str(target), "--no-history", "--format", "none", "--fail-on", rule, "--price-per-hour", "3"
     )
     assert code == 0, err
+
+
+def test_reanalysing_an_older_run_reports_trends_up_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The node trends of a re-analysed run (p50, p95, flaky) came from the runs after it too."""
+    history = tmp_path / "history.duckdb"
+    targets = []
+    for index, seconds in enumerate([2.0, 4.0, 30.0, 40.0], start=1):
+        target = write_artifacts(
+            tmp_path / f"run{index}",
+            [Node("a", 0.0, seconds), Node("b", seconds, seconds + 1.0, depends_on=("a",))],
+            invocation_id=f"inv-{index}",
+            generated_at=f"2024-01-0{index}T00:00:00Z",
+        )
+        code, _out, err = _main(capsys, str(target), "--history", str(history), "--format", "json")
+        assert code == 0, err
+        targets.append(target)
+    code, _out, err = _main(capsys, str(targets[1]), "--history", str(history), "--format", "json")
+    assert code == 0, err
+    report = json.loads((targets[1] / "pipeline_kit" / "analysis.json").read_text())
+    node_a = next(n for n in report["nodes"] if n["unique_id"] == "model.shop.a")
+    assert node_a["p50_s"] == pytest.approx(3.0)  # runs 1 and 2, not 1 to 4 (17.0)

@@ -196,6 +196,23 @@ def test_baselines_are_only_runs_before_the_analyzed_one(tmp_path: Path) -> None
         assert store.baseline_count(third, "shop", window=10) == 2
 
 
+def test_trends_of_a_reanalysed_run_leave_out_the_runs_after_it(tmp_path: Path) -> None:
+    """Re-analysing an older run described it with the runs after it: its node trends (p50, pass
+    and fail counts, what the rebuild advice reads) came from later days."""
+    with HistoryStore(tmp_path / "h.duckdb") as store:
+        runs = [
+            _run(tmp_path, index, seconds) for index, seconds in enumerate([2.0, 4.0, 30.0, 40.0], start=1)
+        ]
+        for analysis in runs:
+            store.record(analysis, "shop")
+        second = runs[1].run.run_results.generated_at
+        until_second = store.trends("shop", window=10, until=second)
+        assert until_second[P + "a"].runs == 2
+        assert until_second[P + "a"].p50_s == pytest.approx(3.0)
+        # without a bound (the newest run analysed): all four
+        assert store.trends("shop", window=10)[P + "a"].runs == 4
+
+
 def test_partial_success_is_a_failure(tmp_path: Path) -> None:
     """A microbatch model with some failed batches ends in "partial success" (dbt exits 1): it was
     counted neither as passed nor as failed, so it was never flaky and `failed_count` was 0."""
