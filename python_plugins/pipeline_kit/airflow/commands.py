@@ -81,5 +81,10 @@ def generate_command(
     if exclude:
         overrides["exclude"] = list(exclude)
     config = load_config(config_path, overrides)
-    for path in generate_to(manifest, out_dir, config):
+
+    def report_removed(path: Path) -> None:
+        # stderr: stdout stays the list of files written
+        click.echo(f"removed stale DAG file {path}", err=True)
+
+    for path in generate_to(manifest, out_dir, config, report_removed):
         click.echo(str(path))

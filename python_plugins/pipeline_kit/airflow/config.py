@@ -7,6 +7,7 @@ DAG that silently ignores it.
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import yaml
 
 from pipeline_kit.errors import InputFileError, PipelineKitError
 from pipeline_kit.graph.plan import Granularity, GroupBy, PlanOptions, TestBehavior
+from pipeline_kit.graph.task_settings import seconds
 
 DEFAULT_ARG_KEYS = frozenset(
     {
@@ -166,14 +168,18 @@ def _default_args(value: Any, label: str) -> dict[str, Any]:
             known = ", ".join(sorted(DEFAULT_ARG_KEYS))
             raise PipelineKitError(f"{label}: unknown key {key!r} (supported: {known})")
         if key in SECONDS_ARGS:
-            if isinstance(item, bool) or not isinstance(item, int | float) or item <= 0:
-                raise PipelineKitError(f"{label}.{key}: expected a positive number of seconds, got {item!r}")
-            result[str(key)] = float(item)
+            result[str(key)] = seconds(item, f"{label}.{key}")
             continue
-        if not isinstance(item, str | int | float | bool | list):
-            raise PipelineKitError(f"{label}.{key}: expected a plain value, got {item!r}")
+        # The DAG file renders these as Python literals: a list of plain values at most.
+        if not (_plain(item) or (isinstance(item, list) and all(_plain(part) for part in item))):
+            raise PipelineKitError(f"{label}.{key}: expected a plain value or a list of them, got {item!r}")
         result[str(key)] = item
     return result
+
+
+def _plain(value: Any) -> bool:
+    """Text, a boolean or a finite number (`nan` and `inf` are not Python literals)."""
+    return isinstance(value, str | int | bool) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _dbt_value(key: str, value: Any, label: str) -> Any:

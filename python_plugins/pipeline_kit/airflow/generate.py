@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline_kit.airflow.config import GeneratorConfig
@@ -17,6 +18,12 @@ def generate_dags(manifest_path: str | Path, config: GeneratorConfig) -> list[Da
     return render_dags(plan, config)
 
 
-def generate_to(manifest_path: str | Path, out_dir: str | Path, config: GeneratorConfig) -> list[Path]:
-    """Write one file per DAG into `out_dir`; returns the paths written."""
-    return write_dags(generate_dags(manifest_path, config), Path(out_dir))
+def generate_to(
+    manifest_path: str | Path,
+    out_dir: str | Path,
+    config: GeneratorConfig,
+    on_removed: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Write one file per DAG into `out_dir`, removing generated ones no longer in the set (each
+    reported to `on_removed`); returns the paths written."""
+    return write_dags(generate_dags(manifest_path, config), Path(out_dir), on_removed)

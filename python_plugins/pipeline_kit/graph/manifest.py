@@ -6,25 +6,28 @@ to 1.11 load alike; what is missing and required is one clear InputFileError.
 
 from __future__ import annotations
 
-import glob
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline_kit.artifacts.loading import read_json
 from pipeline_kit.errors import InputFileError
 
-EXECUTABLE_TYPES = frozenset({"model", "seed", "snapshot"})
+# dbt 1.11 user-defined functions are built like models, before the models calling them.
+EXECUTABLE_TYPES = frozenset({"model", "seed", "snapshot", "function"})
 # Data tests and (dbt 1.8+) unit tests: both run by `dbt test` and `dbt build`.
 TEST_TYPES = frozenset({"test", "unit_test"})
 KNOWN_TYPES = EXECUTABLE_TYPES | TEST_TYPES | {"source"}
+# dbt splits a --select value on spaces, a term on `,`, and reads `+` at its end as a graph
+# operator; `?` (any one character) stands for them so the selector stays one exact term.
+_SELECTOR_UNSAFE = frozenset(" ,+")
 
 
 @dataclass(frozen=True)
 class ManifestNode:
-    """One model, seed, snapshot, data test, unit test or source of the manifest."""
+    """One model, seed, snapshot, function, data test, unit test or source of the manifest."""
 
     unique_id: str
     resource_type: str
@@ -41,13 +44,15 @@ class ManifestNode:
     source_name: str = ""
     has_freshness: bool = False
     patch_path: str = ""  # the YAML file that describes the node (dbt's `path:` selects by it)
-    version: str = ""  # a versioned model's version
+    version: str = ""  # a versioned model's version (or, for a unit test, its model's)
+    tested_fqn: tuple[str, ...] = ()  # a versioned model's unit test: the fqn of that version
     meta: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def is_executable(self) -> bool:
-        """A node a dbt command materializes (ephemeral models are inlined, not run)."""
-        return self.resource_type in EXECUTABLE_TYPES and self.materialized != "ephemeral"
+        """A node a dbt command materializes (ephemeral models are inlined, not run; another
+        project's nodes are built by that project)."""
+        return self.resource_type in EXECUTABLE_TYPES and self.materialized != "ephemeral" and bool(self.path)
 
     @property
     def is_ephemeral(self) -> bool:
@@ -55,7 +60,14 @@ class ManifestNode:
 
     @property
     def is_versioned(self) -> bool:
-        return self.version != ""
+        # as dbt's: only models are versioned; a unit test's `version` names its model's
+        return self.resource_type == "model" and self.version != ""
+
+    @property
+    def is_external(self) -> bool:
+        """Another project's node (a dbt mesh cross-project ref): no file here, so like a source it
+        is read, never built, by this project (dbt's `is_external_node`)."""
+        return self.resource_type in EXECUTABLE_TYPES and not self.path
 
     @property
     def is_test(self) -> bool:
@@ -75,13 +87,34 @@ class ManifestNode:
         of one package with one fqn prefix and one file name would need two models of one name.
         `file:` rather than `path:` because dbt matches `path:` against files under the root
         project, which never selects a node from an installed package. Both values are
-        glob-escaped: dbt matches them with fnmatch once they contain `*`, `?` or `[`.
+        glob-escaped: dbt matches them with fnmatch once they contain `*`, `?` or `[`; a space,
+        `,` or `+` becomes `?` (see `selector_value`), which `selection.check_selectors` verifies
+        picks no other node. dbt writes a unit test once per version of a versioned model, with one
+        name, fqn and file: `fqn:<that version>+1` keeps the one that is a child of its version.
         """
         if self.resource_type == "source":
             return f"source:{self.source_name}.{self.name}"
-        fqn = "fqn:" + ".".join(glob.escape(part) for part in self.fqn)
+        selector = "fqn:" + ".".join(selector_value(part) for part in self.fqn)
         file_name = posixpath.basename(self.path)
-        return f"{fqn},file:{glob.escape(file_name)}" if file_name else fqn
+        if file_name:
+            selector += f",file:{selector_value(file_name)}"
+        if self.tested_fqn:
+            selector += ",fqn:" + ".".join(selector_value(part) for part in self.tested_fqn) + "+1"
+        return selector
+
+    @property
+    def selector_has_stand_ins(self) -> bool:
+        """Whether `dbt_selector` replaced characters by `?`, so may match more than this node."""
+        names = (*self.fqn, *self.tested_fqn, posixpath.basename(self.path))
+        return self.resource_type != "source" and any(set(name) & _SELECTOR_UNSAFE for name in names)
+
+
+def selector_value(text: str) -> str:
+    """`text` as an exact fnmatch pattern that dbt's command line keeps as one selector term."""
+    return "".join(
+        "?" if char in _SELECTOR_UNSAFE or char.isspace() else f"[{char}]" if char in "*?[" else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True)
@@ -109,7 +142,7 @@ def parse_manifest(raw: object, source: str = "manifest") -> Manifest:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("nodes"), Mapping):
         raise InputFileError(source, "not a dbt manifest: no 'nodes' object")
     nodes: dict[str, ManifestNode] = {}
-    for section in ("nodes", "sources", "unit_tests"):
+    for section in ("nodes", "sources", "unit_tests", "functions"):
         entries = raw.get(section) or {}
         if not isinstance(entries, Mapping):
             raise InputFileError(source, f"'{section}' is not an object")
@@ -117,6 +150,11 @@ def parse_manifest(raw: object, source: str = "manifest") -> Manifest:
             node = _parse_node(str(unique_id), entry, source)
             if node is not None:
                 nodes[node.unique_id] = node
+    for uid, node in nodes.items():
+        if node.resource_type == "unit_test" and node.version:
+            models = [nodes[p] for p in node.depends_on if p in nodes and nodes[p].is_versioned]
+            if len(models) == 1:
+                nodes[uid] = replace(node, tested_fqn=models[0].fqn)
     metadata = raw.get("metadata") or {}
     project_name = str(metadata.get("project_name") or "") if isinstance(metadata, Mapping) else ""
     if not project_name:

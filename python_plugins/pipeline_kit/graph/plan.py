@@ -17,7 +17,7 @@ from pipeline_kit.errors import PipelineKitError
 from pipeline_kit.graph.dag_math import topological_order, transitive_reduction
 from pipeline_kit.graph.manifest import Manifest, ManifestNode
 from pipeline_kit.graph.plan_types import Granularity, GroupBy, PlanOptions, Task, TaskPlan, TestBehavior
-from pipeline_kit.graph.selection import Selection, resolve_selection
+from pipeline_kit.graph.selection import Selection, check_selectors, resolve_selection
 from pipeline_kit.graph.source_checks import SourceChecks, find_source_tests, plan_source_checks
 from pipeline_kit.graph.task_settings import dag_key_of, merge_settings, safe_id
 
@@ -26,12 +26,20 @@ __all__ = ["Granularity", "GroupBy", "PlanOptions", "Task", "TaskPlan", "TestBeh
 
 _VERBS = {"model": "run", "seed": "seed", "snapshot": "snapshot"}
 _CAUTIOUS = ("--indirect-selection", "cautious")
+# Unit tests are a resource type of their own (dbt 1.8+), not excluded with `test`.
+_NO_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
 
 def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
     selection = resolve_selection(manifest, options.select, options.exclude, options.selector)
     selected = selection.nodes
     nodes = manifest.nodes
+    check_selectors(
+        manifest,
+        selected
+        | selection.tests
+        | {uid for uid, n in nodes.items() if n.is_test and selected & {*n.depends_on}},
+    )
     runnable = {uid for uid in selected if nodes[uid].is_executable}
     source_tests = find_source_tests(manifest, selection, options, _nearest_members(manifest, runnable))
     if not (runnable or source_tests) and (
@@ -53,9 +61,10 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
 
 
 def _nearest_members(manifest: Manifest, members: set[str]) -> dict[str, set[str]]:
-    """For each node but tests, the closest members upstream of it, looking through non-members."""
+    """For each node but tests, the closest members upstream of it, looking through non-members.
+    A test is no node's parent: it builds nothing (a hand-edited manifest may still list one)."""
     upstream = {
-        uid: [p for p in node.depends_on if p in manifest.nodes]
+        uid: [p for p in node.depends_on if p in manifest.nodes and not manifest.nodes[p].is_test]
         for uid, node in manifest.nodes.items()
         if not node.is_test
     }
@@ -150,14 +159,16 @@ class _Builder:
             if behavior is TestBehavior.BUILD:
                 args: tuple[str, ...] = ("build", "--select", node.dbt_selector, *_CAUTIOUS)
                 args += self._exclude_tests_of({node.unique_id})
+            elif node.resource_type == "function":
+                # only `dbt build` creates a function (`dbt run` skips it); its tests have tasks
+                args = ("build", "--select", node.dbt_selector, *_NO_TESTS)
             else:
                 args = (_VERBS[node.resource_type], "--select", node.dbt_selector)
         else:
             name = "dbt_build" if group == "all" else group.replace("/", ".").replace("\\", ".")
             args = ("build", "--select", *(node.dbt_selector for node in nodes))
             if behavior in (TestBehavior.AFTER_ALL, TestBehavior.NONE):
-                # Unit tests are a resource type of their own (dbt 1.8+), not excluded with `test`.
-                args += ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
+                args += _NO_TESTS
             else:
                 args += (*_CAUTIOUS, *self._exclude_tests_of(set(members)))
         task_id = safe_id(name, f"{dag_key}/{group}", self.taken)
@@ -236,7 +247,7 @@ class _Builder:
         parent_tasks: set[str] = set()
         for uid in test.depends_on:
             parent = self.manifest.nodes.get(uid)
-            if parent is None or parent.resource_type == "source":
+            if parent is None or parent.resource_type == "source" or parent.is_external:
                 continue
             if uid in self.runnable:
                 parent_tasks.add(self.task_of[uid])

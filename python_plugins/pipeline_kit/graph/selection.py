@@ -91,6 +91,24 @@ def select_nodes(
     return resolve_selection(manifest, select, exclude, selector).nodes
 
 
+def check_selectors(manifest: Manifest, uids: Iterable[str]) -> None:
+    """Fail when a node's task selector, whose `?` stand for characters dbt's command line would
+    split on, also selects another node: a task would build or test that one too."""
+    graph: _Graph | None = None
+    for uid in sorted(uids):
+        node = manifest.nodes[uid]
+        if not node.selector_has_stand_ins:
+            continue
+        graph = graph or _Graph(manifest)
+        selector = node.dbt_selector
+        others = sorted(graph.union([selector], f"selector of {uid}") - {uid})
+        if others:
+            raise SelectionError(
+                f"{uid}: no dbt selector picks this node alone: {selector!r} (with `?` for spaces, "
+                f"commas and pluses) also selects {', '.join(others)}; rename its folder or file"
+            )
+
+
 class _Graph:
     def __init__(self, manifest: Manifest) -> None:
         self.manifest = manifest
@@ -98,7 +116,7 @@ class _Graph:
         self.universe = frozenset(
             uid
             for uid, node in manifest.nodes.items()
-            if node.is_executable or node.is_ephemeral or node.resource_type == "source"
+            if node.is_executable or node.is_ephemeral or node.resource_type == "source" or node.is_external
         )
         self.tests = frozenset(uid for uid, node in manifest.nodes.items() if node.is_test)
         self.matchable = self.universe | self.tests

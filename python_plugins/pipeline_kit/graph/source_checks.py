@@ -32,7 +32,11 @@ def find_source_tests(
         node = manifest.nodes.get(uid)
         if node is None or uid not in selection.nodes:
             return False
-        return node.resource_type == "source" or (node.is_ephemeral and not fed_by_tasks[uid])
+        return (
+            node.resource_type == "source"
+            or node.is_external
+            or (node.is_ephemeral and not fed_by_tasks[uid])
+        )
 
     found = {}
     for uid, node in manifest.nodes.items():

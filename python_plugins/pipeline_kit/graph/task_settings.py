@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -16,6 +18,7 @@ SECONDS_SETTINGS = ("retry_delay", "execution_timeout")
 TEXT_SETTINGS = ("pool", "owner")
 META_KEYS = frozenset({*INT_SETTINGS, *SECONDS_SETTINGS, *TEXT_SETTINGS, "dag"})
 
+_MAX_DAYS = datetime.timedelta.max.days
 _UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
 MAX_TASK_ID = 200
 
@@ -31,15 +34,29 @@ def node_settings(node: ManifestNode) -> dict[str, Any]:
                 raise PipelineKitError(f"{where}: expected a non-negative integer, got {value!r}")
             settings[key] = value
         elif key in SECONDS_SETTINGS:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise PipelineKitError(f"{where}: expected a positive number of seconds, got {value!r}")
-            settings[key] = float(value)
+            settings[key] = seconds(value, where)
         elif key in TEXT_SETTINGS or key == "dag":
             if not isinstance(value, str) or not value:
                 raise PipelineKitError(f"{where}: expected a non-empty string, got {value!r}")
             if key != "dag":
                 settings[key] = value
     return settings
+
+
+def seconds(value: Any, where: str) -> float:
+    """A positive number of seconds a timedelta can hold: the DAG file renders it as
+    `datetime.timedelta(seconds=...)`, which NaN, infinity or 1e300 would keep Airflow from importing."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise PipelineKitError(f"{where}: expected a positive number of seconds, got {value!r}")
+    try:
+        if not math.isfinite(value):
+            raise OverflowError
+        datetime.timedelta(seconds=float(value))
+    except OverflowError:
+        raise PipelineKitError(
+            f"{where}: expected a finite number of seconds up to {_MAX_DAYS} days, got {value!r}"
+        ) from None
+    return float(value)
 
 
 def merge_settings(nodes: Iterable[ManifestNode], task_id: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline_kit.errors import GateFailedError, PipelineKitError
+from pipeline_kit.errors import GateFailedError, InputFileError, PipelineKitError
 from pipeline_kit.quality.report import not_run as describe_not_run
 from pipeline_kit.quality.report import render_html, render_markdown, render_text
 from pipeline_kit.quality.results import Query, dbapi_query, duckdb_query, load_rule_results
@@ -74,7 +74,10 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
         )
     click.echo(render_text(card), nl=False)
     out = output_dir or target_dir / "quality"
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputFileError(out, f"cannot create the output directory: {error.strerror or error}") from None
     (out / "quality.md").write_text(render_markdown(card))
     (out / "quality.html").write_text(render_html(card, threshold))
     click.echo(f"  reports: {out / 'quality.md'}, {out / 'quality.html'}")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline_kit.airflow import build_config, render_dags
 from pipeline_kit.graph import Granularity, PlanOptions, parse_manifest, plan_tasks
+from pipeline_kit.graph.manifest import selector_value
 
 from ..graph.manifest_factory import ManifestBuilder
 
@@ -111,6 +113,9 @@ HOSTILE = st.lists(
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names=st.lists(HOSTILE, min_size=2, max_size=4, unique=True), folder=HOSTILE, tag=HOSTILE, env=HOSTILE)
 def test_hostile_names_are_escaped_and_round_trip(names: list[str], folder: str, tag: str, env: str) -> None:
+    # a name another one fits once its spaces and commas stand as `?` has no selector telling the
+    # two apart: planning fails on it instead (test_selector_edge_cases)
+    assume(not any(fnmatch.fnmatchcase(b, selector_value(a)) for a in names for b in names if a != b))
     m = ManifestBuilder()
     # a source with a test, read by the first model: its test task is named after both names
     source = m.source(tag, names[-1], freshness=True)
@@ -144,10 +149,15 @@ def test_hostile_names_are_escaped_and_round_trip(names: list[str], folder: str,
             for arg in row[1]
             if arg.startswith("fqn:")
         }
-        assert {f"fqn:shop.{folder}.{name},file:{name}.sql" for name in names} <= selectors
+        # spaces, commas and pluses, which dbt's command line splits on, stand as `?`
+        assert {
+            f"fqn:shop.{selector_value(folder)}.{selector_value(name)},file:{selector_value(name)}.sql"
+            for name in names
+        } <= selectors
         commands = [tuple(row[1]) for source in files.values() for row in module_constant(source, "TASKS")]
         assert ("source", "freshness", "--select", f"source:{tag}.{names[-1]}") in commands
-        assert ("test", "--select", f"fqn:shop.{names[-1]}_source_test,file:schema.yml") in commands
+        source_test = f"fqn:shop.{selector_value(names[-1])}_source_test,file:schema.yml"
+        assert ("test", "--select", source_test) in commands
 
 
 def test_plan_options_default_is_node_mode() -> None:

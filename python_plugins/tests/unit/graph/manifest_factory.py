@@ -11,6 +11,7 @@ class ManifestBuilder:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.sources: dict[str, dict[str, Any]] = {}
         self.unit_tests: dict[str, dict[str, Any]] = {}
+        self.functions: dict[str, dict[str, Any]] = {}
         self.selectors: dict[str, Any] = {}
 
     def node(
@@ -69,6 +70,24 @@ class ManifestBuilder:
         }
         return uid
 
+    def function(self, name: str) -> str:
+        """A dbt 1.11 user-defined function: its own manifest section, built by `dbt build`."""
+        uid = f"function.{self.project}.{name}"
+        self.functions[uid] = {
+            "resource_type": "function",
+            "name": name,
+            "package_name": self.project,
+            "original_file_path": f"functions/{name}.sql",
+            "path": f"{name}.sql",
+            "fqn": [self.project, name],
+            "config": {"materialized": "function", "meta": {}, "tags": []},
+            "depends_on": {"nodes": []},
+            "database": "warehouse",
+            "schema": "analytics",
+            "alias": name,
+        }
+        return uid
+
     def source(self, source_name: str, name: str, freshness: bool = True) -> str:
         uid = f"source.{self.project}.{source_name}.{name}"
         rule = {"count": 12, "period": "hour"} if freshness else {"count": None, "period": None}
@@ -89,7 +108,7 @@ class ManifestBuilder:
     def _uid(self, ref: str) -> str:
         if "." in ref:
             return ref
-        matches = [uid for uid in [*self.nodes, *self.sources] if uid.split(".")[-1] == ref]
+        matches = [uid for uid in [*self.nodes, *self.sources, *self.functions] if uid.split(".")[-1] == ref]
         assert len(matches) == 1, f"ambiguous or unknown ref {ref!r}: {matches}"
         return matches[0]
 
@@ -99,5 +118,6 @@ class ManifestBuilder:
             "nodes": self.nodes,
             "sources": self.sources,
             "unit_tests": self.unit_tests,
+            "functions": self.functions,
             "selectors": self.selectors,
         }
