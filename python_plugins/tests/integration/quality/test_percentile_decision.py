@@ -1,7 +1,9 @@
 """The load-lag rule decides `percentile > max_lag_hours` without sorting (counts plus the two
 values around the bound). Checked against the engine's own percentile_cont on groups built to
 hit the edges: no values, one value, ties at the bound, interpolation landing exactly on it, just
-above and just below it (a microsecond, a second), NULL lags, and several fractions."""
+above and just below it (a microsecond, a second), NULL lags, and several fractions. A group with
+no lag at all fails (nothing to measure, as freshness fails with no timestamp): the reference's
+NULL percentile counts as above the bound."""
 
 from __future__ import annotations
 
@@ -66,7 +68,8 @@ def test_lag_percentile_decision_equals_percentile_cont(dbt_project: DbtProject)
         ours = f"pipeline_kit._quality_lag_percentile_above({columns_args}, {fraction}, {BOUND_HOURS})"
         reference = f"pipeline_kit._quality_percentile({lag}, {fraction})"
         columns.append(f"{{{{ {ours} }}}} as ours_{index}")
-        decision = f"case when {{{{ {reference} }}}} > {BOUND_HOURS} then 1 else 0 end"
+        value = f"{{{{ {reference} }}}}"
+        decision = f"case when ({value}) is null or {value} > {BOUND_HOURS} then 1 else 0 end"
         columns.append(f"{decision} as reference_{index}")
     sql = f"select grp, {', '.join(columns)} from ({_rows_sql()}) as lags group by grp"
     rows = show(dbt_project, sql)
