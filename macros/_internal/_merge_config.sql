@@ -122,9 +122,9 @@
     {%- do pipeline_kit._raise_quoted_name('pipeline_kit_merge', columns | map(attribute='name')) -%}
   {%- endif -%}
   {#- the scratch columns the SQL adds beside the batch's (_merge_parts, _merge_staged_sql) -#}
-  {%- set reserved = by_name | select('in', ['_pk_is_delete', '_pk_rn', '_pk_rid', '_pk_drop']) | list -%}
+  {%- set reserved = by_name | select('in', ['_pk_is_delete', '_pk_rn', '_pk_rid', '_pk_drop', '_pk_has_live', '_pk_live_ord']) | list -%}
   {%- if reserved -%}
-    {{ pipeline_kit._raise('pipeline_kit_merge', 'the column name is reserved for the scratch columns of pipeline_kit_merge (_pk_is_delete, _pk_rn, _pk_rid, _pk_drop); rename it in the select', by_name[reserved[0]].name) }}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the column name is reserved for the scratch columns of pipeline_kit_merge (_pk_is_delete, _pk_rn, _pk_rid, _pk_drop, _pk_has_live, _pk_live_ord); rename it in the select', by_name[reserved[0]].name) }}
   {%- endif -%}
   {%- if m.options -%}
     {%- do m.update(pipeline_kit._merge_resolve_options(m, columns)) -%}

@@ -111,9 +111,10 @@
   {%- set is_delete = pipeline_kit._merge_is_delete_expr(m, '_pk_batch') if m.has_deletes else 'false' -%}
   {%- set order_q = m.order_column.quoted -%}
   {%- set keys = '_pk_batch.' ~ m.key_columns | map(attribute='quoted') | join(', _pk_batch.') -%}
+  {%- set columns = pipeline_kit._merge_soft_source_columns(m, is_delete, keys) if m.has_deletes and m.delete_mode == 'soft' else '_pk_batch.*' -%}
   {%- set source -%}
     {%- if distinct_on %}
-    select distinct on ({{ keys }}) _pk_batch.*, {{ is_delete }} as _pk_is_delete
+    select distinct on ({{ keys }}) {{ columns }}, {{ is_delete }} as _pk_is_delete
     from {{ batch_relation }} as _pk_batch
     order by {{ keys }}, _pk_batch.{{ order_q }} desc nulls last, case when {{ is_delete }} then 1 else 0 end desc
     {%- for c in m.data_columns %}, _pk_batch.{{ c.quoted }} nulls last{% endfor %}
@@ -121,7 +122,7 @@
     select _pk_ranked.*
     from (
       select
-        _pk_batch.*,
+        {{ columns }},
         {{ is_delete }} as _pk_is_delete,
         row_number() over (
           partition by {{ keys }}
@@ -184,7 +185,7 @@
   {%- endfor -%}
   {%- set view = {} -%}
   {%- do view.update(m) -%}
-  {%- do view.update({'data_columns': data_columns, 'update_columns': update_columns}) -%}
+  {%- do view.update({'data_columns': data_columns, 'update_columns': update_columns, 'real_data_columns': m.data_columns}) -%}
   {{- return(pipeline_kit.default___merge_parts(view, batch_relation, distinct_on=true)) -}}
 {% endmacro %}
 
@@ -196,6 +197,44 @@
   {%- endset -%}
   {%- do parts.update({'match': match[5:] ~ m.predicates, 'match_eq': none}) -%}
   {{- return(parts) -}}
+{% endmacro %}
+
+{#- Soft deletes: the batch's columns, where a key's winning change is a delete, carry the values
+    of its latest other change in the batch (the same order, live changes first), so an update and
+    a delete of one key in one batch leave the row the two batches would leave: the update's values,
+    marked deleted. _pk_has_live says the batch had such a change and _pk_live_ord is its ordering
+    value; the writes take these values where that change would have applied (_merge_soft_live).
+    Keys and the ordering column stay the delete's; the control columns are left out (not stored). -#}
+{% macro _merge_soft_source_columns(m, is_delete, keys) %}
+  {%- set real = m.get('real_data_columns', m.data_columns) -%}
+  {%- set order_q = m.order_column.quoted -%}
+  {%- set window -%}
+    over (partition by {{ keys }} order by case when {{ is_delete }} then 1 else 0 end, _pk_batch.{{ order_q }} desc nulls last
+    {%- for c in m.data_columns %}, _pk_batch.{{ c.quoted }} nulls last{% endfor %})
+  {%- endset -%}
+  {%- set has_live = '(first_value(case when ' ~ is_delete ~ ' then 0 else 1 end) ' ~ window ~ ' = 1)' -%}
+  {%- set fixed = m.key_columns | map(attribute='name') | map('lower') | list + [m.order_column.name | lower] -%}
+  {%- set items = [] -%}
+  {%- for c in real -%}
+    {%- if c.name | lower in fixed -%}
+      {%- do items.append('_pk_batch.' ~ c.quoted) -%}
+    {%- else -%}
+      {%- do items.append('case when ' ~ is_delete ~ ' and ' ~ has_live ~ ' then first_value(_pk_batch.' ~ c.quoted ~ ') ' ~ window ~ ' else _pk_batch.' ~ c.quoted ~ ' end as ' ~ c.quoted) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do items.append(has_live ~ ' as _pk_has_live') -%}
+  {%- do items.append('first_value(case when ' ~ is_delete ~ ' then null else _pk_batch.' ~ order_q ~ ' end) ' ~ window ~ ' as _pk_live_ord') -%}
+  {{- return(items | join(',\n        ')) -}}
+{% endmacro %}
+
+{#- Soft deletes: the batch's latest other change of a deleted key (see _merge_soft_source_columns)
+    applies to the target row t, as it would have in a batch of its own (not older than t). -#}
+{% macro _merge_soft_live(m) %}
+  {%- if not m.has_deletes -%}
+    {{- return('false') -}}
+  {%- endif -%}
+  {%- set order_q = adapter.quote(m.order_column.name) -%}
+  {{- return('(s._pk_has_live and (t.' ~ order_q ~ ' is null or s._pk_live_ord >= t.' ~ order_q ~ '))') -}}
 {% endmacro %}
 
 {#- Is this change a delete? NULL operations / flags are not deletes. -#}
@@ -224,7 +263,7 @@
   {%- set insert_names = m.insert_columns | map(attribute='name') | map('lower') | list -%}
   {%- set managed = pipeline_kit._merge_managed_exprs(m, rid) if m.managed else {} -%}
   {#- a change reviving a soft-deleted row is an insert: see _merge_revive_set -#}
-  {%- set revive = ' or (coalesce(t.is_deleted, false) and not s._pk_is_delete)' if soft else '' -%}
+  {%- set revive = ' or (coalesce(t.is_deleted, false) and (not s._pk_is_delete or ' ~ pipeline_kit._merge_soft_live(m) ~ '))' if soft else '' -%}
   {%- set matched = parts.changed -%}
   {%- if m.has_deletes -%}
     {%- set matched = '(case when s._pk_is_delete then ' ~ (pipeline_kit._merge_soft_needed(m) if soft else 'true') ~ ' else ' ~ matched ~ ' end)' -%}
@@ -264,7 +303,8 @@
     using ({% if rows %}select s.* from ({{ parts.source }}) as s where {{ rows }}{% else %}{{ parts.source }}{% endif %}) as s
     on {{ match }}
     {%- if m.has_deletes and soft %}
-    when matched and s._pk_is_delete and {{ parts.newer }} and {{ pipeline_kit._merge_soft_needed(m) }} then update set {{ pipeline_kit._merge_soft_delete_set(m) }}
+    when matched and s._pk_is_delete and {{ parts.newer }} and {{ pipeline_kit._merge_soft_live(m) }} then update set {{ pipeline_kit._merge_soft_delete_set(m, true) }}
+    when matched and s._pk_is_delete and {{ parts.newer }} and {{ pipeline_kit._merge_soft_needed(m) }} then update set {{ pipeline_kit._merge_soft_delete_set(m, false) }}
     {%- elif m.has_deletes %}
     when matched and s._pk_is_delete and {{ parts.newer }} then delete
     {%- endif %}
@@ -312,20 +352,32 @@
       'exprs': ((', s._pk_is_delete, case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end') if soft else '') ~ ((', ' ~ m.now ~ ', ' ~ m.now) if m.audit else '')}) -}}
 {% endmacro %}
 
-{#- SET list of a soft delete: keep the last values, mark deleted, move the ordering value on. -#}
-{% macro _merge_soft_delete_set(m) %}
+{#- SET list of a soft delete: mark deleted, move the ordering value on, keep the last values: the
+    row's, or those of the batch's change before the delete where that change applies (an update
+    writes the update columns; reviving a deleted row writes every column, as an insert). -#}
+{#- `live`: none decides per row (_merge_soft_live, in the SET); true / false is known from the
+    WHEN clause (a MERGE splits the two cases: fakesnow's MERGE copies only the source columns a
+    SET or INSERT names directly, not those inside an expression). -#}
+{% macro _merge_soft_delete_set(m, live=none) %}
   {%- set q = adapter.quote(m.order_column.name) -%}
   {%- set items = ['is_deleted = true', 'deleted_at = s.' ~ q, q ~ ' = s.' ~ q] -%}
+  {%- set fixed = m.unique_key | map('lower') | list + [m.order_column.name | lower] -%}
+  {%- set updated = m.update_columns | map(attribute='name') | map('lower') | list -%}
+  {%- for c in m.insert_columns if live is not false and c.name | lower not in fixed -%}
+    {%- set condition = ('' if live else pipeline_kit._merge_soft_live(m)) ~ ('' if c.name | lower in updated else (' and ' if not live else '') ~ 'coalesce(t.is_deleted, false)') -%}
+    {%- do items.append(c.quoted ~ ' = ' ~ (('case when ' ~ condition ~ ' then s.' ~ c.quoted ~ ' else t.' ~ c.quoted ~ ' end') if condition else 's.' ~ c.quoted)) -%}
+  {%- endfor -%}
   {%- if m.audit -%}
     {%- do items.append('_updated_at = ' ~ m.now) -%}
   {%- endif -%}
   {{- return(items | join(', ')) -}}
 {% endmacro %}
 
-{#- A soft delete writes only if the row is not deleted yet or the delete's ordering value differs. -#}
+{#- A soft delete writes only if the row is not deleted yet, the delete's ordering value differs,
+    or a change before it in the batch applies (see _merge_soft_source_columns). -#}
 {% macro _merge_soft_needed(m) %}
   {%- set order_q = adapter.quote(m.order_column.name) -%}
-  {{- return('(not coalesce(t.is_deleted, false) or t.' ~ order_q ~ ' is distinct from s.' ~ order_q ~ ')') -}}
+  {{- return('(not coalesce(t.is_deleted, false) or t.' ~ order_q ~ ' is distinct from s.' ~ order_q ~ ' or ' ~ pipeline_kit._merge_soft_live(m) ~ ')') -}}
 {% endmacro %}
 
 {#- The fallback: the deduplicated batch in a scratch table, then delete / update / insert. Each
@@ -355,12 +407,13 @@
 
 {#- The staged row's values of the soft-delete and audit columns (rid: the target row id), and
     with soft deletes those of the updated columns: a delete keeps the row's last values (only the
-    ordering value moves on). -#}
+    ordering value moves on), those of the batch's change before it where that applies. -#}
 {% macro _merge_managed_exprs(m, rid) %}
   {%- set exprs = {} -%}
   {%- if m.delete_mode == 'soft' -%}
+    {%- set live = pipeline_kit._merge_soft_live(m) -%}
     {%- for column in m.update_columns if column.name | lower != m.order_column.name | lower -%}
-      {%- do exprs.update({column.name | lower: 'case when ' ~ rid ~ ' is null or not s._pk_is_delete then s.' ~ column.quoted ~ ' else t.' ~ column.quoted ~ ' end'}) -%}
+      {%- do exprs.update({column.name | lower: 'case when ' ~ rid ~ ' is null or not s._pk_is_delete or ' ~ live ~ ' then s.' ~ column.quoted ~ ' else t.' ~ column.quoted ~ ' end'}) -%}
     {%- endfor -%}
     {%- do exprs.update({'is_deleted': 's._pk_is_delete', 'deleted_at': 'case when s._pk_is_delete then s.' ~ adapter.quote(m.order_column.name) ~ ' end'}) -%}
   {%- endif -%}

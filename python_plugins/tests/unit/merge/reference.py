@@ -8,6 +8,9 @@ to a Row. Rules (macros/incremental/pipeline_kit_merge.sql, the incremental merg
 2. A change applies only if the target row is missing, has seq None, or seq <= the change's seq.
 3. hard: a delete removes the row. soft: a delete marks it (is_deleted, deleted_at = seq) and
    moves seq on, keeping the last values; an unseen key's delete is inserted as a tombstone.
+   Soft, with a delete winning over other changes of its key in the batch: the latest of those
+   (ranked as in rule 1) is applied first, then the delete, so the row keeps that change's values
+   where it applies, as when the two arrive in batches of their own.
 4. An upsert inserts, or updates val/seq (and clears the soft-delete mark) when anything differs.
 """
 
@@ -67,8 +70,20 @@ def apply_batch(
     """Rules 2-4: the target after one batch (a new dict; `table` is left alone)."""
     if mode not in {"hard", "soft"}:
         raise ValueError(f"unknown delete mode {mode!r}")
+    changes = list(batch)
+    won = winners(changes)
+    if mode == "soft":
+        live = winners(change for change in changes if not change.is_delete)
+        before = {key: live[key] for key, change in won.items() if change.is_delete and key in live}
+        table = _apply(table, before, mode)
+    return _apply(table, won, mode)
+
+
+def _apply(
+    table: dict[tuple[Any, ...], Row], won: dict[tuple[Any, ...], Change], mode: str
+) -> dict[tuple[Any, ...], Row]:
     result = dict(table)
-    for key, change in winners(batch).items():
+    for key, change in won.items():
         target = result.get(key)
         if target is not None and target.seq is not None and (change.seq is None or change.seq < target.seq):
             continue  # older than the target row: never overwrites it

@@ -43,6 +43,19 @@ def test_hard_and_soft_deletes() -> None:
     assert hard == {B: Row(2, 1)}
 
 
+def test_soft_delete_keeps_an_update_of_the_same_batch() -> None:
+    table = apply_batch({}, [Change(A, 1, "I", 1), Change(B, 5, "I", 2)], "soft")
+    # A: the update (seq 2) applies, then the delete (seq 3); B: the update is older than the row
+    batch = [Change(A, 2, "U", 7), Change(A, 3, "D", None), Change(B, 4, "U", 9), Change(B, 6, "D", None)]
+    one_batch = apply_batch(table, batch, "soft")
+    assert one_batch == {A: Row(7, 3, True, 3), B: Row(2, 6, True, 6)}
+    split = apply_batch(apply_batch(table, batch[0::2], "soft"), batch[1::2], "soft")
+    assert one_batch == split
+    # an unseen key inserted and deleted in one batch: a tombstone with the insert's values
+    assert apply_batch({}, [Change(B, 1, "I", 4), Change(B, 1, "D", None)], "soft") == {B: Row(4, 1, True, 1)}
+    assert apply_batch(one_batch, batch, "soft") == one_batch
+
+
 def test_null_keys_match_each_other() -> None:
     table = apply_batch({}, [Change(NULL_KEY, 1, "I", 1)], "hard")
     assert apply_batch(table, [Change(NULL_KEY, 2, "U", 2)], "hard") == {NULL_KEY: Row(2, 2)}
