@@ -2,7 +2,7 @@
     Names of days and months are spelled out here (not taken from the engine's locale), so
     every adapter returns the same text. Fiscal years are named by the calendar year they end in. -#}
 {% macro date_dimension(start_date, end_date, fiscal_year_start_month=1) %}
-  {%- if fiscal_year_start_month is not number or fiscal_year_start_month != fiscal_year_start_month | int
+  {%- if fiscal_year_start_month is not number or fiscal_year_start_month is boolean or fiscal_year_start_month != fiscal_year_start_month | int
         or fiscal_year_start_month < 1 or fiscal_year_start_month > 12 -%}
     {{ pipeline_kit._raise('date_dimension', '`fiscal_year_start_month` must be an integer from 1 to 12', fiscal_year_start_month) }}
   {%- endif -%}

@@ -25,7 +25,8 @@
 {#- The start bound as a typed SQL literal. -#}
 {% macro _spine_start_literal(spine) %}
   {%- if spine.is_timestamp -%}
-    {{- return('cast(' ~ pipeline_kit._string_literal(spine.start.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') -}}
+    {#- fractions of a second kept: the period count was taken from the full value -#}
+    {{- return('cast(' ~ pipeline_kit._string_literal(spine.start.strftime('%Y-%m-%d %H:%M:%S.%f' if spine.start.microsecond else '%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') -}}
   {%- endif -%}
   {{- return('cast(' ~ pipeline_kit._string_literal(spine.start.strftime('%Y-%m-%d')) ~ ' as date)') -}}
 {% endmacro %}

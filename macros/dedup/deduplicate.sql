@@ -13,6 +13,10 @@
   {%- endif -%}
   {%- set keys = pipeline_kit._as_list('deduplicate', 'partition_by', partition_by) -%}
   {%- set ordering = pipeline_kit._as_list('deduplicate', 'order_by', order_by) -%}
+  {#- a string is one column, as for partition_by (iterated, it would be one column per letter) -#}
+  {%- if columns is not none -%}
+    {%- set columns = pipeline_kit._as_list('deduplicate', 'columns', columns) -%}
+  {%- endif -%}
   {#- a relation's columns from the adapter's metadata: not for a CTE dbt names `__dbt__cte__<model>`
       (an ephemeral model, a dbt unit test's input), and under `dbt compile` / `docs generate` only
       when the relation exists (it may not be built yet); without them ties fall back to the row -#}
@@ -76,8 +80,8 @@
   {{- return(explicit) -}}
 {% endmacro %}
 
-{#- Items, each split into its comma-separated parts outside parentheses and quotes ('...' and
-    "..."), trimmed, empty ones left out. -#}
+{#- Items, each split into its comma-separated parts outside brackets ((), [] as in
+    `array[major, minor]`, {}) and quotes ('...' and "..."), trimmed, empty ones left out. -#}
 {% macro _split_items(items) %}
   {%- set split = [] -%}
   {%- for item in items -%}
@@ -95,8 +99,10 @@
       {%- endif -%}
     {%- elif ch in ['"', "'"] -%}
       {%- do state.update({'quote': ch}) -%}
-    {%- elif ch in '()' -%}
-      {%- do state.update({'depth': state.depth + (1 if ch == '(' else -1)}) -%}
+    {%- elif ch in '([{' -%}
+      {%- do state.update({'depth': state.depth + 1}) -%}
+    {%- elif ch in ')]}' -%}
+      {%- do state.update({'depth': state.depth - 1}) -%}
     {%- elif ch == ',' and state.depth == 0 -%}
       {%- do parts.append(text[state.start:loop.index0]) -%}
       {%- do state.update({'start': loop.index}) -%}
@@ -137,9 +143,10 @@
 {#- PostgreSQL: the names of `columns` (Column objects) whose type has no btree ordering or no
     equality operator (information_schema's data_type), so ORDER BY or IS DISTINCT FROM on them
     fails ("could not identify an ordering operator for type json"). Their text form has both.
-    Arrays and extension types are left as they are (data_type says only ARRAY / USER-DEFINED). -#}
+    Arrays and extension types count too: data_type says only ARRAY / USER-DEFINED, not whether
+    the element type orders (json[] does not), and the text form always does. -#}
 {% macro _pg_text_compared(columns) %}
-  {{- return(columns | selectattr('dtype', 'in', 'json jsonpath xml point line lseg box path polygon circle aclitem cid xid txid_snapshot pg_snapshot refcursor'.split()) | map(attribute='name') | list) -}}
+  {{- return(columns | selectattr('dtype', 'in', 'json jsonpath xml point line lseg box path polygon circle aclitem cid xid txid_snapshot pg_snapshot refcursor ARRAY USER-DEFINED'.split()) | map(attribute='name') | list) -}}
 {% endmacro %}
 
 {#- The whole row as text: a last-resort tie breaker when the columns are unknown. -#}

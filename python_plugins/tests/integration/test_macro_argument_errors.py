@@ -45,6 +45,14 @@ CASES = {
         "{{ pipeline_kit.deduplicate('orders', partition_by=[], order_by='updated_at') }}",
         ["pipeline_kit.deduplicate", "`partition_by` is required"],
     ),
+    "columns with an empty name": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by='v', columns=['id', '']) }}",
+        ["pipeline_kit.deduplicate", "`columns` must be a column name or expression"],
+    ),
+    "boolean fiscal start month": (
+        "{{ pipeline_kit.date_dimension('2024-01-01', '2024-02-01', fiscal_year_start_month=true) }}",
+        ["pipeline_kit.date_dimension", "`fiscal_year_start_month`", "True"],
+    ),
     "missing order_by": (
         "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by=none) }}",
         ["pipeline_kit.deduplicate", "`order_by` is required"],
