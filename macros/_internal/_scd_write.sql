@@ -85,7 +85,8 @@
       on_schema_change names them; quoted when they are no plain name, e.g. an attribute `Seg Ment`) -#}
   {%- set derived = [] -%}
   {%- for attribute in cols.scd3 -%}
-    {%- set names = [adapter.quote(attribute)] -%}
+    {#- the batch's value, cast to the table's type where they differ (see _scd_cast_state) -#}
+    {%- set names = [adapter.quote(attribute), cols.get('scd3_values', {}).get(attribute, 's.' ~ adapter.quote(attribute))] -%}
     {%- for name in [n.previous_prefix ~ attribute | lower, attribute | lower ~ n.changed_at_suffix] -%}
       {%- do names.append(name if modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) else adapter.quote(name)) -%}
     {%- endfor -%}
@@ -102,7 +103,7 @@
     where {{ cols.in_keys_relation }}
   ),
   {%- endif %}
-  {%- for a, prev, changed in derived %}
+  {%- for a, batch_value, prev, changed in derived %}
 
   a{{ loop.index }}_events as (
     {%- if arg_dict.has_target %}
@@ -117,7 +118,7 @@
     from tgt as t
     union all
     {%- endif %}
-    select s._pk_key, s._pk_ts, s.{{ a }} as _pk_val, 3 as _pk_origin
+    select s._pk_key, s._pk_ts, {{ batch_value }} as _pk_val, 3 as _pk_origin
     from {{ arg_dict.source }} as s
     {%- if arg_dict.has_target %}
     where s._pk_key in (select k._pk_key from {{ arg_dict.keys_relation }} as k)
@@ -172,7 +173,7 @@
     {{ cols.pay_k }},
     k.{{ n.first_seen_at }},
     k.{{ n.last_changed_at }},
-    {%- for a, prev, changed in derived %}
+    {%- for a, batch_value, prev, changed in derived %}
     a{{ loop.index }}.{{ prev }},
     cast(a{{ loop.index }}.{{ changed }} as {{ ts_type }}) as {{ changed }},
     {%- endfor %}
@@ -270,6 +271,15 @@
     {%- endfor -%}
     {%- do encodings.update({part: parts | join(" || '|' || ") or "''"}) -%}
   {%- endfor -%}
+  {#- SCD3 compares each attribute's batch value with its stored ones as text the same way -#}
+  {%- set scd3_values = {} -%}
+  {%- for name in arg_dict.cols.scd3 -%}
+    {%- set stored = target_types.get(name | lower) -%}
+    {%- if stored is not none and stored | lower != batch_types.get(name | lower, '') | lower -%}
+      {%- do scd3_values.update({name: 'cast(s.' ~ adapter.quote(name) ~ ' as ' ~ stored ~ ')'}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do encodings.update({'scd3_values': scd3_values}) -%}
   {{- return(encodings) -}}
 {% endmacro %}
 

@@ -144,3 +144,26 @@ def test_a_type1_correction_at_the_same_time_is_applied(
         _run(project, "run", sh_batch=2, sh_type=scd_type)
         rows = read_table(project, "sh_correction")
         assert as_multiset(rows, columns) == [("1", "Ann", "x", JAN), ("2", "b", "x", JAN)]
+
+
+# SCD3: the attribute's stored values (the table's type) and the batch's are compared as text too
+SCD3_SCALE_MODEL = """\
+{{ config(materialized='scd', scd_type=3, unique_key='id', updated_at='updated_at', scd3_columns=['price']) }}
+select cast(1 as integer) as id,
+  cast({{ it_var('sh_price') }} as decimal({{ it_var('sh_precision') }}, {{ it_var('sh_scale') }})) as price,
+  cast('{{ it_var('sh_updated_at') }}' as timestamp) as updated_at
+"""
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres", "snowflake"])
+def test_a_narrower_decimal_in_the_batch_is_no_scd3_change(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    project = mini_project(adapter, adapter_targets, tmp_root, tmp_path, {"sh_scd3.sql": SCD3_SCALE_MODEL})
+    columns = ["id", "price", "previous_price", "price_changed_at"]
+    _run(project, "run", "--full-refresh", sh_price=1.5, sh_precision=12, sh_scale=4, sh_updated_at=JAN)
+    _run(project, "run", sh_price=1.5, sh_precision=10, sh_scale=2, sh_updated_at=FEB)
+    assert as_multiset(read_table(project, "sh_scd3"), columns) == [("1", "1.5", "", "")]
+    # a real change still is one: previous 1.5, changed when 2 arrived
+    _run(project, "run", sh_price=2, sh_precision=10, sh_scale=2, sh_updated_at=MAR)
+    assert as_multiset(read_table(project, "sh_scd3"), columns) == [("1", "2", "1.5", MAR)]
