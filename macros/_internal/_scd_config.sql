@@ -160,11 +160,13 @@
     {%- do f.update({'pay_' ~ alias: alias ~ '.' ~ quoted | join(', ' ~ alias ~ '.'), 'keys_' ~ alias: alias ~ '.' ~ q_keys | join(', ' ~ alias ~ '.')}) -%}
   {%- endfor -%}
   {#- NULL-safe, unambiguous text encodings (as _scd_encode) of the key, the tracked state, the whole
-      row; state_t: the state of a stored row (see the versions in _scd_stage_sql) -#}
+      row; state_t: the state of a stored row (see the versions in _scd_stage_sql). text_of: the
+      columns whose type has a text form of its own in the dialect (typed_text, Snowflake) -#}
+  {%- do f.update(text_of=pipeline_kit._scd_typed_text(d, columns) if d.get('typed_text') else {}) -%}
   {%- for part, alias, names in [('key', 's', key_names), ('state', 's', f.tracked), ('row', 's', payload), ('id', 'v', key_names), ('state_t', 't', f.tracked), ('row_t', 't', payload)] -%}
     {%- set parts = [] -%}
     {%- for name in names -%}
-      {%- set text = d.text.replace('_pk_expr_', alias ~ '.' ~ adapter.quote(name)) -%}
+      {%- set text = f.text_of.get(name, d.text).replace('_pk_expr_', alias ~ '.' ~ adapter.quote(name)) -%}
       {%- do parts.append('coalesce(' ~ d.text.replace('_pk_expr_', 'length(' ~ text ~ ')') ~ " || ':' || " ~ text ~ ", '~')") -%}
     {%- endfor -%}
     {%- do f.update({'enc_' ~ part: parts | join(" || '|' || ") or "''"}) -%}
@@ -179,6 +181,19 @@
                   in_source=key_in | join(arg_dict.source), in_keys_relation=key_in | join(arg_dict.keys_relation),
                   load_ts=cfg.load_ts or d.now_utc, open_end=cfg.open_end, ts_text_vf=d.ts_text.replace('_pk_expr_', 'v._pk_vf')) -%}
   {{- return(f) -}}
+{% endmacro %}
+
+{#- name -> the dialect's text template for that column's type (typed_text, keyed by the type
+    without its precision, lowercase), for the columns that have one. -#}
+{% macro _scd_typed_text(d, columns) %}
+  {%- set found = {} -%}
+  {%- for column in columns -%}
+    {%- set template = d.typed_text.get(column.data_type.split('(')[0] | trim | lower) -%}
+    {%- if template -%}
+      {%- do found.update({column.name: template}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(found) -}}
 {% endmacro %}
 
 {#- The model's columns against the config, each problem with its message (see _scd_resolve_columns). -#}

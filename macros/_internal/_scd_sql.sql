@@ -72,7 +72,10 @@
 
 {# Snowflake: a transient scratch table beside the target (the fakesnow emulator cannot create
    schema-qualified temporary tables, and transient tables are valid Snowflake); to_varchar keeps
-   full precision; FF6 is six fractional digits; timestamp_ntz is explicit (plain TIMESTAMP follows
+   full precision of numbers, but a date, time or timestamp as the session's output format (by
+   default milliseconds only; an account may set another), so those are hashed through typed_text,
+   explicit formats by column type (nanoseconds; a zoned value as its UTC time); FF6 is six
+   fractional digits; timestamp_ntz is explicit (plain TIMESTAMP follows
    a session parameter); sysdate() is the UTC time. dbt-snowflake runs every statement on its own
    (its begin/commit are no-ops) and a failed statement inside an explicit transaction would
    leave that transaction open on the reused connection, where the next node's DDL commits what
@@ -90,6 +93,10 @@
       'row_id': none,
       'describe': false,
       'lock': none,
+      'typed_text': {'timestamp_ntz': "to_char(_pk_expr_, 'YYYY-MM-DD HH24:MI:SS.FF9')",
+                     'timestamp_tz': "to_char(convert_timezone('UTC', _pk_expr_), 'YYYY-MM-DD HH24:MI:SS.FF9')",
+                     'timestamp_ltz': "to_char(convert_timezone('UTC', _pk_expr_), 'YYYY-MM-DD HH24:MI:SS.FF9')",
+                     'date': "to_char(_pk_expr_, 'YYYY-MM-DD')", 'time': "to_char(_pk_expr_, 'HH24:MI:SS.FF9')"},
       'write': 'merge into {target} as t\n    using (\n      select k._pk_key as _pk_del, k._pk_fast as _pk_fast, {nulls} from {keys_relation} as k\n      union all\n      select null, null, {columns} from {new_relation}\n    ) as s\n    on {on}\n    when matched then delete\n    when not matched and s._pk_del is null then insert ({columns}) values ({values})'}) -}}
 {% endmacro %}
 

@@ -80,13 +80,12 @@
 {% macro _scd3_rows_sql(arg_dict) %}
   {%- set cfg, cols, d, n = arg_dict.cfg, arg_dict.cols, arg_dict.d, arg_dict.cfg.names -%}
   {%- set ts_type = d.ts_type -%}
-  {%- set val_text = d.text.replace('_pk_expr_', 'e._pk_val') -%}
   {#- per attribute: its quoted name, and its previous-value and changed-at columns (lowercase, as
       on_schema_change names them; quoted when they are no plain name, e.g. an attribute `Seg Ment`) -#}
   {%- set derived = [] -%}
   {%- for attribute in cols.scd3 -%}
     {#- the batch's value, cast to the table's type where they differ (see _scd_cast_state) -#}
-    {%- set names = [adapter.quote(attribute), cols.get('scd3_values', {}).get(attribute, 's.' ~ adapter.quote(attribute))] -%}
+    {%- set names = [adapter.quote(attribute), cols.get('scd3_values', {}).get(attribute, 's.' ~ adapter.quote(attribute)), cols.text_of.get(attribute, d.text).replace('_pk_expr_', 'e._pk_val')] -%}
     {%- for name in [n.previous_prefix ~ attribute | lower, attribute | lower ~ n.changed_at_suffix] -%}
       {%- do names.append(name if modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) else adapter.quote(name)) -%}
     {%- endfor -%}
@@ -103,7 +102,7 @@
     where {{ cols.in_keys_relation }}
   ),
   {%- endif %}
-  {%- for a, batch_value, prev, changed in derived %}
+  {%- for a, batch_value, val_text, prev, changed in derived %}
 
   a{{ loop.index }}_events as (
     {%- if arg_dict.has_target %}
@@ -173,7 +172,7 @@
     {{ cols.pay_k }},
     k.{{ n.first_seen_at }},
     k.{{ n.last_changed_at }},
-    {%- for a, batch_value, prev, changed in derived %}
+    {%- for a, batch_value, val_text, prev, changed in derived %}
     a{{ loop.index }}.{{ prev }},
     cast(a{{ loop.index }}.{{ changed }} as {{ ts_type }}) as {{ changed }},
     {%- endfor %}
@@ -266,7 +265,7 @@
       {%- if stored is not none and stored | lower != batch_types.get(name | lower, '') | lower -%}
         {%- set value = 'cast(' ~ value ~ ' as ' ~ stored ~ ')' -%}
       {%- endif -%}
-      {%- set value_text = text.replace('_pk_expr_', value) -%}
+      {%- set value_text = arg_dict.cols.text_of.get(name, text).replace('_pk_expr_', value) -%}
       {%- do parts.append('coalesce(' ~ text.replace('_pk_expr_', 'length(' ~ value_text ~ ')') ~ " || ':' || " ~ value_text ~ ", '~')") -%}
     {%- endfor -%}
     {%- do encodings.update({part: parts | join(" || '|' || ") or "''"}) -%}

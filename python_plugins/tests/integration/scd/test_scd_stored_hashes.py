@@ -167,3 +167,33 @@ def test_a_narrower_decimal_in_the_batch_is_no_scd3_change(
     # a real change still is one: previous 1.5, changed when 2 arrived
     _run(project, "run", sh_price=2, sh_precision=10, sh_scale=2, sh_updated_at=MAR)
     assert as_multiset(read_table(project, "sh_scd3"), columns) == [("1", "2", "1.5", MAR)]
+
+
+# Snowflake's to_varchar writes a date, time or timestamp in the session's output format: by
+# default milliseconds only (a change in the microseconds was no change), and an account may set a
+# coarser one. Those columns are hashed through explicit formats (nanoseconds; zoned values in UTC).
+TYPED_TEXT_MODEL = """\
+{{ config(materialized='scd', scd_type=2, unique_key=['id', 'day'], updated_at='updated_at', strategy='check',
+          check_cols=['seen_at']) }}
+select cast(1 as integer) as id, cast('2024-01-01' as date) as day,
+  cast('{{ it_var('sh_seen_at') }}' as timestamp_ntz) as seen_at,
+  cast('{{ it_var('sh_updated_at') }}' as timestamp_ntz) as updated_at
+"""
+
+
+def test_snowflake_hashes_dates_and_timestamps_in_explicit_formats(
+    adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    project = mini_project(
+        "snowflake", adapter_targets, tmp_root, tmp_path, {"sh_typed.sql": TYPED_TEXT_MODEL}
+    )
+    first = "2024-01-01 10:00:00.123456"
+    _run(project, "run", "--full-refresh", sh_seen_at=first, sh_updated_at=JAN)
+    _run(project, "run", sh_seen_at=first, sh_updated_at=FEB)
+    _run(project, "run", sh_seen_at="2024-01-01 10:00:00.123457", sh_updated_at=MAR)
+    rows = as_multiset(read_table(project, "sh_typed"), ["id", "valid_from", "valid_to"])
+    assert rows == [("1", JAN, MAR), ("1", MAR, "")]
+    log = (project.target.workdir / "logs" / "dbt.log").read_text()
+    assert "to_char(s.\"SEEN_AT\", 'YYYY-MM-DD HH24:MI:SS.FF9')" in log
+    assert "to_char(s.\"DAY\", 'YYYY-MM-DD')" in log
+    assert 'to_varchar(s."SEEN_AT")' not in log and 'to_varchar(s."DAY")' not in log
