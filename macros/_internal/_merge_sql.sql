@@ -363,9 +363,11 @@
   {%- set items = ['is_deleted = true', 'deleted_at = s.' ~ q, q ~ ' = s.' ~ q] -%}
   {%- set fixed = m.unique_key | map('lower') | list + [m.order_column.name | lower] -%}
   {%- set updated = m.update_columns | map(attribute='name') | map('lower') | list -%}
+  {%- set applies = [] if live else [pipeline_kit._merge_soft_live(m)] -%}
   {%- for c in m.insert_columns if live is not false and c.name | lower not in fixed -%}
-    {%- set condition = ('' if live else pipeline_kit._merge_soft_live(m)) ~ ('' if c.name | lower in updated else (' and ' if not live else '') ~ 'coalesce(t.is_deleted, false)') -%}
-    {%- do items.append(c.quoted ~ ' = ' ~ (('case when ' ~ condition ~ ' then s.' ~ c.quoted ~ ' else t.' ~ c.quoted ~ ' end') if condition else 's.' ~ c.quoted)) -%}
+    {#- an update column takes the change's value where it applies; another column only on a revive -#}
+    {%- set conditions = applies + ([] if c.name | lower in updated else ['coalesce(t.is_deleted, false)']) -%}
+    {%- do items.append(c.quoted ~ ' = ' ~ (('case when ' ~ conditions | join(' and ') ~ ' then s.' ~ c.quoted ~ ' else t.' ~ c.quoted ~ ' end') if conditions else 's.' ~ c.quoted)) -%}
   {%- endfor -%}
   {%- if m.audit -%}
     {%- do items.append('_updated_at = ' ~ m.now) -%}

@@ -85,7 +85,7 @@
   {%- set derived = [] -%}
   {%- for attribute in cols.scd3 -%}
     {#- the batch's value, cast to the table's type where they differ (see _scd_cast_state) -#}
-    {%- set names = [adapter.quote(attribute), cols.get('scd3_values', {}).get(attribute, 's.' ~ adapter.quote(attribute)), cols.text_of.get(attribute, d.text).replace('_pk_expr_', 'e._pk_val')] -%}
+    {%- set names = [adapter.quote(attribute), cols.get('batch_values', {}).get(attribute, 's.' ~ adapter.quote(attribute)), cols.text_of.get(attribute, d.text).replace('_pk_expr_', 'e._pk_val')] -%}
     {%- for name in [n.previous_prefix ~ attribute | lower, attribute | lower ~ n.changed_at_suffix] -%}
       {%- do names.append(name if modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) else adapter.quote(name)) -%}
     {%- endfor -%}
@@ -256,29 +256,22 @@
   {%- for column in batch_columns -%}
     {%- do batch_types.update({column.name | lower: column.data_type}) -%}
   {%- endfor -%}
-  {%- set text, encodings = arg_dict.d.text, {} -%}
+  {#- batch_values: each batch column as the table holds it (SCD3 compares its attributes' values
+      with the stored ones as text the same way, see _scd3_rows_sql) -#}
+  {%- set text, encodings = arg_dict.d.text, {'batch_values': {}} -%}
+  {%- for name in arg_dict.cols.payload -%}
+    {%- set stored = target_types.get(name | lower) -%}
+    {%- set changed = stored is not none and stored | lower != batch_types.get(name | lower, '') | lower -%}
+    {%- do encodings.batch_values.update({name: ('cast(s.' ~ adapter.quote(name) ~ ' as ' ~ stored ~ ')') if changed else 's.' ~ adapter.quote(name)}) -%}
+  {%- endfor -%}
   {%- for part, names in [('enc_state', arg_dict.cols.tracked), ('enc_row', arg_dict.cols.payload)] -%}
     {%- set parts = [] -%}
     {%- for name in names -%}
-      {%- set value = 's.' ~ adapter.quote(name) -%}
-      {%- set stored = target_types.get(name | lower) -%}
-      {%- if stored is not none and stored | lower != batch_types.get(name | lower, '') | lower -%}
-        {%- set value = 'cast(' ~ value ~ ' as ' ~ stored ~ ')' -%}
-      {%- endif -%}
-      {%- set value_text = arg_dict.cols.text_of.get(name, text).replace('_pk_expr_', value) -%}
+      {%- set value_text = arg_dict.cols.text_of.get(name, text).replace('_pk_expr_', encodings.batch_values[name]) -%}
       {%- do parts.append('coalesce(' ~ text.replace('_pk_expr_', 'length(' ~ value_text ~ ')') ~ " || ':' || " ~ value_text ~ ", '~')") -%}
     {%- endfor -%}
     {%- do encodings.update({part: parts | join(" || '|' || ") or "''"}) -%}
   {%- endfor -%}
-  {#- SCD3 compares each attribute's batch value with its stored ones as text the same way -#}
-  {%- set scd3_values = {} -%}
-  {%- for name in arg_dict.cols.scd3 -%}
-    {%- set stored = target_types.get(name | lower) -%}
-    {%- if stored is not none and stored | lower != batch_types.get(name | lower, '') | lower -%}
-      {%- do scd3_values.update({name: 'cast(s.' ~ adapter.quote(name) ~ ' as ' ~ stored ~ ')'}) -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {%- do encodings.update({'scd3_values': scd3_values}) -%}
   {{- return(encodings) -}}
 {% endmacro %}
 
