@@ -186,7 +186,8 @@
   stored as (
     select
       t._pk_key,
-      max(greatest(t._pk_vf, t._pk_upd, coalesce(t._pk_vt, t._pk_vf))) as _pk_last,
+      -- coalesce: on Snowflake greatest() is NULL when any argument is (DuckDB and PostgreSQL skip NULLs)
+      max(greatest(t._pk_vf, coalesce(t._pk_upd, t._pk_vf), coalesce(t._pk_vt, t._pk_vf))) as _pk_last,
       sum(case when t._pk_vt is null then 1 else 0 end) as _pk_open,
       max(case when t._pk_vt is null then t._pk_hash end) as _pk_open_hash
     from tgt as t
