@@ -99,7 +99,9 @@ def _warehouses(specs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--query-history",
     type=click.Path(path_type=Path),
-    help="Snowflake QUERY_HISTORY CSV export: measured cost joined on query_id.",
+    help="Snowflake QUERY_HISTORY CSV export: measured credits of each node's queries (those of its "
+    "last statement's SESSION_ID that started in its run window; without SESSION_ID/START_TIME, the last "
+    "statement only). A START_TIME without a UTC offset is read as UTC.",
 )
 @click.option("--bigquery-price-per-tib", type=float, callback=_amount, default=6.25, show_default=True)
 @click.option(

@@ -3,24 +3,33 @@
 - Snowflake, estimate: seconds x the warehouse's credits/hour x price per credit. It ignores the
   60-second minimum on resume and counts concurrent queries on one warehouse separately, so
   it is an upper-bound style estimate.
-- Snowflake, measured: a QUERY_HISTORY (or QUERY_ATTRIBUTION_HISTORY) CSV export joined on query_id.
+- Snowflake, measured: a QUERY_HISTORY (or QUERY_ATTRIBUTION_HISTORY) CSV export. dbt records the
+  query_id of a node's last statement only; the node is charged for every query of the export in
+  that statement's Snowflake session that started within the node's run window (query_history.py;
+  a START_TIME without an offset is read as UTC). An export without SESSION_ID/START_TIME (e.g.
+  QUERY_ATTRIBUTION_HISTORY) gives the last statement only, and the node's detail says so.
 - BigQuery, measured: `bytes_billed` from dbt's adapter_response x price per TiB (on-demand pricing).
 - Any other adapter, estimate: seconds x a configurable price per hour of compute.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline_kit.artifacts.loading import finite_number
-from pipeline_kit.errors import InputFileError
+from pipeline_kit.analyze.query_history import (
+    NodeWindow,
+    QueryHistory,
+    QueryRow,
+    read_query_history,
+    session_queries,
+)
 
 if TYPE_CHECKING:
     from pipeline_kit.analyze.timeline import NodeRun
+    from pipeline_kit.artifacts import RunResults
 
 SNOWFLAKE_CREDITS_PER_HOUR: Mapping[str, float] = {
     "XS": 1, "S": 2, "M": 4, "L": 8, "XL": 16, "2XL": 32, "3XL": 64, "4XL": 128, "5XL": 256, "6XL": 512,
@@ -79,24 +88,29 @@ def normalise_size(size: str) -> str | None:
 
 
 def estimate_costs(
-    runs: Iterable[NodeRun], warehouses: Mapping[str, str], adapter: str, settings: CostSettings
+    runs: Iterable[NodeRun],
+    warehouses: Mapping[str, str],
+    adapter: str,
+    settings: CostSettings,
+    run_results: RunResults | None = None,
 ) -> CostReport:
-    """Price every node of the run; `warehouses` maps unique_id -> its `snowflake_warehouse`."""
+    """Price every node of the run; `warehouses` maps unique_id -> its `snowflake_warehouse`.
+    `run_results` gives the nodes' UTC run windows for a query history with sessions; without it
+    a measured node is charged for its last statement only."""
     adapter = (settings.adapter or adapter or "unknown").lower()
     runs = list(runs)
     costs: dict[str, NodeCost] = {}
     unpriced_reason = ""
     if adapter == "snowflake":
-        measured = _read_query_history(settings.query_history_csv) if settings.query_history_csv else {}
+        measured: dict[str, NodeCost] = {}
+        method = "Snowflake credits"
+        if settings.query_history_csv:
+            history = read_query_history(settings.query_history_csv)
+            measured, method = _measured_costs(runs, history, run_results, settings)
         sizes: dict[str, str] = {}
-        method = "Snowflake credits" + (" from QUERY_HISTORY where joined on query_id" if measured else "")
         for run in runs:
-            query_id = str(run.adapter_response.get("query_id") or "")
-            if query_id and query_id in measured:
-                credits, how = measured[query_id]
-                costs[run.unique_id] = NodeCost(
-                    run.unique_id, credits * settings.price_per_credit, "measured", how, credits
-                )
+            if run.unique_id in measured:
+                costs[run.unique_id] = measured[run.unique_id]
             else:
                 warehouse = warehouses.get(run.unique_id, "")
                 if warehouse not in sizes:
@@ -148,32 +162,66 @@ def _snowflake_estimate(run: NodeRun, warehouse: str, size: str, settings: CostS
     return NodeCost(run.unique_id, credits * settings.price_per_credit, "estimate", detail, credits)
 
 
-def _read_query_history(path: Path) -> dict[str, tuple[float, str]]:
-    """query_id -> (credits, how we got them) from a Snowflake CSV export (header names any case)."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as error:
-        raise InputFileError(path, f"cannot read the query history ({error.strerror})") from None
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise InputFileError(path, f"not a readable CSV file ({error})") from None
-    if not rows or "QUERY_ID" not in {(key or "").upper() for key in rows[0]}:
-        raise InputFileError(path, "not a Snowflake QUERY_HISTORY export (no QUERY_ID column)")
-    credits_by_query: dict[str, tuple[float, str]] = {}
-    for raw in rows:
-        row = {(key or "").upper(): (value or "").strip() for key, value in raw.items()}
-        query_id = row["QUERY_ID"]
-        cloud = finite_number(row.get("CREDITS_USED_CLOUD_SERVICES")) or 0.0
-        attributed = finite_number(row.get("CREDITS_ATTRIBUTED_COMPUTE"))
-        if attributed is not None:
-            credits_by_query[query_id] = (attributed + cloud, "attributed compute + cloud services credits")
-            continue
-        execution_ms = finite_number(row.get("EXECUTION_TIME"))
-        size = normalise_size(row.get("WAREHOUSE_SIZE", ""))
-        if execution_ms is not None and size is not None:
-            compute = execution_ms / 1000 / 3600 * SNOWFLAKE_CREDITS_PER_HOUR[size]
-            credits_by_query[query_id] = (
-                compute + cloud,
-                f"measured execution time on {size} + cloud services",
-            )
-    return credits_by_query
+def _measured_costs(
+    runs: list[NodeRun], history: QueryHistory, run_results: RunResults | None, settings: CostSettings
+) -> tuple[dict[str, NodeCost], str]:
+    """The nodes whose recorded query_id the export prices, and the method for the report."""
+    anchors: dict[str, QueryRow] = {}
+    for run in runs:
+        row = history.rows.get(str(run.adapter_response.get("query_id") or ""))
+        if row is not None and _query_credits(row) is not None:
+            anchors[run.unique_id] = row
+    # The window is the node's whole run, compile start to execute completed (RunResult.started_at
+    # and completed_at): queries in compile (`run_query`, introspection) and the materialization
+    # with its pre/post-hooks all bill the node, and a session runs nothing else meanwhile.
+    timed = {r.unique_id: r for r in (run_results.results if run_results else ())}
+    windows: dict[str, NodeWindow] = {}
+    last_only: dict[str, str] = {}
+    for uid, anchor in anchors.items():
+        result = timed.get(uid)
+        if not history.has_sessions:
+            last_only[uid] = "export has no SESSION_ID/START_TIME"
+        elif not anchor.session_id:
+            last_only[uid] = "its query has no SESSION_ID in the export"
+        elif result is None or result.started_at is None or result.completed_at is None:
+            last_only[uid] = "no run_results timing to place its session's queries"
+        else:
+            windows[uid] = NodeWindow(anchor, result.started_at, result.completed_at)
+    costs: dict[str, NodeCost] = {}
+    summed = 0
+    for uid, queries in session_queries(history, windows).items():
+        priced = [found for row in queries if (found := _query_credits(row)) is not None]
+        summed += len(priced)
+        hows = "; ".join(dict.fromkeys(how for _, how in priced))
+        detail = f"{_queries(len(priced))} in session {windows[uid].anchor.session_id}: {hows}"
+        if unpriced := len(queries) - len(priced):
+            detail += f" ({_queries(unpriced)} without credits or warehouse size left out)"
+        costs[uid] = _measured(uid, sum(amount for amount, _ in priced), detail, settings)
+    for uid, reason in last_only.items():
+        credits, how = _query_credits(anchors[uid]) or (0.0, "")
+        costs[uid] = _measured(uid, credits, f"last statement only ({reason}): {how}", settings)
+    parts = []
+    if windows:
+        parts.append(f"{_queries(summed)} in the sessions of {len(windows)} node(s), each in its run window")
+    if last_only:
+        parts.append(f"last statement only for {len(last_only)} node(s)")
+    return costs, "Snowflake credits" + (" from QUERY_HISTORY: " + "; ".join(parts) if parts else "")
+
+
+def _measured(uid: str, credits: float, detail: str, settings: CostSettings) -> NodeCost:
+    return NodeCost(uid, credits * settings.price_per_credit, "measured", detail, credits)
+
+
+def _queries(count: int) -> str:
+    return f"{count} {'query' if count == 1 else 'queries'}"
+
+
+def _query_credits(row: QueryRow) -> tuple[float, str] | None:
+    """(credits, how we got them) for one query, None when the export cannot price it."""
+    if row.attributed_credits is not None:
+        return row.attributed_credits + row.cloud_credits, "attributed compute + cloud services credits"
+    size = normalise_size(row.warehouse_size)
+    if row.execution_ms is None or size is None:
+        return None
+    compute = row.execution_ms / 1000 / 3600 * SNOWFLAKE_CREDITS_PER_HOUR[size]
+    return compute + row.cloud_credits, f"measured execution time on {size} + cloud services"

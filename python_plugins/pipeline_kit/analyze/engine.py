@@ -177,7 +177,7 @@ def analyze_run(run: DbtRun, options: AnalysisOptions | None = None) -> Analysis
     path, length = longest_path(graph, durations)
     critical = CriticalPath(path, length, _share(length, timeline.wall_s))
     warehouses = {uid: node.warehouse for uid, node in run.manifest.nodes.items() if node.warehouse}
-    cost = estimate_costs(node_runs, warehouses, run.manifest.adapter_type, options.cost)
+    cost = estimate_costs(node_runs, warehouses, run.manifest.adapter_type, options.cost, run.run_results)
     requests = list(options.what_if) or [
         (uid, DEFAULT_WHAT_IF_PCT) for uid in sorted(path, key=lambda u: -durations.get(u, 0.0))[:3]
     ]
