@@ -135,6 +135,8 @@ def build_report(
                 "on_critical_path": n.unique_id in critical,
                 "cost": _round(costs[n.unique_id].amount, 6) if n.unique_id in costs else None,
                 "cost_basis": costs[n.unique_id].basis if n.unique_id in costs else None,
+                # how the amount was reached (e.g. which queries of a QUERY_HISTORY export were summed)
+                "cost_detail": costs[n.unique_id].detail if n.unique_id in costs else None,
                 "p50_s": _round(trends[n.unique_id].p50_s) if n.unique_id in trends else None,
                 "p95_s": _round(trends[n.unique_id].p95_s) if n.unique_id in trends else None,
                 "flaky": trends[n.unique_id].flaky if n.unique_id in trends else False,

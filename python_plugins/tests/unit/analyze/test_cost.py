@@ -284,6 +284,8 @@ def test_cli_prices_nodes_from_a_session_export(tmp_path: Path, capsys: pytest.C
     assert "from QUERY_HISTORY" in report["cost"]["method"]
     # the analysis passes run_results' timings: both statements of a's session, not the last only
     assert report["cost"]["per_run"] == pytest.approx((1.0 + 2.0) * CostSettings().price_per_credit)
+    (node,) = (n for n in report["nodes"] if n["name"] == "a")
+    assert node["cost_detail"].startswith("2 queries in session S1"), node
 
 
 def test_query_history_without_query_id_column_is_rejected(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ TOP_LEVEL_KEYS = {
 }  # fmt: skip
 NODE_KEYS = {
     "unique_id", "name", "resource_type", "materialized", "status", "thread_id", "start_s", "end_s",
-    "execution_s", "compile_s", "execute_s", "on_critical_path", "cost", "cost_basis", "p50_s", "p95_s",
+    "execution_s", "compile_s", "execute_s", "on_critical_path", "cost", "cost_basis", "cost_detail", "p50_s",
+    "p95_s",
     "flaky", "relation_type", "rows", "bytes",
 }  # fmt: skip
 
