@@ -87,14 +87,16 @@
   {{- return('(extract(epoch from (' ~ later ~ ') - (' ~ earlier ~ ')) / 3600.0)') -}}
 {% endmacro %}
 
-{# DuckDB: date_diff on timestamps counts whole seconds between them #}
+{# DuckDB: date_diff counts the boundaries of its unit it crosses (10:00:00.9 to 10:00:01.1 is one
+   second), so the unit is the microsecond, the timestamps' own precision #}
 {% macro duckdb___quality_hours_between(earlier, later) %}
-  {{- return("(date_diff('second', " ~ earlier ~ ', ' ~ later ~ ') / 3600.0)') -}}
+  {{- return("(date_diff('microsecond', " ~ earlier ~ ', ' ~ later ~ ') / 3600000000.0)') -}}
 {% endmacro %}
 
-{# Snowflake: DATEDIFF with a second part; timestamp subtraction is not defined there #}
+{# Snowflake: DATEDIFF (timestamp subtraction is not defined there), which counts boundaries of
+   its unit as DuckDB's does: microseconds, as the DuckDB version #}
 {% macro snowflake___quality_hours_between(earlier, later) %}
-  {{- return("(datediff('second', " ~ earlier ~ ', ' ~ later ~ ') / 3600.0)') -}}
+  {{- return("(datediff('microsecond', " ~ earlier ~ ', ' ~ later ~ ') / 3600000000.0)') -}}
 {% endmacro %}
 
 {#- Hours of a lag. When both sides are timezone-aware (`instants`), the difference of their
@@ -235,13 +237,14 @@
 {% endmacro %}
 
 {#- True when the length in characters of `column` (not NULL) is below `low` or above `high`
-    (either may be none, not both). -#}
+    (either may be none, not both). A column of another type is measured by its text, as the
+    regex and castable rules read it (length() takes only text on DuckDB and PostgreSQL). -#}
 {% macro _quality_length_outside(column, low, high) %}
   {{- return(adapter.dispatch('_quality_length_outside', 'pipeline_kit')(column, low, high)) -}}
 {% endmacro %}
 
 {% macro default___quality_length_outside(column, low, high) %}
-  {{- return(pipeline_kit._quality_outside('length(' ~ column ~ ')', low, high)) -}}
+  {{- return(pipeline_kit._quality_outside('length(cast(' ~ column ~ ' as varchar))', low, high)) -}}
 {% endmacro %}
 
 {# PostgreSQL: length() walks the characters of every value; the byte length is free, and a
@@ -269,17 +272,21 @@
 
 {# PostgreSQL 15 has neither try_cast nor pg_input_is_valid (16+): match each type's input syntax.
    Dates are ISO year-month-day, with or without leading zeros, or YYYYMMDD, checked for month
-   1-12 and day 1-31 (not per-month day counts); a date or timestamp may go on with a time and a
-   UTC offset, which the date drops and the timestamp ignores, as PostgreSQL's input does. Month
-   names, slashed dates (read by DateStyle), compact times and 24:00 are not matched, though
-   PostgreSQL reads them; its special inputs (infinity, epoch, now, today...) are. Doubles and
+   1-12 and day 1-31 (not per-month day counts); a date or timestamp may go on with a time
+   (one-digit minutes and seconds, a leap second, 24:00) and a UTC offset, which the date drops
+   and the timestamp ignores, as PostgreSQL's input does. Month names, slashed dates (read by
+   DateStyle), compact times, time zone names (`... UTC`), BC dates and years of five digits
+   are not matched, though PostgreSQL reads them; its special inputs (infinity, epoch, now,
+   today...) are. Booleans take every unique prefix of true / false / yes / no / on / off
+   (`tr`, `of`), as boolin does. Doubles and
    numerics take NaN and infinity as their input functions do (a numeric NaN has no sign);
    a double's magnitude is not checked ('1e400'). #}
 {% macro default___quality_is_castable(column, type_name) %}
   {%- set text = 'cast(' ~ column ~ ' as text)' -%}
   {%- set number_re = '([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?' -%}
   {%- set date_re = '([0-9]{4}-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])|[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))' -%}
-  {%- set time_re = '[ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?' -%}
+  {#- minutes and seconds may have one digit (10:5:3); a leap second (:60) rolls over; 24:00 is the next midnight -#}
+  {%- set time_re = '[ T](([01]?[0-9]|2[0-3]):[0-5]?[0-9](:([0-5]?[0-9]|60)(\\.[0-9]+)?)?|24:00(:00(\\.0+)?)?)' -%}
   {#- the special inputs dates and timestamps take (case-insensitive, as the operator below) -#}
   {%- set special_re = '-?infinity|epoch|now|today|tomorrow|yesterday' -%}
   {%- set offset_re = '(\\s*([zZ]|[-+](0?[0-9]|1[0-5])(:?[0-5][0-9])?))?' -%}
@@ -293,7 +300,7 @@
       'float': '^\\s*[-+]?(' ~ number_re ~ '|nan|inf|infinity)\\s*$',
       'date': '^\\s*(' ~ date_re ~ '(' ~ time_re ~ offset_re ~ ')?|' ~ special_re ~ ')\\s*$',
       'timestamp': '^\\s*(' ~ date_re ~ '(' ~ time_re ~ offset_re ~ ')?|' ~ special_re ~ ')\\s*$',
-      'boolean': '^\\s*(true|false|t|f|yes|no|y|n|on|off|1|0)\\s*$'} -%}
+      'boolean': '^\\s*(t(r(ue?)?)?|f(a(l(se?)?)?)?|y(es?)?|no?|on|off?|1|0)\\s*$'} -%}
   {#- case-insensitive where the input function is: boolean words, NaN / Infinity -#}
   {%- set operator = '~*' if type_name in ['boolean', 'double', 'float', 'numeric', 'decimal', 'date', 'timestamp'] else '~' -%}
   {{- return('(' ~ text ~ ' ' ~ operator ~ ' ' ~ pipeline_kit._string_literal(patterns[type_name]) ~ ')') -}}

@@ -77,7 +77,9 @@
   {{ pipeline_kit._raise(ctx.test, ctx.model_name ~ ': rule ' ~ label ~ ': ' ~ message, got) }}
 {% endmacro %}
 
-{#- Columns of the tested relation, lower-cased name -> column, or none when unknown (parse time). -#}
+{#- Columns of the tested relation, lower-cased name -> the columns of that name (PostgreSQL and
+    Snowflake allow `id` and `"ID"` side by side; see _quality_known_column), or none when unknown
+    (parse time). -#}
 {% macro _quality_columns(model) %}
   {%- if not execute -%}
     {{- return(none) -}}
@@ -104,7 +106,7 @@
   {%- endif -%}
   {%- set columns = {} -%}
   {%- for column in adapter.get_columns_in_relation(relation) -%}
-    {%- do columns.update({column.name | lower: column}) -%}
+    {%- do columns.setdefault(column.name | lower, []).append(column) -%}
   {%- endfor -%}
   {{- return(columns if columns else none) -}}
 {% endmacro %}
@@ -126,18 +128,36 @@
     {{- return(given if given.startswith('"') or modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', given)
                else adapter.quote(given)) -}}
   {%- endif -%}
-  {%- set name = pipeline_kit._quality_column_name(value) | lower -%}
-  {%- if name not in ctx.columns -%}
+  {%- set column = pipeline_kit._quality_known_column(ctx, label, value) -%}
+  {%- if column is none -%}
     {{ pipeline_kit._quality_fail(ctx, label, 'column `' ~ value ~ '` is not in the model (columns: ' ~ (ctx.columns.keys() | list | sort | join(', ')) ~ ')', value) }}
   {%- endif -%}
-  {{- return(adapter.quote(ctx.columns[name].name)) -}}
+  {{- return(adapter.quote(column.name)) -}}
+{% endmacro %}
+
+{#- The model's column a configured name means, or none when no column has that name in any case.
+    The one column of that name whatever its case (a plain `CustomerId` finds PostgreSQL's quoted
+    "CustomerId"); of several (`id` and `"ID"`), a quoted name ("ID", or dbt's `quote: true`) is
+    matched exactly and a plain one as the engine folds it (upper case on Snowflake, lower
+    elsewhere), as dbt's own tests read it; none of them matching is a named error. -#}
+{% macro _quality_known_column(ctx, label, value) %}
+  {%- set name = pipeline_kit._quality_column_name(value) -%}
+  {%- set candidates = ctx.columns.get(name | lower, []) -%}
+  {%- if candidates | length < 2 -%}
+    {{- return(candidates[0] if candidates else none) -}}
+  {%- endif -%}
+  {%- set wanted = name if (value | trim).startswith('"') else (name | upper if adapter.type() == 'snowflake' else name | lower) -%}
+  {%- for column in candidates if column.name == wanted -%}
+    {{- return(column) -}}
+  {%- endfor -%}
+  {{ pipeline_kit._quality_fail(ctx, label, 'column `' ~ value ~ '` is ambiguous: the model has ' ~ (candidates | map(attribute='name') | join(', ')) ~ '; quote the one meant ("Name" in the rule, or `quote: true`)', value) }}
 {% endmacro %}
 
 {#- The model's type of a configured column, lower-cased as the adapter names it (`timestamp with
     time zone`, `date`, Snowflake `timestamp_tz`), or none when the columns are unknown (parse
     time, an ephemeral model). -#}
 {% macro _quality_column_type(ctx, value) %}
-  {%- set known = ctx.columns.get(pipeline_kit._quality_column_name(value) | lower) if ctx.columns is not none and value is string else none -%}
+  {%- set known = pipeline_kit._quality_known_column(ctx, 'column', value) if ctx.columns is not none and value is string else none -%}
   {{- return(known.dtype | lower if known is not none else none) -}}
 {% endmacro %}
 
@@ -362,7 +382,7 @@
   {%- if kind == 'null_ratio' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set condition = column ~ ' is null' -%}
-    {%- set known = ctx.columns.get(named | lower) if ctx.columns is not none else none -%}
+    {%- set known = pipeline_kit._quality_known_column(ctx, label, rule.get('column')) if ctx.columns is not none else none -%}
     {%- set blank = rule.get('treat_empty_as_null', true) and (known is none or known.is_string()) -%}
     {%- if blank -%}
       {%- set condition = '(' ~ column ~ ' is null or ' ~ pipeline_kit._quality_is_blank(column) ~ ')' -%}
@@ -481,10 +501,10 @@
     {%- if reference is none -%}
       {%- set reference_sql = dbt.current_timestamp() if aware
                               else 'cast(' ~ dbt.current_timestamp() ~ ' as ' ~ reference_type ~ ')' -%}
-    {%- elif reference is string and modules.re.match('^\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}(:\\d{2})?)?$', reference) -%}
+    {%- elif reference is string and modules.re.match('^\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?)?$', reference) -%}
       {%- set reference_sql = 'cast(' ~ pipeline_kit._string_literal(reference) ~ ' as ' ~ reference_type ~ ')' -%}
     {%- else -%}
-      {{ pipeline_kit._quality_fail(ctx, label, '`reference_time` must be a timestamp literal YYYY-MM-DD[ HH:MM[:SS]]', reference) }}
+      {{ pipeline_kit._quality_fail(ctx, label, '`reference_time` must be a timestamp literal YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]', reference) }}
     {%- endif -%}
     {%- set age = pipeline_kit._quality_lag_hours('max(' ~ column ~ ')', reference_sql, aware) -%}
     {%- do out.update({'name': 'freshness(' ~ named ~ ')', 'evaluated': '1',
@@ -511,6 +531,10 @@
     {%- endif -%}
     {%- set literals = [] -%}
     {%- for value in values -%}
+      {#- a NULL passes every validity rule already; as a literal it would be the text 'None' -#}
+      {%- if value is none -%}
+        {{ pipeline_kit._quality_fail(ctx, label, '`allowed_values` holds a null (NULL values pass validity rules already; drop it)', values) }}
+      {%- endif -%}
       {%- do literals.append(pipeline_kit._quality_literal(value, rule.get('quote', true))) -%}
     {%- endfor -%}
     {%- do out.update({'name': 'accepted_values(' ~ named ~ ')',

@@ -74,7 +74,7 @@ LIMITS = {"integer": 2**31, "bigint": 2**63}
 
 # PostgreSQL only: more text, which its own casts decide for every type below (tabs and newlines
 # are blanks there; NaN and infinity are doubles and numerics; a timestamp may end in a UTC offset;
-# a date may lack leading zeros, be YYYYMMDD, or go on with a time).
+# a date may lack leading zeros, be YYYYMMDD, or go on with a time; booleans take prefixes).
 PG_TEXTS = (
     "\t5\n",
     "2147483647\t",
@@ -111,6 +111,28 @@ PG_TEXTS = (
     "Today",
     "+infinity",
     "2024-01-05t10:00",
+    # one-digit minutes and seconds, leap seconds, 24:00 (PostgreSQL reads all but :61 and 24:01)
+    "2024-01-01 1:2:3",
+    "2024-01-01 10:5",
+    "2024-01-01 10:00:60",
+    "2024-01-01 10:00:60.5",
+    "2024-01-01 10:00:61",
+    "2024-01-01 24:00",
+    "2024-01-01 24:00:00",
+    "2024-01-01 24:01",
+    # booleans: unique prefixes of true / false / yes / no / on / off ("o" is ambiguous)
+    "t",
+    "tr",
+    "TRU",
+    " ye ",
+    "fals",
+    "n",
+    "of",
+    "On",
+    "o",
+    "onn",
+    "yess",
+    "2",
 )
 # macro type -> PostgreSQL's name for it
 PG_TYPES = {
@@ -120,6 +142,7 @@ PG_TYPES = {
     "numeric": "numeric",
     "timestamp": "timestamp",
     "date": "date",
+    "boolean": "boolean",
 }
 
 
