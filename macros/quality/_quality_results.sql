@@ -39,8 +39,16 @@
     returned no rows. A custom override of the test without `n_records` keeps dbt's count, logged. -#}
 {% macro _quality_builtin_failing_rows(node, failures) %}
   {%- set aggregate = pipeline_kit._quality_grouped_failing_rows().get(node.test_metadata.name) -%}
-  {%- if failures == 0 or aggregate is none -%}
-    {{- return(failures | string) -}}
+  {%- if failures == 0 -%}
+    {{- return('0') -}}
+  {%- endif -%}
+  {%- if aggregate is none -%}
+    {#- one row per failing row: dbt's count is the rows, unless a `limit` cut them or a custom
+        `fail_calc` counted something else; then the rows of the compiled SQL (which has neither) -#}
+    {%- if node.config.get('limit') is none and (node.config.get('fail_calc') or 'count(*)') | replace(' ', '') | lower == 'count(*)' or not node.compiled_code -%}
+      {{- return(failures | string) -}}
+    {%- endif -%}
+    {{- return('(select count(*) from (' ~ node.compiled_code ~ ') as pk_failing_rows)') -}}
   {%- endif -%}
   {%- set compiled = node.compiled_code or '' -%}
   {#- the column names cost one empty read; naming a column the SQL lacks would fail the whole batch -#}
@@ -99,24 +107,63 @@
     {%- endfor -%}
     {{- return(none) -}}
   {%- endif -%}
-  {{- return(('', api.Relation.create(database=tested.database, schema=tested.schema, identifier=(tested.alias or tested.name)) | string)) -}}
+  {%- set relation = adapter.get_relation(database=tested.database, schema=tested.schema, identifier=(tested.alias or tested.name)) -%}
+  {#- under --defer the test may have read another environment's relation and this one may not
+      exist: counting it would fail the whole hook -#}
+  {{- return(('', relation | string) if relation is not none else none) -}}
+{% endmacro %}
+
+{#- The one dimension a scored test counts under when it has no rule rows of its own (it errored
+    or was skipped): a generic test's, a built-in's, or `quality` for a `quality` test spanning
+    several (as pipeline-kit quality charges it); none for a test that is not scored. -#}
+{% macro _quality_test_dimension(metadata) %}
+  {%- if metadata.namespace == 'pipeline_kit' and metadata.name == 'quality' -%}
+    {%- set dimensions = (metadata.kwargs or {}).get('dimensions') -%}
+    {%- set names = (dimensions.keys() | list) if dimensions is mapping else [] -%}
+    {{- return(names[0] if names | length == 1 else 'quality') -}}
+  {%- endif -%}
+  {%- if metadata.namespace == 'pipeline_kit' and metadata.name.split('_')[0] in ['completeness', 'accuracy', 'consistency', 'timeliness', 'validity'] -%}
+    {{- return(metadata.name.split('_')[0]) -}}
+  {%- endif -%}
+  {%- if metadata.namespace is none -%}
+    {{- return(pipeline_kit._quality_builtin_dimensions().get(metadata.name)) -}}
+  {%- endif -%}
+  {{- return(none) -}}
 {% endmacro %}
 
 {#- One SELECT yielding the result table's columns for a test result, or '' when not recorded. -#}
 {% macro _quality_result_select(result) %}
   {%- set node = result.node -%}
-  {%- if node.resource_type != 'test' or result.status not in ['pass', 'fail', 'warn'] or not node.test_metadata -%}
+  {%- if node.resource_type != 'test' or not node.test_metadata
+        or result.status not in ['pass', 'fail', 'warn', 'error', 'skipped'] -%}
     {{- return('') -}}
   {%- endif -%}
   {%- set metadata = node.test_metadata -%}
   {%- set tested = pipeline_kit._quality_tested_node(node) -%}
   {%- set head = 'select '
       ~ pipeline_kit._string_literal(invocation_id) ~ ' as invocation_id, '
-      ~ 'cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ') as run_started_at, '
+      ~ 'cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ') as run_started_at, '
       ~ pipeline_kit._string_literal(node.unique_id) ~ ' as test_unique_id, '
       ~ pipeline_kit._string_literal(node.name) ~ ' as test_name, '
       ~ pipeline_kit._string_literal(result.status) ~ ' as test_status, '
       ~ pipeline_kit._string_literal(pipeline_kit._quality_tested_name(tested)) ~ ' as model_name, ' -%}
+  {#- A scored test that errored or was skipped (a model it reads failed) checked no rows: one
+      failing rule of 0 evaluated rows, named by the test's id, its source the status, so scores
+      keep their rows, the rule counts as failing and the test cannot vanish from the history
+      (as pipeline-kit quality lists it) -#}
+  {%- if result.status in ['error', 'skipped'] -%}
+    {%- set dimension = pipeline_kit._quality_test_dimension(metadata) -%}
+    {%- if dimension is none -%}
+      {{- return('') -}}
+    {%- endif -%}
+    {{- return(head ~ pipeline_kit._string_literal(result.status) ~ ' as source, '
+        ~ pipeline_kit._string_literal(dimension) ~ ' as dimension, '
+        ~ pipeline_kit._string_literal(node.unique_id) ~ ' as rule_name, '
+        ~ pipeline_kit._string_literal(metadata.name) ~ ' as rule_kind, '
+        ~ pipeline_kit._string_literal((metadata.kwargs or {}).get('column_name') or '') ~ ' as column_name, '
+        ~ 'cast(0 as ' ~ dbt.type_bigint() ~ ') as failing_rows, cast(0 as ' ~ dbt.type_bigint() ~ ') as evaluated_rows, '
+        ~ 'cast(0 as ' ~ pipeline_kit._quality_float_type() ~ ') as max_failure_ratio, 1 as is_failing') -}}
+  {%- endif -%}
   {#- Only the quality tests report rule rows; other package tests (e.g. scd2_integrity) do not. -#}
   {%- set is_quality_test = metadata.name == 'quality'
         or metadata.name.split('_')[0] in ['completeness', 'accuracy', 'consistency', 'timeliness', 'validity'] -%}
@@ -129,8 +176,10 @@
     {%- set rows_from = pipeline_kit._quality_tested_rows_from(node, tested) -%}
     {%- if rows_from is none -%}
       {#- a wrong row count would enter the scores unseen; a missing row is named in the log -#}
-      {{- log('pipeline_kit: quality result of ' ~ node.unique_id ~ ' not stored: its ephemeral model '
-          ~ tested.name ~ ' is not among the CTEs dbt compiled into the test, so its rows cannot be counted', info=true) -}}
+      {{- log('pipeline_kit: quality result of ' ~ node.unique_id ~ ' not stored: its model ' ~ tested.name
+          ~ (' is ephemeral and not among the CTEs dbt compiled into the test' if tested.config.materialized == 'ephemeral'
+             else ' has no relation in ' ~ tested.schema ~ ' (a --defer run reads another environment\'s)')
+          ~ ', so its rows cannot be counted', info=true) -}}
       {{- return('') -}}
     {%- endif -%}
     {%- set column = metadata.kwargs.get('column_name') or '' -%}

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from pipeline_kit.errors import GateFailedError, InputFileError, PipelineKitError
+from pipeline_kit.quality.connections import Query, dbapi_query, duckdb_query
 from pipeline_kit.quality.report import not_run as describe_not_run
 from pipeline_kit.quality.report import render_html, render_markdown, render_text
-from pipeline_kit.quality.results import Query, dbapi_query, duckdb_query, load_rule_results
+from pipeline_kit.quality.results import load_rule_results
 from pipeline_kit.quality.scorecard import Scorecard
 
 MODES = {
@@ -41,7 +42,14 @@ MODES = {
     help="Where to write quality.md / quality.html [target-dir/quality].",
 )
 @click.option(
-    "--threshold", type=float, help="Exit 1 when any score (overall, dimension, model) is below this (0-1)."
+    "--threshold",
+    type=float,
+    help="Exit 1 when any score (overall, dimension, model) is below this (0-1), or no row was evaluated.",
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="With --threshold: pass when no row was evaluated at all (every score n/a).",
 )
 def quality(  # noqa: PLR0917 (one parameter per click option)
     target_dir: Path,
@@ -50,6 +58,7 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     results_table: str,
     output_dir: Path | None,
     threshold: float | None,
+    allow_empty: bool,
 ) -> None:
     """Score the last dbt run's tests per dimension and model (passing / evaluated rows)."""
     if threshold is not None and not 0 <= threshold <= 1:
@@ -72,6 +81,9 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
             f"{len(not_run)} test(s) errored or were skipped and evaluated no rows (listed as failing "
             "rules; --threshold fails on them)"
         )
+    unscored = card.unscored()
+    if card.overall.evaluated_rows and unscored:
+        card.notes.append(f"no rows evaluated, score n/a (not gated by --threshold): {', '.join(unscored)}")
     click.echo(render_text(card), nl=False)
     out = output_dir or target_dir / "quality"
     try:
@@ -84,6 +96,11 @@ def quality(  # noqa: PLR0917 (one parameter per click option)
     if threshold is not None:
         # an errored or skipped test checked nothing: passing on the other tests' scores would hide it
         problems = [f"{describe_not_run(rule)}: {rule.rule}" for rule in not_run]
+        if card.overall.evaluated_rows == 0 and not allow_empty:
+            # a gate that passes when nothing was checked hides an empty model or a broken run
+            rules = card.overall.rules
+            what = f"the run's {rules} scored rule(s) read 0 rows" if rules else "the run has no scored tests"
+            problems.insert(0, f"nothing was evaluated: {what} (--allow-empty accepts that)")
         below = card.below(threshold)
         if below:
             problems.append(f"quality below {threshold}: " + ", ".join(below))

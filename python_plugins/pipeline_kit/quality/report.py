@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from pipeline_kit.quality.results import RuleResult
 from pipeline_kit.quality.scorecard import Score, Scorecard
@@ -49,9 +50,35 @@ def render_text(card: Scorecard) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Markdown (GitHub-flavoured) escaping of names and notes from the manifest, results and warehouse.
+# `<`, `>`, `&` become entities: no raw HTML tag (or entity of ours) is left in the file for any
+# renderer. `|` becomes `\|`, the one escape a GFM table's cell split honours (cmark-gfm and
+# markdown-it alike, inside code spans too); backslashes are escaped first, so each `|` left bare is
+# one of our separators. The other inline syntax (`\`, backtick, `*`, `_`, `[`, `]`, `~`) gets a
+# backslash, readable in the file. No code spans: inside one no escape but `\|` works, so a
+# backtick in a name would end it. A line break would end the table row: it becomes a space.
+_MD_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "\n": " ", "\r": " "}
+_MD_ESCAPES.update((char, "\\" + char) for char in "\\`*_[]~|")
+_MD_TABLE = str.maketrans(_MD_ESCAPES)
+# a line that starts like a heading, list item, setext underline or code block is not a paragraph
+_MD_BLOCK_START = re.compile(r"[#+=-]|\d+[.)]")
+
+
+def _md(text: str) -> str:
+    """`text` as inline Markdown (a table cell) showing exactly its characters."""
+    return text.translate(_MD_TABLE)
+
+
+def _md_line(text: str) -> str:
+    """`text` as a line of its own (a note): also no leading block syntax."""
+    line = _md(" ".join(text.split()))
+    start = _MD_BLOCK_START.match(line)
+    return f"{line[: start.end() - 1]}\\{line[start.end() - 1 :]}" if start else line
+
+
 def render_markdown(card: Scorecard) -> str:
-    lines = ["# Data quality scorecard", "", f"Scores are passing / evaluated ({card.mode})."]
-    lines += [f"> {note}" for note in card.notes]
+    lines = ["# Data quality scorecard", "", f"Scores are passing / evaluated ({_md(card.mode)})."]
+    lines += [f"> {_md_line(note)}" for note in card.notes]
     lines += [
         "",
         "| scope | name | score | passing | evaluated | failing rules |",
@@ -59,7 +86,7 @@ def render_markdown(card: Scorecard) -> str:
     ]
     for scope, name, score in _rows(card):
         lines.append(
-            f"| {scope} | {name} | {_pct(score)} | {score.passing_rows} | {score.evaluated_rows} "
+            f"| {scope} | {_md(name)} | {_pct(score)} | {score.passing_rows} | {score.evaluated_rows} "
             f"| {score.failing_rules} of {score.rules} |"
         )
     lines += ["", "## Failing rules", ""]
@@ -69,10 +96,10 @@ def render_markdown(card: Scorecard) -> str:
     else:
         lines += ["| model | dimension | rule | failing | evaluated |", "|---|---|---|---:|---:|"]
         for rule in failing:
-            cell = rule.rule.replace("|", "\\|")
             failing_cell = not_run(rule) if rule.errored else str(rule.failing_rows)
             lines.append(
-                f"| {rule.model} | {rule.dimension} | `{cell}` | {failing_cell} | {rule.evaluated_rows} |"
+                f"| {_md(rule.model)} | {_md(rule.dimension)} | {_md(rule.rule)} | {failing_cell} "
+                f"| {rule.evaluated_rows} |"
             )
     return "\n".join(lines) + "\n"
 

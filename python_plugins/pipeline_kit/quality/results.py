@@ -17,7 +17,7 @@ names it and a `--threshold` gate fails on it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,14 @@ from typing import Any
 from pipeline_kit.artifacts.loading import as_dict, as_str, read_json
 from pipeline_kit.artifacts.run_results import run_limited_by
 from pipeline_kit.errors import InputFileError, PipelineKitError
+
+# dbapi_query and duckdb_query moved to .connections: still importable from here (tests do)
+from pipeline_kit.quality.connections import (  # noqa: F401
+    Query,
+    check_table_name,
+    dbapi_query,
+    duckdb_query,
+)
 
 BUILTIN_DIMENSIONS = {
     "not_null": "completeness",
@@ -43,8 +51,6 @@ ERROR_STATUS = "error"
 # Statuses of a test that checked nothing: it errored, or dbt skipped it because what it reads failed.
 NOT_RUN_STATUSES = {ERROR_STATUS, "skipped"}
 RESULT_COLUMNS = "model_name, dimension, rule_name, failing_rows, evaluated_rows, is_failing, source"
-
-Query = Callable[[str], Sequence[Sequence[Any]]]
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class TestRun:
     where: str | None = None
     # CTEs to put before `select count(*) from relation` (an ephemeral model's, from the test)
     ctes: tuple[str, ...] = ()
+    # a `limit` or a custom `fail_calc` changed dbt's failure count: not a count of failing rows
+    failures_altered: bool = False
 
 
 def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
@@ -107,13 +115,18 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
             run_results_path,
             f"is of a run under {partial}, whose tests read no rows or a sample; score a run without it",
         )
-    runs = []
+    runs: list[TestRun] = []
+    tests, missing = 0, list[str]()  # the run's test results; those not in the manifest
     for index, result in enumerate(results):
         if not isinstance(result, dict):
             raise InputFileError(
                 run_results_path, f"results[{index}] is not an object (got {_json_type(result)})"
             )
         unique_id = as_str(result.get("unique_id"))
+        if unique_id.startswith("test."):
+            tests += 1
+            if unique_id not in nodes:
+                missing.append(unique_id)
         node = as_dict(nodes.get(unique_id))
         metadata = as_dict(node.get("test_metadata"))
         status = result.get("status")
@@ -131,7 +144,9 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
         kwargs = as_dict(metadata.get("kwargs"))
         tested = _tested_node(node, kwargs, nodes, sources)
         namespace = metadata.get("namespace")
-        where = as_dict(node.get("config")).get("where")
+        config = as_dict(node.get("config"))
+        where = config.get("where")
+        fail_calc = str(config.get("fail_calc") or "count(*)").replace(" ", "").lower()
         relation, ctes = _ephemeral_cte(node, tested) or (as_str(tested.get("relation_name")) or None, ())
         runs.append(
             TestRun(
@@ -147,8 +162,23 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
                 or as_str(node.get("compiled_code"))
                 or None,
                 where=where if isinstance(where, str) and where.strip() else None,
+                failures_altered=config.get("limit") is not None or fail_calc != "count(*)",
                 ctes=ctes,
             )
+        )
+    if missing:
+        # skipping them would score a part of the run (or none of it) and pass a gate. The
+        # invocation ids are not compared: `dbt ls` and `dbt parse` rewrite manifest.json alone.
+        found = (
+            f"none of its {tests} test results is in it"
+            if len(missing) == tests
+            else f"{len(missing)} of its {tests} test results are missing from it"
+        )
+        raise InputFileError(
+            manifest_path,
+            f"does not belong to {run_results_path}: {found} "
+            f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}); "
+            "use the manifest.json written with that run_results.json",
         )
     return invocation_id, runs
 
@@ -287,6 +317,8 @@ def _builtin_failing_rows(run: TestRun, query: Query) -> tuple[int, str]:
     grouped by value that failed, the aggregate of its compiled SQL's rows (its `where` and an
     ephemeral model's CTE are in that SQL); a passing one returned no rows, so it is not re-run."""
     aggregate = GROUPED_FAILING_ROWS.get(run.name)
+    if aggregate is None and run.failures_altered:
+        aggregate = "count(*)"  # one row per failing row, which a limit or fail_calc miscounted
     if aggregate is None or run.failures == 0:
         return run.failures, ""
     reason = "no compiled SQL in the artifacts"
@@ -342,73 +374,17 @@ def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
     return results
 
 
-# name, schema.name or database.schema.name; a part in double quotes may hold any character
-_NAME_PART = r'(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+")'
-_TABLE_NAME = re.compile(rf"{_NAME_PART}(?:\.{_NAME_PART}){{0,2}}")
-
-
-def check_table_name(name: str) -> str:
-    """`name` if it is a table name; it is written into the results query as it is, so anything
-    else (`t; drop table x`) is refused rather than run on an autocommit connection."""
-    if not _TABLE_NAME.fullmatch(name):
-        raise PipelineKitError(
-            f"--results-table {name!r}: expected a table name (name, schema.name or "
-            'database.schema.name; a part in double quotes, such as "My Results", may hold other characters)'
-        )
-    return name
-
-
 def from_results_table(invocation_id: str, table: str, query: Query) -> list[RuleResult]:
     rows = query(
         f"select {RESULT_COLUMNS} from {table} where invocation_id = '{invocation_id.replace(chr(39), '')}'"
     )
+    # a test that errored or was skipped is stored by the hook too (source: its status); its rule
+    # comes from the artifacts (from_errored), as without the hook
     return [
-        RuleResult(str(m), str(d), str(r), int(f), int(e), bool(i), str(s)) for m, d, r, f, e, i, s in rows
+        RuleResult(str(m), str(d), str(r), int(f), int(e), bool(i), str(s))
+        for m, d, r, f, e, i, s in rows
+        if str(s) not in NOT_RUN_STATUSES
     ]
-
-
-def duckdb_query(path: Path) -> Query:
-    import duckdb
-
-    if not path.exists():
-        raise InputFileError(path, "DuckDB file not found")
-    try:
-        connection = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as error:
-        if "different configuration" not in str(error):
-            raise InputFileError(path, f"cannot open DuckDB file ({error})") from error
-        # Opened already in this process (e.g. by dbt run in-process): share that database.
-        connection = duckdb.connect(str(path))
-
-    def run(sql: str) -> Sequence[Sequence[Any]]:
-        rows: Sequence[Sequence[Any]] = connection.execute(sql).fetchall()
-        return rows
-
-    return run
-
-
-def dbapi_query(url: str) -> Query:
-    """A PostgreSQL connection URL (postgresql://user@host:port/db?options=-csearch_path=schema)."""
-    try:
-        import psycopg2
-    except ImportError as error:
-        raise PipelineKitError(
-            "--connection needs psycopg2 (pip install 'pipeline-kit[postgres]')"
-        ) from error
-    try:
-        connection = psycopg2.connect(url)
-    except psycopg2.Error as error:
-        raise PipelineKitError(f"cannot connect to {url}: {str(error).strip()}") from error
-    # read-only: the queries come from the artifacts (the tests' compiled SQL) and a CLI option
-    connection.set_session(readonly=True, autocommit=True)
-
-    def run(sql: str) -> Sequence[Sequence[Any]]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            rows: Sequence[Sequence[Any]] = cursor.fetchall()
-            return rows
-
-    return run
 
 
 def load_rule_results(

@@ -62,13 +62,20 @@ class Scorecard:
         passed."""
         return [r for r in self.failing_rules() if r.errored]
 
-    def below(self, threshold: float) -> list[str]:
-        """Every score (overall, dimension, model) under the threshold, as `name=score` strings."""
-        found = []
+    def _scopes(self) -> list[tuple[str, Score]]:
         scopes = [("overall", self.overall)]
         scopes += [(f"dimension {name}", score) for name, score in self.by_dimension().items()]
         scopes += [(f"model {name}", score) for name, score in self.by_model().items()]
-        for name, score in scopes:
-            if score.score is not None and score.score < threshold:
-                found.append(f"{name}={score.score:.4f}")
-        return found
+        return scopes
+
+    def below(self, threshold: float) -> list[str]:
+        """Every score (overall, dimension, model) under the threshold, as `name=score` strings."""
+        return [
+            f"{name}={score.score:.4f}"
+            for name, score in self._scopes()
+            if score.score is not None and score.score < threshold
+        ]
+
+    def unscored(self) -> list[str]:
+        """The dimensions and models whose score is n/a: their rules evaluated no rows."""
+        return [name for name, score in self._scopes()[1:] if score.score is None]
