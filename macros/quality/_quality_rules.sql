@@ -241,7 +241,8 @@
   {{- return(value) -}}
 {% endmacro %}
 
-{#- The failing-row ratio a rule tolerates: threshold / max_failure_ratio / null_threshold, or 1 - mostly. -#}
+{#- The failing-row ratio a rule tolerates: threshold / max_failure_ratio / null_threshold, or 1 - mostly
+    (rounded, for display: a `mostly` rule is decided on its passing share, see _quality_summary). -#}
 {% macro _quality_threshold(ctx, label, rule, default) %}
   {%- set given = [] -%}
   {%- for key in ['threshold', 'max_failure_ratio', 'null_threshold', 'mostly'] -%}
@@ -374,8 +375,10 @@
     {{ pipeline_kit._quality_fail(ctx, label, '`null_threshold` only applies to completeness column rules', rule['null_threshold']) }}
   {%- endif -%}
   {%- set threshold = pipeline_kit._quality_threshold(ctx, label, rule, 0) -%}
+  {#- `mostly` is kept as given too: the summary compares the passing share with it, exactly (1 - mostly is
+      not the same double: 1 - 0.9 < 0.1) -#}
   {%- set out = {'dimension': dimension, 'kind': kind, 'threshold': threshold, 'joins': [], 'windows': [],
-                 'evaluated': 'count(*)', 'column': rule.get('column')} -%}
+                 'evaluated': 'count(*)', 'column': rule.get('column'), 'mostly': rule.get('mostly')} -%}
   {#- rule names show the configured column name; the SQL uses _quality_column's quoted one -#}
   {%- set named = pipeline_kit._quality_column_name(rule.get('column')) if rule.get('column') is string else '' -%}
 

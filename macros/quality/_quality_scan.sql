@@ -39,7 +39,8 @@
       {{ pipeline_kit._string_literal(rule.column or '') }} as column_name,
       cast(coalesce(pk_failing_{{ loop.index0 }}, 0) as {{ int_type }}) as failing_rows,
       cast(coalesce(pk_evaluated_{{ loop.index0 }}, 0) as {{ int_type }}) as evaluated_rows,
-      cast({{ rule.threshold }} as {{ float_type }}) as max_failure_ratio
+      cast({{ rule.threshold }} as {{ float_type }}) as max_failure_ratio,
+      cast({{ 'null' if rule.get('mostly') is none else rule.mostly }} as {{ float_type }}) as pk_mostly
     from pk_scan
   {%- endfor %}
   )
@@ -53,7 +54,11 @@
     evaluated_rows,
     case when evaluated_rows > 0 then cast(failing_rows as {{ float_type }}) / evaluated_rows else 0 end as failure_ratio,
     max_failure_ratio,
-    case when evaluated_rows > 0 and cast(failing_rows as {{ float_type }}) / evaluated_rows > max_failure_ratio then 1 else 0 end as is_failing
+    {#- a `mostly` rule fails when its passing share is below `mostly` -#}
+    case when evaluated_rows > 0 and (case when pk_mostly is null
+                                           then cast(failing_rows as {{ float_type }}) / evaluated_rows > max_failure_ratio
+                                           else cast(evaluated_rows - failing_rows as {{ float_type }}) / evaluated_rows < pk_mostly end)
+         then 1 else 0 end as is_failing
   from pk_rules
   {# failing rules first: dbt's `limit` config cuts this select before fail_calc counts, and
      must not keep a passing rule in place of a failing one -#}

@@ -62,7 +62,7 @@
   {#- names as _quality_rule gives them, so results read alike: the rule name shows the column as
       configured (without dbt's quotes), column_name holds it as given; only the SQL uses `column` -#}
   {%- set named = pipeline_kit._quality_column_name(column_name) -%}
-  {%- set rule = {'dimension': 'completeness', 'kind': 'date_series', 'column': column_name, 'threshold': threshold,
+  {%- set rule = {'dimension': 'completeness', 'kind': 'date_series', 'column': column_name, 'threshold': threshold, 'mostly': mostly,
                   'name': rule_name or ('date_series(' ~ named ~ ' by ' ~ datepart ~ ')')} -%}
   with pk_spine as (
     {{ pipeline_kit.date_spine(datepart, start, end) }}

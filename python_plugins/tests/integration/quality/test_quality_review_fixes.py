@@ -10,7 +10,10 @@
 - hours between naive timestamps on DuckDB and Snowflake counted second boundaries
   (`date_diff('second', ...)`), so a lag of 1 h 0.8 s (10:00:00.1 to 11:00:00.9) was 3600 s and
   passed `max_lag_hours: 1`, as a freshness of that age passed `max_age_hours: 1`; PostgreSQL
-  subtracts exactly. Microseconds are counted now.
+  subtracts exactly. Microseconds are counted now;
+- `mostly` became `1 - mostly` rounded to 12 decimals, so `mostly: 0.6666666666666666` failed a
+  column whose passing share is 2/3 (which `max_failure_ratio: 0.3333333333333333` passed); a
+  `mostly` rule is decided on its passing share now.
 """
 
 from __future__ import annotations
@@ -30,6 +33,17 @@ LAG = (
     "select cast('2024-01-01 10:00:00.1' as timestamp) as event_at,"
     " cast('2024-01-01 11:00:00.9' as timestamp) as loaded_at\n"
 )
+MOSTLY = "select 1 as v union all select 2 union all select null\n"
+MOSTLY_TESTS = """\
+  - name: rf_mostly
+    columns:
+      - name: v
+        data_tests:
+          - pipeline_kit.completeness_null_ratio:
+              arguments: {mostly: 0.6666666666666666, rule_name: mostly_two_thirds}
+          - pipeline_kit.completeness_null_ratio:
+              arguments: {mostly: 0.7, rule_name: mostly_above_two_thirds}
+"""
 CASES = 'select 1 as id, cast(null as integer) as "ID"\nunion all select 2, null\n'
 
 SCHEMA = """\
@@ -96,7 +110,12 @@ def _results(project: DbtProject) -> dict[str, tuple[str, str]]:
 def test_length_of_numbers_null_allowed_value_and_column_case(
     adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
 ) -> None:
-    files = {"rf_numbers.sql": NUMBERS, "rf_lag.sql": LAG, "schema.yml": SCHEMA + LAG_TESTS}
+    files = {
+        "rf_numbers.sql": NUMBERS,
+        "rf_lag.sql": LAG,
+        "rf_mostly.sql": MOSTLY,
+        "schema.yml": SCHEMA + LAG_TESTS + MOSTLY_TESTS,
+    }
     if adapter == "postgres":  # DuckDB has no two columns alike but for case; fakesnow folds them
         files["rf_cases.sql"] = CASES
         files["schema.yml"] += CASE_TESTS
@@ -108,6 +127,9 @@ def test_length_of_numbers_null_allowed_value_and_column_case(
     # a lag of 1 h 0.8 s and an age of 1 h 0.05 s are over one hour
     assert found["lag_over_by_0_8_s"][0] == "fail", found
     assert found["age_over_by_0_05_s"][0] == "fail", found
+    # 2 of 3 rows pass: exactly `mostly` 0.6666666666666666, below 0.7
+    assert found["mostly_two_thirds"][0] == "pass", found
+    assert found["mostly_above_two_thirds"][0] == "fail", found
     if adapter == "postgres":
         # id has no NULLs and "ID" only NULLs: plain `id` and `Id` read id (as PostgreSQL folds
         # them, and as dbt's not_null would), the quoted "ID" reads "ID"
