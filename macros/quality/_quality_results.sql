@@ -165,9 +165,7 @@
         ~ 'cast(0 as ' ~ pipeline_kit._quality_float_type() ~ ') as max_failure_ratio, 1 as is_failing') -}}
   {%- endif -%}
   {#- Only the quality tests report rule rows; other package tests (e.g. scd2_integrity) do not. -#}
-  {%- set is_quality_test = metadata.name == 'quality'
-        or metadata.name.split('_')[0] in ['completeness', 'accuracy', 'consistency', 'timeliness', 'validity'] -%}
-  {%- if metadata.namespace == 'pipeline_kit' and is_quality_test and node.compiled_code -%}
+  {%- if metadata.namespace == 'pipeline_kit' and pipeline_kit._quality_test_dimension(metadata) is not none and node.compiled_code -%}
     {{- return(head ~ "'pipeline_kit' as source, dimension, rule_name, rule_kind, column_name, failing_rows, evaluated_rows, max_failure_ratio, is_failing from ("
         ~ node.compiled_code ~ ') as pk_test_result') -}}
   {%- endif -%}

@@ -18,13 +18,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from ..dbt_harness import AdapterTarget, DbtProject
 from ..scd.mini_project import mini_project
+from .helpers import artifacts
 
 pytestmark = pytest.mark.integration
 
@@ -94,10 +94,9 @@ CASE_TESTS = """\
 
 def _results(project: DbtProject) -> dict[str, tuple[str, str]]:
     """test name (the part before the model) -> (status, message) for each test of the run."""
-    target = project.target.workdir / "target"
-    manifest = json.loads((target / "manifest.json").read_text())
+    manifest, run_results = artifacts(project)
     found = {}
-    for item in json.loads((target / "run_results.json").read_text())["results"]:
+    for item in run_results["results"]:
         node = manifest["nodes"].get(item["unique_id"], {})
         meta = node.get("test_metadata") or {}
         if meta:

@@ -10,12 +10,12 @@ so the Snowflake direction cannot be reproduced there; the PostgreSQL case faile
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from ..dbt_harness import AdapterTarget, DbtProject
+from ..quality.helpers import artifacts
 from .mini_project import mini_project
 
 pytestmark = pytest.mark.integration
@@ -60,7 +60,7 @@ BAD_YML = """\
 
 
 def _statuses(project: DbtProject) -> dict[str, tuple[str, int | None]]:
-    run_results = json.loads((project.target.workdir / "target" / "run_results.json").read_text())
+    _, run_results = artifacts(project)
     return {
         item["unique_id"].split(".")[2]: (item["status"], item.get("failures"))
         for item in run_results["results"]
