@@ -237,12 +237,14 @@
   {{- return('(s._pk_has_live and (t.' ~ order_q ~ ' is null or s._pk_live_ord >= t.' ~ order_q ~ '))') -}}
 {% endmacro %}
 
-{#- Is this change a delete? NULL operations / flags are not deletes. -#}
+{#- Is this change a delete? NULL operations / flags are not deletes. A number is written as a
+    number only for an operation column that is not text: against a text column PostgreSQL has no
+    `varchar = integer`, and DuckDB and Snowflake cast the text, so '03' was a delete of 3. -#}
 {% macro _merge_is_delete_expr(m, alias) %}
   {%- if m.op_column_obj is not none -%}
-    {%- set literals = [] -%}
+    {%- set literals, text_column = [], m.op_column_obj.is_string() -%}
     {%- for value in m.delete_values -%}
-      {%- do literals.append(value if value is number else pipeline_kit._string_literal(value)) -%}
+      {%- do literals.append(value if value is number and not text_column else pipeline_kit._string_literal(value | string)) -%}
     {%- endfor -%}
     {{- return('coalesce(' ~ alias ~ '.' ~ adapter.quote(m.op_column_obj.name) ~ ' in (' ~ literals | join(', ') ~ '), false)') -}}
   {%- elif m.flag_column_obj is not none -%}
@@ -482,13 +484,12 @@
 
 {#- After the main statement when a run has a swap, indexes to build, grants, docs or post hooks:
     the swap (a full refresh of an existing table replaces it inside the same transaction), the
-    configured indexes of a rebuilt table (see _retire_existing), grants and docs, post hooks inside
+    configured indexes of a rebuilt table (see _swap_in_rebuilt), grants and docs, post hooks inside
     the transaction (they still roll the whole run back if they fail), the commit, then the
     backup's drop and the post hooks outside the transaction. -#}
 {% macro _merge_finish(target_relation, existing_relation, swap, full_refresh, post_hooks) %}
   {%- if swap -%}
-    {% do pipeline_kit._retire_existing(existing_relation, swap.backup) %}
-    {% do adapter.rename_relation(swap.intermediate, target_relation) %}
+    {%- set retired_relation = pipeline_kit._swap_in_rebuilt(existing_relation, swap.intermediate, swap.backup, target_relation) -%}
   {%- endif -%}
   {%- if full_refresh and config.get('indexes') -%}
     {% do create_indexes(target_relation) %}
@@ -505,7 +506,7 @@
   {%- endif -%}
   {% do adapter.commit() %}
   {%- if swap -%}
-    {% do adapter.drop_relation(swap.backup) %}
+    {% do adapter.drop_relation(retired_relation) %}
   {%- endif -%}
   {%- if post_hooks -%}
     {{ run_hooks(post_hooks, inside_transaction=False) }}

@@ -1,7 +1,7 @@
 {#- Writing helpers of the scd materialization. -#}
 
 {#- A rebuild (first load or full refresh): the staged batch becomes the whole dimension, built
-    beside the old one and swapped in. Returns the backup relation (dropped after the commit). -#}
+    beside the old one and swapped in. Returns the relation holding the old rows (dropped after the commit). -#}
 {% macro _scd_rebuild(arg_dict, existing_relation) %}
   {%- set intermediate_relation = make_intermediate_relation(arg_dict.target) -%}
   {#- the backup has the existing relation's type (a view when a view becomes an scd model): it is
@@ -17,15 +17,12 @@
   {%- call statement('main') -%}
     {{ get_create_table_as_sql(False, intermediate_relation, pipeline_kit._scd3_rows_sql(arg_dict) if arg_dict.cfg.scd_type == 3 else pipeline_kit._scd_new_rows_sql(arg_dict)) }}
   {%- endcall -%}
-  {#- swap, then the configured indexes on the new table (see _retire_existing) -#}
-  {%- if existing_relation is not none -%}
-    {%- do pipeline_kit._retire_existing(existing_relation, backup_relation) -%}
-  {%- endif -%}
-  {{ adapter.rename_relation(intermediate_relation, arg_dict.target) }}
+  {#- swap, then the configured indexes on the new table (see _swap_in_rebuilt) -#}
+  {%- set retired_relation = pipeline_kit._swap_in_rebuilt(existing_relation, intermediate_relation, backup_relation, arg_dict.target) -%}
   {%- if config.get('indexes') -%}
     {%- do create_indexes(arg_dict.target) -%}
   {%- endif -%}
-  {{ return(backup_relation) }}
+  {{ return(retired_relation) }}
 {% endmacro %}
 
 {#- Stage the touched keys' new rows, then replace the keys' rows: delete + insert in the open
@@ -242,10 +239,12 @@
   {{- return(target_columns + added) -}}
 {% endmacro %}
 
-{#- The batch's state and row encodings (enc_state, enc_row, see _scd_resolve_columns) with each
-    column whose type differs from the table's cast to the table's type first: the stored rows are hashed as the
-    table holds them (see the versions in _scd_stage_sql), so a batch decimal(10,2) against a table
-    decimal(12,4) must write 1.5 as the table does, `1.5000`, or every such row would look changed.
+{#- The batch's key, state and row encodings (enc_key, enc_state, enc_row, see _scd_resolve_columns)
+    with each column whose type differs from the table's cast to the table's type first: the stored
+    rows are hashed as the table holds them (see the versions in _scd_stage_sql), so a batch
+    decimal(10,2) against a table decimal(12,4) must write 1.5 as the table does, `1.5000`, or every
+    such row would look changed (and a key column's hash would match no stored key: a second
+    current row, or on DuckDB, which deletes by the key's values, the key's history lost).
     Only the types _scd_check_types lets through get here. -#}
 {% macro _scd_cast_state(arg_dict, batch_columns, target_columns) %}
   {%- set target_types = {} -%}
@@ -264,7 +263,7 @@
     {%- set changed = stored is not none and stored | lower != batch_types.get(name | lower, '') | lower -%}
     {%- do encodings.batch_values.update({name: ('cast(s.' ~ adapter.quote(name) ~ ' as ' ~ stored ~ ')') if changed else 's.' ~ adapter.quote(name)}) -%}
   {%- endfor -%}
-  {%- for part, names in [('enc_state', arg_dict.cols.tracked), ('enc_row', arg_dict.cols.payload)] -%}
+  {%- for part, names in [('enc_key', arg_dict.cols['keys']), ('enc_state', arg_dict.cols.tracked), ('enc_row', arg_dict.cols.payload)] -%}
     {%- set parts = [] -%}
     {%- for name in names -%}
       {%- set value_text = arg_dict.cols.text_of.get(name, text).replace('_pk_expr_', encodings.batch_values[name]) -%}

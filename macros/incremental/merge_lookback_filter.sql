@@ -1,8 +1,8 @@
 {#- merge_lookback_filter: a WHERE condition for late-arriving data. On an incremental run it keeps
     source rows whose `column` is at least max(column in the target) minus `lookback`; on a first
     build or full refresh (and while the target is empty) it keeps everything.
-    - `lookback`: a number >= 0 (in `datepart` units, or plain units for a numeric sequence column
-      when `datepart` is none).
+    - `lookback`: a number >= 0: whole `datepart` units, or plain units (fractions allowed) for a
+      numeric sequence column when `datepart` is none.
     - `column`: defaults to the model's `merge_order_by` config.
     Rows older than the window are not read at all; rows inside it are applied by the merge's
     ordering rules (an older change never overwrites a newer one). -#}
@@ -13,6 +13,11 @@
   {%- endif -%}
   {%- if datepart is not none and datepart not in ['second', 'minute', 'hour', 'day', 'week', 'month', 'year'] -%}
     {{ pipeline_kit._raise(name, '`datepart` must be one of second, minute, hour, day, week, month, year, or none for a numeric column', datepart) }}
+  {%- endif -%}
+  {#- dbt's dateadd takes whole units: DuckDB's casts the number to an integer (0.25 day became 0,
+      a window of nothing, and late rows were never read) and Snowflake's DATEADD is whole units -#}
+  {%- if datepart is not none and lookback != lookback | int -%}
+    {{ pipeline_kit._raise(name, '`lookback` must be a whole number of `datepart` units (a fraction would be rounded on DuckDB and Snowflake); use a smaller datepart, e.g. 6 and hour for a quarter day', lookback) }}
   {%- endif -%}
   {%- if column is not none and (column is not string or column | trim == '') -%}
     {{ pipeline_kit._raise(name, '`column` must be a column name', column) }}

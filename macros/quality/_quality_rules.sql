@@ -332,6 +332,30 @@
   {{- return(value) -}}
 {% endmacro %}
 
+{#- The parent key as a relationship's distinct set selects it. DuckDB and Snowflake compare a text
+    with a number, date, time, boolean (DuckDB: uuid, interval, blob too) by casting the text, so two parent texts that cast to one
+    value ('1' and '01') both matched a child row: the row was counted twice, in this rule and in
+    every rule of the same scan. A text parent key of such a child column is cast to the child's
+    type before the distinct (try_cast: a text that is no such value matches nothing, where the
+    implicit cast failed the test). Unknown types (parse time, an ephemeral model or parent) keep
+    the key as it is. -#}
+{% macro default___quality_parent_key(ctx, rule, parent, field) %}
+  {%- set child = pipeline_kit._quality_known_column(ctx, 'column', rule.get('column')) if ctx.columns is not none else none -%}
+  {%- if child is none or parent is string or (parent.identifier or '').startswith('__dbt__cte__')
+        or not modules.re.match('(u?(tiny|small|big|huge)?int(eger|\\d)?|byteint|number|numeric|decimal|float\\d?|double|real|date|time|timestamptz|timestamp|datetime|bool(ean)?|uuid|interval|blob)(?![a-z])', child.dtype | lower) -%}
+    {{- return(field) -}}
+  {%- endif -%}
+  {%- for column in adapter.get_columns_in_relation(parent) if column.name | lower == field | lower and column.is_string() -%}
+    {{- return('try_cast(' ~ field ~ ' as ' ~ child.data_type ~ ')') -}}
+  {%- endfor -%}
+  {{- return(field) -}}
+{% endmacro %}
+
+{# PostgreSQL compares no text with a number or date without a cast (an error, as in dbt's relationships), so no two parent texts can match one child value #}
+{% macro postgres___quality_parent_key(ctx, rule, parent, field) %}
+  {{- return(field) -}}
+{% endmacro %}
+
 {#- A fresh alias for a join / window column of this scan. -#}
 {% macro _quality_alias(ctx, prefix) %}
   {%- do ctx.aliases.append(prefix) -%}
@@ -458,7 +482,8 @@
       {{ pipeline_kit._quality_fail(ctx, label, '`field` must be the parent column name', field) }}
     {%- endif -%}
     {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_ref_') -%}
-    {%- do out.joins.append('left join (select distinct ' ~ field ~ ' as ' ~ alias ~ '_key from ' ~ parent ~ ') as ' ~ alias
+    {%- set parent_key = adapter.dispatch('_quality_parent_key', 'pipeline_kit')(ctx, rule, parent, field) -%}
+    {%- do out.joins.append('left join (select distinct ' ~ parent_key ~ ' as ' ~ alias ~ '_key from ' ~ parent ~ ') as ' ~ alias
                             ~ ' on pk_source.' ~ column ~ ' = ' ~ alias ~ '.' ~ alias ~ '_key') -%}
     {%- do out.update({'name': 'relationship(' ~ named ~ ' -> ' ~ field ~ ')',
                        'failing': pipeline_kit._quality_count_when('pk_source.' ~ column ~ ' is not null and ' ~ alias ~ '.' ~ alias ~ '_key is null')}) -%}
@@ -523,6 +548,13 @@
         session time zone) -#}
     {%- set instants = pipeline_kit._quality_is_aware(ctx, named)
                        and pipeline_kit._quality_is_aware(ctx, pipeline_kit._quality_column_name(rule.get('event_column'))) -%}
+    {#- a date side is compared as its midnight: PostgreSQL's date - date is a number of days, not an interval -#}
+    {%- if pipeline_kit._quality_column_type(ctx, rule.get('column')) == 'date' -%}
+      {%- set column = 'cast(' ~ column ~ ' as timestamp)' -%}
+    {%- endif -%}
+    {%- if pipeline_kit._quality_column_type(ctx, rule.get('event_column')) == 'date' -%}
+      {%- set event_column = 'cast(' ~ event_column ~ ' as timestamp)' -%}
+    {%- endif -%}
     {%- do out.update({'name': 'load_lag_p' ~ ((fraction * 100) | round(1) | string).replace('.0', '') ~ '(' ~ named ~ ' - ' ~ pipeline_kit._quality_column_name(rule.get('event_column')) ~ ')', 'evaluated': '1',
                        'failing': pipeline_kit._quality_lag_percentile_above(event_column, column, fraction, hours, instants)}) -%}
 

@@ -4,7 +4,7 @@ other threads while its transaction is open.
 dbt runs models on several threads over one DuckDB database, and dbt-duckdb's table
 materialization queries `duckdb_indexes()`. While a rename of an indexed table is uncommitted,
 that query fails in every other thread ("Table with name ..._backup does not exist"), so our
-rebuild drops the old table inside the transaction instead of renaming it (_retire_existing).
+rebuild drops the old table inside the transaction instead of renaming it (_swap_in_rebuilt).
 
 The test holds the rebuild's transaction open with a slow post-hook (post-hooks run inside the
 transaction, after the swap) while a second thread of the same process polls
@@ -50,17 +50,20 @@ MODELS = {
 # The first version of the DuckDB swap, kept here as the negative control: drop the old
 # table's indexes (DuckDB cannot rename a table that has some), then rename it to the backup.
 RENAMING_OVERRIDE = """
-{% macro duckdb___retire_existing(existing_relation, backup_relation) %}
-  {%- if var('race_rename', false) -%}
+{% macro duckdb___swap_in_rebuilt(existing_relation, intermediate_relation, backup_relation,
+                                  target_relation) %}
+  {%- if var('race_rename', false) and existing_relation is not none -%}
     {%- set found = run_query("select index_name from duckdb_indexes() where schema_name = '"
         ~ existing_relation.schema ~ "' and table_name = '" ~ existing_relation.identifier ~ "'") -%}
     {%- for row in found.rows -%}
       {%- do run_query('drop index "' ~ existing_relation.schema ~ '"."' ~ row[0] ~ '"') -%}
     {%- endfor -%}
     {%- do adapter.rename_relation(existing_relation, backup_relation) -%}
-  {%- else -%}
-    {%- do pipeline_kit.duckdb___retire_existing(existing_relation, backup_relation) -%}
+    {%- do adapter.rename_relation(intermediate_relation, target_relation) -%}
+    {{- return(backup_relation) -}}
   {%- endif -%}
+  {{- return(pipeline_kit.duckdb___swap_in_rebuilt(existing_relation, intermediate_relation,
+                                                    backup_relation, target_relation)) -}}
 {% endmacro %}
 """
 

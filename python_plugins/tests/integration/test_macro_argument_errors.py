@@ -53,6 +53,10 @@ CASES = {
         "{{ pipeline_kit.date_dimension('2024-01-01', '2024-02-01', fiscal_year_start_month=true) }}",
         ["pipeline_kit.date_dimension", "`fiscal_year_start_month`", "True"],
     ),
+    "fractional lookback in dateparts": (
+        "{{ pipeline_kit.merge_lookback_filter(0.25, 'day', column='updated_at') }}",
+        ["pipeline_kit.merge_lookback_filter", "`lookback` must be a whole number", "0.25"],
+    ),
     "missing order_by": (
         "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by=none) }}",
         ["pipeline_kit.deduplicate", "`order_by` is required"],

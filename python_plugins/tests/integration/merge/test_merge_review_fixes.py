@@ -11,7 +11,10 @@ PostgreSQL's delete / update / insert fallback where the path differs):
   error); only the materialization's own scratch names are reserved now, with a named error;
 - merge_lookback_filter wrote a mixed-case ordering column unquoted (PostgreSQL folded it);
 - in dbt unit tests merge_is_incremental ignored the `is_incremental` override and
-  merge_lookback_filter demanded a column the unit test's config does not carry.
+  merge_lookback_filter demanded a column the unit test's config does not carry;
+- a number in `merge_delete_values` was written unquoted: against a text operation column
+  PostgreSQL failed (`varchar = integer`), DuckDB and Snowflake cast the text, so '03' deleted its
+  key and a text op such as 'I' failed the run (found in the 2026-12-07 review).
 
 The tests build their own models in a copy of the integration project (nothing shared changes),
 with a target of their own per adapter (a pk_fixmerge_* schema on PostgreSQL, dropped after)."""
@@ -269,3 +272,33 @@ def test_unit_tests_see_the_incremental_override(project: DbtProject) -> None:
     result = project.run("test", "--select", "test_type:unit")
     assert result.ok, result.tail()
     assert "PASS=3" in result.output, result.tail()
+
+
+# -- 7. numbers in merge_delete_values ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("op_type", ["varchar(4)", "integer"])
+def test_numeric_delete_values(project: DbtProject, op_type: str) -> None:
+    text = op_type != "integer"
+    columns = [("id", "integer"), ("op", op_type), ("val", "varchar(4)"), ("ts", "integer")]
+    first = [
+        (1, "I" if text else 1, "a", 1),
+        (2, "I" if text else 1, "b", 1),
+        (3, "I" if text else 1, "c", 1),
+    ]
+    second = [
+        (1, "3" if text else 3, "x", 2),
+        (2, "03" if text else 4, "y", 2),
+        (3, "2" if text else 2, "z", 2),
+    ]
+    model = "fix_delete_numbers_" + ("text" if text else "int")
+    config = "unique_key='id', merge_order_by='ts', merge_op_column='op', merge_delete_values=[3]"
+    for fallback in fallback_cases(project):
+        rows = load(
+            project,
+            model,
+            config + (", merge_force_fallback=true" if fallback else ""),
+            [rows_sql(columns, first), rows_sql(columns, second)],
+        )
+        # only the op 3 deletes (as text, '03' is another value)
+        assert sorted((r["id"], r["val"]) for r in rows) == [("2", "y"), ("3", "z")], (fallback, rows)

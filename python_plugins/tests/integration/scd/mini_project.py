@@ -23,6 +23,9 @@ model-paths: ["models"]
 macro-paths: ["macros"]
 flags:
   send_anonymous_usage_stats: false
+vars:
+  # fakesnow has no ALTER TABLE ... SWAP WITH (see integration_tests/dbt_project.yml)
+  pipeline_kit_snowflake_swap: false
 models:
   pk_mini:
     +materialized: table
