@@ -54,17 +54,17 @@
   {{- return(found) -}}
 {% endmacro %}
 
-{# PostgreSQL: the scratch table and one information_schema query for both tables in one call (temporary tables, named as default___merge_temp_relation does); the query also reads the server version (MERGE from 15 on, else the fallback); the write locks the table against other writers (lock) #}
+{# PostgreSQL: the scratch table and one information_schema query for both tables in one call (temporary tables, named as default___merge_temp_relation does, dropped by the commit, so the write is the run's last statement and its row count dbt's); the query also reads the server version (MERGE from 15 on, else the fallback); the write locks the table against other writers (lock) #}
 {% macro postgres___merge_prepare(target_relation, existing_relation, select_sql) %}
   {%- set prefix, stamp = target_relation.identifier[:30], modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
   {%- set found = {
-      'batch': [], 'target': [], 'path': 'merge', 'row_id': none, 'version': 0, 'lock': 'share row exclusive',
+      'batch': [], 'target': [], 'path': 'merge', 'row_id': none, 'version': 0, 'lock': 'share row exclusive', 'on_commit_drop': true,
       'batch_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_batch' ~ stamp, 'schema': none, 'database': none}),
       'dedup_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_dedup' ~ stamp, 'schema': none, 'database': none})} -%}
   {%- set batch_name = "'" ~ found.batch_relation.identifier.replace("'", "''") ~ "'" -%}
   {%- call statement('pk_merge_columns', fetch_result=True) -%}
     {{ config.get('sql_header') or '' }}
-    create temporary table {{ found.batch_relation }} as ({{ select_sql }}
+    create temporary table {{ found.batch_relation }} on commit drop as ({{ select_sql }}
     );
     select case when table_name = {{ batch_name }} then 'batch' else 'target' end as k, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, ordinal_position as pos
     from {{ found.batch_relation.information_schema('columns') }}
@@ -295,11 +295,12 @@
     (a NULL target key never equals a set one, so this is the NULL-safe match for them, and
     PostgreSQL hash-joins it 15-60 ms faster on a 1M-row target than the coalesce form), and
     the rows with a NULL key part take the NULL-safe match; with no such rows that MERGE's hash
-    side is empty and PostgreSQL never scans the target. The two touch disjoint rows. -#}
+    side is empty and PostgreSQL never scans the target. The two touch disjoint rows; the
+    plain-equality one runs last, so its row count is the one dbt reports. -#}
 {% macro _merge_merge_sql(m, target_relation, parts, found) %}
   {%- set soft = m.delete_mode == 'soft' -%}
   {%- set dml = pipeline_kit._merge_dml_parts(m) -%}
-  {%- set passes = [(parts.keys_known, parts.match_eq), ('not (' ~ parts.keys_known ~ ')', parts.match)] if parts.match_eq else [(none, parts.match)] -%}
+  {%- set passes = [('not (' ~ parts.keys_known ~ ')', parts.match), (parts.keys_known, parts.match_eq)] if parts.match_eq else [(none, parts.match)] -%}
   {%- for rows, match in passes %}
     merge into {{ target_relation }} as t
     using ({% if rows %}select s.* from ({{ parts.source }}) as s where {{ rows }}{% else %}{{ parts.source }}{% endif %}) as s
@@ -311,9 +312,8 @@
     when matched and s._pk_is_delete and {{ parts.newer }} then delete
     {%- endif %}
     when matched and not s._pk_is_delete and {{ parts.newer }} and {{ parts.changed }} then update set {{ dml.set }}
-    when not matched {% if m.has_deletes and not soft %}and not s._pk_is_delete {% endif %}then insert ({{ dml.names }}) values ({{ dml.exprs }});
+    when not matched {% if m.has_deletes and not soft %}and not s._pk_is_delete {% endif %}then insert ({{ dml.names }}) values ({{ dml.exprs }}){{ ';' if not loop.last }}
   {%- endfor %}
-    drop table if exists {{ found.batch_relation }}
 {%- endmacro %}
 
 {#- SET list of an update from the batch, and the column list and values of an insert from it. -#}
@@ -404,8 +404,6 @@
   {%- endif -%}
   {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ dml.set ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and not s._pk_is_delete and ' ~ parts.newer ~ ' and ' ~ parts.changed) -%}
   {%- do statements.insert(0 if m.predicates else statements | length, 'insert into ' ~ target_relation ~ ' (' ~ dml.names ~ ') select ' ~ dml.exprs ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ insert_filter ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ parts.match ~ ')') -%}
-  {%- do statements.append('drop table if exists ' ~ found.batch_relation) -%}
-  {%- do statements.append('drop table if exists ' ~ dedup_relation) -%}
   {{- return(statements | join(';\n')) -}}
 {% endmacro %}
 
@@ -455,6 +453,11 @@
 {# Snowflake: the scratch table is a transient table in the target schema (see _merge_create_scratch) #}
 {% macro snowflake___merge_temp_relation(target_relation, suffix) %}
   {{- return(make_temp_relation(target_relation, suffix)) -}}
+{% endmacro %}
+
+{# PostgreSQL: dropped by the commit (see postgres___merge_prepare) #}
+{% macro postgres___merge_create_scratch(relation, select_sql) %}
+  {{- return('create temporary table ' ~ relation ~ ' on commit drop as (' ~ select_sql ~ '\n)') -}}
 {% endmacro %}
 
 {% macro default___merge_create_scratch(relation, select_sql) %}

@@ -53,8 +53,11 @@
 
   {#- main statement: staged delete + insert by row id, one MERGE, or the delete / update / insert
       fallback (PostgreSQL < 15, or merge_force_fallback), sent as one call (Snowflake's adapter
-      splits it) ending with the drops of the scratch tables, inside the transaction (temporary
-      ones have no schema for dbt's cache). The builder is _merge_<path>_sql, looked up by name. -#}
+      splits it), inside the transaction. The builder is _merge_<path>_sql, looked up by name. The
+      write is the call's last statement, so dbt reports its row count (MERGE 20000), except on
+      the staged path (DuckDB, which reports no counts), whose call ends with the scratch tables'
+      drops. Elsewhere they are dropped next (temporary ones have no schema for dbt's cache), or,
+      on PostgreSQL, by the commit (on commit drop). -#}
   {%- set path = 'fallback' if m.force_fallback else found.path -%}
   {{ log('pipeline_kit_merge: ' ~ this ~ ' via ' ~ path, info=false) }}
   {%- set main_sql = pipeline_kit['_merge_' ~ path ~ '_sql'](m, build_relation, adapter.dispatch('_merge_parts', 'pipeline_kit')(m, found.batch_relation), found) -%}
@@ -64,6 +67,12 @@
     {%- if found.get('lock') and not full_refresh %}lock table {{ target_relation }} in {{ found.lock }} mode;
     {% endif %}{{ main_sql }}
   {%- endcall %}
+  {%- if path != 'staged' and not found.get('on_commit_drop') %}
+    {% call statement('pk_merge_drop_scratch') %}
+      drop table if exists {{ found.batch_relation }}{% if path == 'fallback' %};
+      drop table if exists {{ found.dedup_relation }}{% endif %}
+    {%- endcall %}
+  {%- endif %}
 
   {#- swap, indexes of a rebuilt table, grants, docs, post hooks and commit; without any of them just the commit -#}
   {%- if swap or (full_refresh and config.get('indexes')) or post_hooks or config.get('grants') or config.persist_relation_docs() or config.persist_column_docs() -%}

@@ -202,6 +202,20 @@
   {{- return([low, high]) -}}
 {% endmacro %}
 
+{#- Number bounds of a rule on a single-precision (real / float4) column, in that precision: as
+    its values were stored. PostgreSQL compares a real with a literal as double precision, so a
+    stored 0.3 was 0.30000001 > 0.3 (its min / max / sum of reals are reals too). -#}
+{% macro _quality_real_bounds(ctx, rule, bounds) %}
+  {%- if pipeline_kit._quality_column_type(ctx, rule.get('column')) not in ['real', 'float4'] -%}
+    {{- return(bounds) -}}
+  {%- endif -%}
+  {%- set cast_bounds = [] -%}
+  {%- for bound in bounds -%}
+    {%- do cast_bounds.append(none if bound is none else 'cast(' ~ bound ~ ' as real)') -%}
+  {%- endfor -%}
+  {{- return(cast_bounds) -}}
+{% endmacro %}
+
 {#- SQL true when `expression` is below `low` or above `high` (bounds from _quality_bounds; a
     none bound is not checked). -#}
 {% macro _quality_outside(expression, low, high) %}
@@ -444,7 +458,7 @@
         {{ pipeline_kit._quality_fail(ctx, label, 'needs `min_value` and/or `max_value`', rule) }}
       {%- endif -%}
     {%- else -%}
-      {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
+      {%- set low, high = pipeline_kit._quality_real_bounds(ctx, rule, pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value')) -%}
     {%- endif -%}
     {%- do out.update({'name': 'range(' ~ named ~ ')', 'failing': pipeline_kit._quality_count_when(pipeline_kit._quality_outside(column, low, high))}) -%}
 
@@ -471,6 +485,9 @@
       {%- set value = ('avg' if aggregate == 'mean' else aggregate) ~ '(' ~ column ~ ')' -%}
     {%- endif -%}
     {%- set low, high = pipeline_kit._quality_bounds(ctx, label, rule, 'min_value', 'max_value') -%}
+    {%- if aggregate in ['min', 'max', 'sum'] -%}
+      {%- set low, high = pipeline_kit._quality_real_bounds(ctx, rule, [low, high]) -%}
+    {%- endif -%}
     {%- do out.update({'name': aggregate ~ '(' ~ named ~ ')', 'evaluated': '1',
                        'failing': 'case when ' ~ value ~ ' is null or ' ~ pipeline_kit._quality_outside(value, low, high) ~ ' then 1 else 0 end'}) -%}
 

@@ -15,8 +15,10 @@
   {%- set raw_relation = dialect.raw_relation -%}
   {%- set name_parts = raw_relation.identifier.rpartition('__pk_scd_raw') -%}
   {%- set scratch = {} -%}
-  {%- for part in ['src', 'keys', 'new', 'tgt'] -%}
-    {%- do scratch.update({part: raw_relation.incorporate(path={'identifier': name_parts[0] ~ '__pk_scd_' ~ part ~ name_parts[2]})}) -%}
+  {#- each tag as long as `raw`: on PostgreSQL make_temp_relation cuts a long model name so the raw
+      name is exactly 63 characters, and a longer tag would exceed the limit -#}
+  {%- for part, tag in [('src', 'src'), ('keys', 'key'), ('new', 'new'), ('tgt', 'tgt')] -%}
+    {%- do scratch.update({part: raw_relation.incorporate(path={'identifier': name_parts[0] ~ '__pk_scd_' ~ tag ~ name_parts[2]})}) -%}
   {%- endfor -%}
 
   {#- config: validated before anything runs -#}
