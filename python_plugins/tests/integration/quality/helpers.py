@@ -41,6 +41,17 @@ def artifacts(project: DbtProject) -> tuple[dict[str, Any], dict[str, Any]]:
     return manifest, run_results
 
 
+def statuses_by_rule(project: DbtProject) -> dict[str, str]:
+    """Each generic test of the last run by its `rule_name` argument (else the test's name) -> status."""
+    manifest, run_results = artifacts(project)
+    statuses = {}
+    for item in run_results["results"]:
+        meta = manifest["nodes"][item["unique_id"]].get("test_metadata") or {}
+        if meta:
+            statuses[meta["kwargs"].get("rule_name") or meta["name"]] = item["status"]
+    return statuses
+
+
 def show(project: DbtProject, sql: str, dbt_vars: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Rows of an inline query through `dbt show` (works the same on every adapter)."""
     result = project.run("show", "--inline", sql, "--output", "json", "--limit", "-1", dbt_vars=dbt_vars)

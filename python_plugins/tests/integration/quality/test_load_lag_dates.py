@@ -14,7 +14,7 @@ import pytest
 
 from ..dbt_harness import AdapterTarget
 from ..scd.mini_project import mini_project
-from .helpers import artifacts
+from .helpers import statuses_by_rule
 
 pytestmark = pytest.mark.integration
 
@@ -51,10 +51,5 @@ def test_load_lag_between_dates(
         adapter, adapter_targets, tmp_root, tmp_path, {"ld_events.sql": EVENTS, "schema.yml": SCHEMA}
     )
     built = project.run("build")
-    manifest, run_results = artifacts(project)
-    status = {}
-    for item in run_results["results"]:
-        meta = manifest["nodes"][item["unique_id"]].get("test_metadata") or {}
-        if meta:
-            status[meta["kwargs"].get("rule_name") or meta["name"]] = item["status"]
+    status = statuses_by_rule(project)
     assert status == {"within_30": "pass", "over_20": "fail", "quality": "pass"}, (status, built.tail())

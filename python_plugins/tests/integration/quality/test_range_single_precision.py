@@ -15,7 +15,7 @@ import pytest
 
 from ..dbt_harness import AdapterTarget
 from ..scd.mini_project import mini_project
-from .helpers import artifacts
+from .helpers import statuses_by_rule
 
 pytestmark = pytest.mark.integration
 
@@ -44,10 +44,5 @@ def test_real_column_within_its_bounds(
         adapter, adapter_targets, tmp_root, tmp_path, {"rs_values.sql": VALUES, "schema.yml": SCHEMA}
     )
     built = project.run("build")
-    manifest, run_results = artifacts(project)
-    status = {}
-    for item in run_results["results"]:
-        meta = manifest["nodes"][item["unique_id"]].get("test_metadata") or {}
-        if meta:
-            status[meta["kwargs"]["rule_name"]] = item["status"]
+    status = statuses_by_rule(project)
     assert status == {"within": "pass", "above_max": "fail", "max_within": "pass"}, (status, built.tail())
