@@ -8,8 +8,9 @@
     {%- do where.append(model.get('name')) -%}
   {%- endif -%}
   {%- set text = 'pipeline_kit.' ~ macro_name ~ ': ' ~ ((where | join('') ~ ': ') if where else '') ~ message -%}
-  {#- a number given as a string (YAML '0.1') would print as a valid number: say it is a string -#}
-  {%- if got is string and modules.re.match('^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)\\s*$', got) -%}
+  {#- a number given as a string (YAML '0.1', or 1e40, which YAML reads as text) would print as a
+      valid number: say it is a string -#}
+  {%- if got is string and modules.re.match('^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$', got) -%}
     {%- set text = text ~ " (got the string '" ~ got ~ "')" -%}
   {%- elif got is not none -%}
     {%- set text = text ~ ' (got ' ~ (got | string) ~ ')' -%}

@@ -112,7 +112,7 @@
   {{- return({'scd_type': scd_type, 'keys': keys, 'updated_at': updated_at | trim | replace('"', ''), 'strategy': strategy,
               'check_cols': check_cols, 'scd3_columns': scd3_columns, 'hard_deletes': hard_deletes,
               'open_end': open_end_literal, 'names': names, 'on_schema_change': on_schema_change, 'max_deleted_ratio': max_deleted_ratio,
-              'load_ts': ('cast(' ~ load_timestamp ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if load_timestamp else none}) -}}
+              'load_ts': load_timestamp | trim if load_timestamp else none}) -}}
 {% endmacro %}
 
 {#- Match the configured column names against the staged source's columns (case-insensitively),
@@ -161,7 +161,8 @@
   {%- endfor -%}
   {#- NULL-safe, unambiguous text encodings (as _scd_encode) of the key, the tracked state, the whole
       row; state_t: the state of a stored row (see the versions in _scd_stage_sql). text_of: the
-      columns whose type has a text form of its own in the dialect (typed_text, Snowflake) -#}
+      columns whose type has a text form of its own in the dialect (typed_text: Snowflake's dates and
+      times, PostgreSQL's and DuckDB's timestamptz, whose text follows the session) -#}
   {%- do f.update(text_of=pipeline_kit._scd_typed_text(d, columns) if d.get('typed_text') else {}) -%}
   {%- for part, alias, names in [('key', 's', key_names), ('state', 's', f.tracked), ('row', 's', payload), ('id', 'v', key_names), ('state_t', 't', f.tracked), ('row_t', 't', payload)] -%}
     {%- set parts = [] -%}
@@ -176,10 +177,20 @@
   {#- the target row t has a key that is in a relation k (with _pk_key and the key columns): the text around k -#}
   {%- set key_in = ['exists (select 1 from ', ' as k where ' ~ matches | join(' and ') ~ ')'] if d.key_match == 'columns' else ['t.' ~ f.scd_key ~ ' in (select k._pk_key from ', ' as k)'] -%}
   {%- set q_updated_at = adapter.quote(updated_at.name) -%}
+  {#- the load time of deletes: now in UTC, or the configured expression, converted to UTC when its
+      value is timezone-aware (current_timestamp) as updated_at is; a cast alone would keep the
+      session's wall clock (New York: five hours early, so a delete sorted before the version it
+      ends and was dropped). The type is read from one evaluation of the expression. -#}
+  {%- set load_ts = d.now_utc -%}
+  {%- if cfg.load_ts -%}
+    {%- set probe = run_query('select ' ~ cfg.load_ts ~ ' as pk_load_ts').rows[0][0] -%}
+    {%- set load_ts = d.utc_naive.replace('_pk_expr_', cfg.load_ts) if probe.tzinfo is defined and probe.tzinfo is not none
+                      else 'cast(' ~ cfg.load_ts ~ ' as ' ~ d.ts_type ~ ')' -%}
+  {%- endif -%}
   {%- do f.update(payload=payload, keys=key_names, updated_at=q_updated_at, scratch=d.scratch, ts_type=d.ts_type,
                   ts_s=ts.replace('_pk_expr_', 's.' ~ q_updated_at), ts_t=ts.replace('_pk_expr_', 't.' ~ q_updated_at),
                   in_source=key_in | join(arg_dict.source), in_keys_relation=key_in | join(arg_dict.keys_relation),
-                  load_ts=cfg.load_ts or d.now_utc, open_end=cfg.open_end, ts_text_vf=d.ts_text.replace('_pk_expr_', 'v._pk_vf')) -%}
+                  load_ts=load_ts, open_end=cfg.open_end, ts_text_vf=d.ts_text.replace('_pk_expr_', 'v._pk_vf')) -%}
   {{- return(f) -}}
 {% endmacro %}
 

@@ -29,27 +29,30 @@
 {# PostgreSQL: the default, plus each staged target row's ctid so the delete finds the replaced
    rows without another scan (the string type spelled out: dbt.type_string() is two more compiles);
    an incremental load locks the table against other writers first (share row exclusive: reads go
-   on), since the ctids and versions it stages must still be the table's when it writes #}
+   on), since the ctids and versions it stages must still be the table's when it writes; to_char
+   of 'infinity' is NULL, so scd_id falls back to the timestamp's own text there; a timestamptz is
+   hashed as its UTC time (typed_text), since its text follows the session's TimeZone #}
 {% macro postgres___scd_dialect(target_relation) %}
   {{- return({
       'raw_relation': make_temp_relation(target_relation, '__pk_scd_raw'),
       'scratch': 'create temporary table',
       'text': 'cast(_pk_expr_ as ' ~ api.Column.translate_type('string') ~ ')',
       'ts_type': 'timestamp',
-      'ts_text': "to_char(_pk_expr_, 'YYYY-MM-DD HH24:MI:SS.US')",
+      'ts_text': "coalesce(to_char(_pk_expr_, 'YYYY-MM-DD HH24:MI:SS.US'), cast(_pk_expr_ as text))",
       'utc_naive': "cast((_pk_expr_) at time zone 'UTC' as timestamp)",
       'now_utc': "cast(now() at time zone 'UTC' as timestamp)",
       'key_match': 'hash',
       'row_id': 'ctid',
       'describe': false,
       'lock': 'share row exclusive',
+      'typed_text': {'timestamp with time zone': "coalesce(to_char(_pk_expr_ at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), cast(_pk_expr_ as text))"},
       'delete_slow': 'delete from {target} where ctid = any(array(select v._pk_rid from {target_rows} as v inner join {keys_relation} as k on v.{scd_key} = k._pk_key where not k._pk_fast));\n    ',
       'delete_fast': 'delete from {target} where ctid = any(array(select v._pk_rid from {target_rows} as v inner join {keys_relation} as k on v.{scd_key} = k._pk_key where k._pk_fast and v.{open_row}));\n    ',
       'delete_slow_full': 'delete from {target} where {scd_key} in (select k._pk_key from {keys_relation} as k);\n    '}) -}}
 {% endmacro %}
 
 {# DuckDB: strftime with %f (microseconds); timezone('UTC', timestamptz) gives the UTC wall-clock
-   time; a NULL-safe semi-join on the key columns is several times faster than on the text key hash;
+   time (a timestamptz is hashed as it, typed_text: its text follows the session's TimeZone); a NULL-safe semi-join on the key columns is several times faster than on the text key hash;
    the scratch relation is dbt-duckdb's make_temp_relation inlined (saves three macro compiles);
    columns are read with describe in the staging round trip (see the materialization) #}
 {% macro duckdb___scd_dialect(target_relation) %}
@@ -66,6 +69,7 @@
       'row_id': none,
       'describe': true,
       'lock': none,
+      'typed_text': {'timestamp with time zone': "strftime(timezone('UTC', _pk_expr_), '%Y-%m-%d %H:%M:%S.%f')"},
       'delete_slow': 'delete from {target} as t where {in_slow};\n    ',
       'delete_fast': 'delete from {target} as t where t.{open_row} and {in_fast};\n    '}) -}}
 {% endmacro %}

@@ -54,8 +54,11 @@
                                    target=arg_dict.target, keys_relation=arg_dict.keys_relation, new_relation=arg_dict.new_relation) -%}
   {%- else -%}
     {#- the dialect's delete templates (see _scd_dialect): the slow keys' rows, the fast keys' open
-        rows; in_keys: DuckDB's key predicate, exists (... where <key match>), without its last `)` -#}
-    {%- set in_keys = cols.in_keys_relation[:-1] -%}
+        rows; in_keys: DuckDB's key predicate, exists (... where <key match>), without its last `)`,
+        plus the stored key hash: the rows written back are grouped by that hash, so a stored row
+        equal by `=` but hashed from another text (a timestamptz key read in another session time
+        zone, a NOCASE collation, -0.0 against 0.0) must not be deleted: it would not come back -#}
+    {%- set in_keys = cols.in_keys_relation[:-1] ~ ' and t.' ~ cols.scd_key ~ ' = k._pk_key' -%}
     {%- set write = ((d.delete_slow_full if cfg.hard_deletes != 'ignore' and d.delete_slow_full else d.delete_slow) if arg_dict.slow else '')
         ~ (d.delete_fast if arg_dict.slow < arg_dict.touched else '') ~ 'insert into {target} ({columns})\n    select {columns} from {new_relation}' -%}
     {%- set write = write.format(columns=arg_dict.columns, in_slow=in_keys ~ ' and not k._pk_fast)', in_fast=in_keys ~ ' and k._pk_fast)',

@@ -41,6 +41,10 @@ CASES = {
         "{{ pipeline_kit.date_dimension('2024-01-01', '2024-02-01', fiscal_year_start_month='4') }}",
         ["pipeline_kit.date_dimension", "`fiscal_year_start_month`", "(got the string '4')"],
     ),
+    "fiscal month as a string in exponent form": (
+        "{{ pipeline_kit.date_dimension('2024-01-01', '2024-02-01', fiscal_year_start_month='1e1') }}",
+        ["pipeline_kit.date_dimension", "`fiscal_year_start_month`", "(got the string '1e1')"],
+    ),
     "missing partition_by": (
         "{{ pipeline_kit.deduplicate('orders', partition_by=[], order_by='updated_at') }}",
         ["pipeline_kit.deduplicate", "`partition_by` is required"],
