@@ -51,9 +51,14 @@
   {{ pipeline_kit._raise('merge_lookback_filter', '`column` names no column of the target ' ~ this, column ~ '; columns: ' ~ (columns | map(attribute='name') | join(', '))) }}
 {% endmacro %}
 
+{#- Days and weeks are fixed hours (24, 168): added to a timezone-aware value, a day is a calendar
+    day of the session's time zone, 23 or 25 hours across a DST change, so the window would depend
+    on the session. -#}
 {% macro default__merge_lookback_filter(lookback, datepart, column) %}
   {%- if datepart is none -%}
     {%- set bound = 'max(' ~ column ~ ') - ' ~ lookback -%}
+  {%- elif datepart in ['day', 'week'] -%}
+    {%- set bound = dbt.dateadd('hour', -lookback * (24 if datepart == 'day' else 168), 'max(' ~ column ~ ')') -%}
   {%- else -%}
     {%- set bound = dbt.dateadd(datepart, -lookback, 'max(' ~ column ~ ')') -%}
   {%- endif -%}

@@ -12,6 +12,9 @@ PostgreSQL's delete / update / insert fallback where the path differs):
 - merge_lookback_filter wrote a mixed-case ordering column unquoted (PostgreSQL folded it);
 - in dbt unit tests merge_is_incremental ignored the `is_incremental` override and
   merge_lookback_filter demanded a column the unit test's config does not carry;
+- merge_lookback_filter's days on a timezone-aware column were calendar days of the session's
+  zone (23 hours across a DST change in New York): a late row 23.5 hours older than the latest
+  was not read; days and weeks are fixed hours now (found in the 2026-12-07 review);
 - a number in `merge_delete_values` was written unquoted: against a text operation column
   PostgreSQL failed (`varchar = integer`), DuckDB and Snowflake cast the text, so '03' deleted its
   key and a text op such as 'I' failed the run (found in the 2026-12-07 review).
@@ -302,3 +305,27 @@ def test_numeric_delete_values(project: DbtProject, op_type: str) -> None:
         )
         # only the op 3 deletes (as text, '03' is another value)
         assert sorted((r["id"], r["val"]) for r in rows) == [("2", "y"), ("3", "z")], (fallback, rows)
+
+
+# -- 8. lookback days on a timezone-aware column, in a session with DST --------------------------
+
+
+def test_lookback_days_are_fixed_hours_on_aware_columns(project: DbtProject) -> None:
+    if project.target.name == "snowflake":
+        pytest.skip("fakesnow's session time zone is always UTC")
+    zone = "TimeZone = " if project.target.name == "duckdb" else "time zone "
+    columns = [("id", "integer"), ("val", "varchar(4)"), ("ts", "timestamptz")]
+    select = "select * from (\n{}\n) as src where {{{{ pipeline_kit.merge_lookback_filter(1, 'day') }}}}"
+    batches = [
+        select.format(
+            rows_sql(columns, [(1, "a", "2024-03-10 12:00:00+00"), (2, "b", "2024-03-01 00:00:00+00")])
+        ),
+        # the US DST change is 2024-03-10: key 2's change is 23.5 h before the latest row (read),
+        # key 3's 24.5 h (not read)
+        select.format(
+            rows_sql(columns, [(2, "x", "2024-03-09 12:30:00+00"), (3, "c", "2024-03-09 11:30:00+00")])
+        ),
+    ]
+    config = f"unique_key='id', merge_order_by='ts', pre_hook=\"set {zone}'America/New_York'\""
+    rows = load(project, "fix_lookback_dst", config, batches)
+    assert sorted((r["id"], r["val"]) for r in rows) == [("1", "a"), ("2", "x")], rows
