@@ -213,7 +213,7 @@ def analyze_command(  # noqa: PLR0917 - click passes each option by keyword
         if output_format == "table":
             render_terminal(outcome.report, Console(), top=top)
         elif output_format == "json":
-            click.echo(json.dumps(outcome.report, indent=2))
+            click.echo(json.dumps(outcome.report, indent=2, allow_nan=False))
         elif output_format == "markdown":
             click.echo(render_markdown(outcome.report, top=top), nl=False)
     except (PipelineKitError, click.ClickException, click.exceptions.Exit, click.exceptions.Abort):

@@ -116,6 +116,9 @@ def estimate_costs(
                 if warehouse not in sizes:
                     sizes[warehouse] = _warehouse_size(warehouse, settings)
                 costs[run.unique_id] = _snowflake_estimate(run, warehouse, sizes[warehouse], settings)
+        unmatched = _unmatched_warehouses((warehouses.get(run.unique_id, "") for run in runs), settings)
+        if unmatched:
+            method += f" (--warehouse {', '.join(unmatched)}: no node of this run uses it)"
     elif adapter == "bigquery":
         method = f"BigQuery bytes_billed x {settings.bigquery_price_per_tib} {settings.currency}/TiB"
         for run in runs:
@@ -150,8 +153,18 @@ def estimate_costs(
 
 def _warehouse_size(warehouse: str, settings: CostSettings) -> str:
     # `snowflake_warehouse` holds a name; map it through --warehouse NAME=SIZE, else it may be a size.
-    named = normalise_size(settings.warehouse_sizes.get(warehouse, warehouse)) if warehouse else None
+    # Unquoted Snowflake names are case-insensitive: TRANSFORMING_WH=L prices transforming_wh.
+    size = settings.warehouse_sizes.get(warehouse) if warehouse else None
+    if warehouse and size is None:
+        folded = {name.upper(): value for name, value in settings.warehouse_sizes.items()}
+        size = folded.get(warehouse.upper(), warehouse)
+    named = normalise_size(size) if size else None
     return named or normalise_size(settings.default_warehouse_size) or "XS"
+
+
+def _unmatched_warehouses(warehouses: Iterable[str], settings: CostSettings) -> list[str]:
+    used = {name.upper() for name in warehouses if name}
+    return sorted(name for name in settings.warehouse_sizes if name.upper() not in used)
 
 
 def _snowflake_estimate(run: NodeRun, warehouse: str, size: str, settings: CostSettings) -> NodeCost:

@@ -127,6 +127,23 @@ def load_run(
             warnings.append(
                 f"{artifact.path}: schema v{artifact.schema_version} is newer than tested; read anyway"
             )
+    unreadable = [r for r in run_results.results if r.unreadable_timing]
+    if unreadable:
+        warnings.append(
+            f"{run_results.path}: {unreadable[0].unique_id} has a timing value that is not a "
+            f"timestamp ({unreadable[0].unreadable_timing!r})"
+            + (f", and {len(unreadable) - 1} more nodes" if len(unreadable) > 1 else "")
+            + ": left off the timeline and the wall time"
+        )
+    concurrent = concurrent_microbatch_nodes(manifest, run_results)
+    if concurrent:
+        warnings.append(
+            f"{concurrent[0]}"
+            + (f" and {len(concurrent) - 1} more microbatch models" if len(concurrent) > 1 else "")
+            + " ran batches that dbt may run on several threads at once (`concurrent_batches`), "
+            "while run_results.json places each model on one thread: per-thread busy and idle "
+            "time undercount them, and no thread advice is given"
+        )
     sources_path, catalog_path = target_dir / "sources.json", target_dir / "catalog.json"
     sources = _same_invocation_sources(sources_path, run_results, warnings)
     return DbtRun(
@@ -136,6 +153,20 @@ def load_run(
         catalog=read_catalog(catalog_path) if catalog_path.is_file() else {},
         warnings=tuple(warnings),
     )
+
+
+def concurrent_microbatch_nodes(manifest: Manifest, run_results: RunResults) -> list[str]:
+    """Models whose several batches may have run concurrently on threads run_results does not show:
+    `concurrent_batches` true, or unset (dbt then decides) in a run with more than one thread."""
+    several_threads = (run_results.threads or 1) > 1
+    found = []
+    for result in run_results.results:
+        node = manifest.nodes.get(result.unique_id)
+        if result.batches < 2 or node is None or node.concurrent_batches is False:
+            continue
+        if node.concurrent_batches or several_threads:
+            found.append(result.unique_id)
+    return sorted(found)
 
 
 def _same_invocation_sources(

@@ -20,14 +20,39 @@ class GateFacts:
     # Every node (and "(wall time)") slower than its baseline median; empty without history.
     slowdowns: Sequence[Regression]
     has_baseline: bool
+    # --regression-min-s: a slowdown of fewer seconds is noise to the regression gates
+    min_seconds: float = 0.0
+
+    def counted(self, wall: bool) -> list[Regression]:
+        return [
+            r
+            for r in self.slowdowns
+            if (r.unique_id == WALL) == wall and r.current_s - r.baseline_s >= self.min_seconds
+        ]
+
+    def ignored(self, wall: bool) -> list[Regression]:
+        counted = self.counted(wall)
+        return [r for r in self.slowdowns if (r.unique_id == WALL) == wall and r not in counted]
 
 
 def _max_node_change(facts: GateFacts) -> float:
-    return max((r.change_pct for r in facts.slowdowns if r.unique_id != WALL), default=0.0)
+    return max((r.change_pct for r in facts.counted(wall=False)), default=0.0)
 
 
 def _wall_change(facts: GateFacts) -> float:
-    return next((r.change_pct for r in facts.slowdowns if r.unique_id == WALL), 0.0)
+    return next((r.change_pct for r in facts.counted(wall=True)), 0.0)
+
+
+def _ignored_note(facts: GateFacts, rule: str) -> str:
+    ignored = facts.ignored(wall=rule == "wall_regression_pct")
+    if not ignored:
+        return ""
+    worst = max(ignored, key=lambda r: r.change_pct)
+    change = "from 0 s" if worst.baseline_s <= 0 else f"+{worst.change_pct:.0f}%"
+    return (
+        f" (not counted: {worst.unique_id} {change}, only {worst.current_s - worst.baseline_s:.2f} s "
+        f"slower, under --regression-min-s {facts.min_seconds:g})"
+    )
 
 
 RULES: dict[str, tuple[str, Callable[[GateFacts], float]]] = {
@@ -84,9 +109,10 @@ def evaluate_gates(gates: Sequence[tuple[str, float]], facts: GateFacts) -> list
         actual = measure(facts)
         passed = actual <= threshold
         verdict = "within" if passed else "over"
+        note = _ignored_note(facts, rule) if rule in NEEDS_HISTORY else ""
         outcomes.append(
             GateOutcome(
-                rule, threshold, actual, passed, f"{description}: {actual:.4g} {verdict} {threshold:g}"
+                rule, threshold, actual, passed, f"{description}: {actual:.4g} {verdict} {threshold:g}{note}"
             )
         )
     return outcomes

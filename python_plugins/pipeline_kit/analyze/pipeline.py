@@ -98,9 +98,8 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
             with HistoryStore(request.history_path) as store:
                 store.record(analysis, project)
                 trends = store.trends(project, request.window, until=run.run_results.generated_at)
-                slowdowns = store.regressions(
-                    analysis, project, request.window, 0.0, request.regression_min_s
-                )
+                # every slowdown: the gates say which ones --regression-min-s leaves out
+                slowdowns = store.regressions(analysis, project, request.window, 0.0, 0.0)
                 runs = store.run_count(project)
                 # regressions compare with earlier runs of the same dbt command only
                 baseline_runs = store.baseline_count(analysis, project, request.window)
@@ -109,12 +108,19 @@ def _run_analysis(request: AnalyzeRequest, progress_console: Console | None) -> 
                 runs=runs,
                 window=request.window,
                 trends=trends,
-                regressions=[r for r in slowdowns if r.change_pct > request.regression_pct],
+                regressions=[
+                    r
+                    for r in slowdowns
+                    if r.change_pct > request.regression_pct
+                    and r.current_s - r.baseline_s >= request.regression_min_s
+                ],
             )
         rebuilds = {uid: (t.rebuilt, t.runs) for uid, t in history.trends.items()} if history else None
         recommendations = recommend(analysis, rebuilds)
         has_baseline = history is not None and baseline_runs > 0
-        outcomes = evaluate_gates(gates, GateFacts(analysis, slowdowns, has_baseline))
+        outcomes = evaluate_gates(
+            gates, GateFacts(analysis, slowdowns, has_baseline, request.regression_min_s)
+        )
         report = build_report(analysis, recommendations, history, outcomes, top=request.top)
         progress.update(step, description="writing reports")
         written = _write(report, request.output_dir, request.top) if request.output_dir else ()
@@ -126,7 +132,7 @@ def _write(report: dict[str, Any], output_dir: Path, top: int) -> tuple[Path, ..
         output_dir.mkdir(parents=True, exist_ok=True)
         paths = (output_dir / "analysis.json", output_dir / "analysis.md", output_dir / "analysis.html")
         # Compact: with `indent`, json falls back to its pure-Python encoder (seconds at 10k nodes).
-        report_json = json.dumps(report, separators=(",", ":"))
+        report_json = json.dumps(report, separators=(",", ":"), allow_nan=False)
         paths[0].write_text(report_json + "\n", encoding="utf-8")
         paths[1].write_text(render_markdown(report, top=top), encoding="utf-8")
         paths[2].write_text(render_html(report, report_json), encoding="utf-8")

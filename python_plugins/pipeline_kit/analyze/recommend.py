@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline_kit.analyze.engine import Analysis
+from pipeline_kit.analyze.engine import Analysis, concurrent_microbatch_nodes
 from pipeline_kit.artifacts import Manifest
 
 # A table model is worth making incremental when it is this big a share of the critical path.
@@ -188,6 +188,8 @@ def _thread_advice(analysis: Analysis) -> list[Recommendation]:
     timeline = analysis.timeline
     if not timeline.nodes:
         return []  # nothing ran (an empty selection): nothing to say about threads
+    if concurrent_microbatch_nodes(analysis.run.manifest, analysis.run.run_results):
+        return []  # their batches used threads run_results does not show (a warning says so)
     configured = timeline.thread_count
     measured = (
         f"{configured} threads configured; at most {timeline.peak_parallelism} nodes ran at once, "

@@ -12,6 +12,9 @@ _PLACEHOLDER = "__REPORT_JSON__"
 def render_html(report: dict[str, Any], report_json: str | None = None) -> str:
     """`report_json`: the report already serialized (saves encoding 10,000 nodes a second time)."""
     template = resources.files("pipeline_kit.analyze").joinpath("templates/report.html").read_text("utf-8")
-    # "</" inside a <script> would end it early; "<\/" is the same string to JSON.parse.
-    payload = (report_json or json.dumps(report, separators=(",", ":"))).replace("</", "<\\/")
+    # Every "<" as "\u003c" (the same string to JSON.parse): "</script" would end the data block
+    # early, and "<!--" followed by "<script" would keep it open past its own "</script>".
+    payload = (report_json or json.dumps(report, separators=(",", ":"), allow_nan=False)).replace(
+        "<", "\\u003c"
+    )
     return template.replace(_PLACEHOLDER, payload, 1)

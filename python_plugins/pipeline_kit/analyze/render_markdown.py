@@ -9,6 +9,15 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _change(pct: float | None) -> str:
+    # null: the baseline median was 0 s, so no percentage exists
+    return "from 0 s" if pct is None else f"+{pct:.0f}%"
+
+
+def _actual(value: float | None) -> object:
+    return "n/a" if value is None else value
+
+
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
@@ -38,7 +47,10 @@ def render_markdown(report: dict[str, Any], top: int = 10) -> str:
         lines += [f"**Gates:** {'❌ ' + str(len(failed)) + ' failed' if failed else '✅ all passed'}", ""]
         lines += _table(
             ["rule", "threshold", "actual", "result"],
-            [[g["rule"], g["threshold"], g["actual"], "pass" if g["passed"] else "**FAIL**"] for g in gates],
+            [
+                [g["rule"], g["threshold"], _actual(g["actual"]), "pass" if g["passed"] else "**FAIL**"]
+                for g in gates
+            ],
         )
     history = report["history"]
     if history and history["regressions"]:
@@ -50,7 +62,7 @@ def render_markdown(report: dict[str, Any], top: int = 10) -> str:
                     r["unique_id"],
                     f"{r['baseline_s']:.2f}",
                     f"{r['current_s']:.2f}",
-                    f"+{r['change_pct']:.0f}%",
+                    _change(r["change_pct"]),
                 ]
                 for r in history["regressions"][:top]
             ],

@@ -12,6 +12,11 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def _change(pct: float | None) -> str:
+    # null: the baseline median was 0 s, so no percentage exists
+    return "from 0 s" if pct is None else f"+{pct:.0f}%"
+
+
 def _money(value: float | None, currency: str) -> str:
     return "-" if value is None else f"{value:.4f} {currency}"
 
@@ -30,7 +35,9 @@ def render_terminal(report: dict[str, Any], console: Console, top: int = 10) -> 
         f"utilization {summary['utilization']:.0%}, parallelism avg {summary['average_parallelism']:.1f} "
         f"peak {summary['peak_parallelism']}; compile {summary['compile_s']:.2f} s, execute "
         f"{summary['execute_s']:.2f} s; "
-        + ", ".join(f"{kind} {seconds:.2f} s" for kind, seconds in summary["time_by_resource_type"].items())
+        + ", ".join(
+            f"{kind} {_seconds(seconds)} s" for kind, seconds in summary["time_by_resource_type"].items()
+        )
     )
     console.print(
         f"Cost ({cost['basis']}): {_money(cost['per_run'], cost['currency'])} per run, "
@@ -150,7 +157,7 @@ def _render_history_and_gates(report: dict[str, Any], console: Console, top: int
                     row["unique_id"],
                     _seconds(row["baseline_s"]),
                     _seconds(row["current_s"]),
-                    f"+{row['change_pct']:.0f}%",
+                    _change(row["change_pct"]),
                 )
             console.print(regressions)
     for gate in report["gates"]:

@@ -6,6 +6,7 @@ JSON file is exactly what the other outputs show.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,9 @@ class GateOutcome:
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
+    # strict JSON has no Infinity or NaN (a slowdown from a 0 s baseline, a sum that overflowed):
+    # they are null in the report, which JSON.parse and every reader accept
+    return None if value is None or not math.isfinite(value) else round(value, digits)
 
 
 def build_report(

@@ -24,6 +24,15 @@ def _stat(stats: dict[str, object], key: str) -> float | None:
     return as_float(stat.get("value")) if stat.get("include", True) else None
 
 
+def _first_stat(stats: dict[str, object], *keys: str) -> float | None:
+    # adapters name the same stat differently (dbt-bigquery: num_rows); a real 0 counts
+    for key in keys:
+        value = _stat(stats, key)
+        if value is not None:
+            return value
+    return None
+
+
 def read_catalog(path: Path) -> dict[str, CatalogEntry]:
     """Read `path`; raise InputFileError (naming the file) if it is not a catalog artifact."""
     loaded = load_artifact(path, "catalog", CATALOG_OLDEST, CATALOG_NEWEST)
@@ -36,7 +45,7 @@ def read_catalog(path: Path) -> dict[str, CatalogEntry]:
             entries[unique_id] = CatalogEntry(
                 unique_id=unique_id,
                 relation_type=str(as_dict(raw.get("metadata")).get("type") or ""),
-                row_count=_stat(stats, "row_count"),
-                num_bytes=_stat(stats, "num_bytes") or _stat(stats, "bytes"),
+                row_count=_first_stat(stats, "row_count", "num_rows"),
+                num_bytes=_first_stat(stats, "num_bytes", "bytes"),
             )
     return entries

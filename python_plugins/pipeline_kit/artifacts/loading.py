@@ -50,6 +50,8 @@ def read_json(path: Path, not_found: str = "file not found") -> object:
         ) from None
     except UnicodeDecodeError:
         raise InputFileError(path, "not valid JSON (not UTF-8 text)") from None
+    except RecursionError:
+        raise InputFileError(path, "not a dbt artifact (JSON nested too deeply to read)") from None
 
 
 def load_artifact(path: Path, kind: str, oldest: int, newest: int) -> LoadedArtifact:
@@ -100,7 +102,8 @@ def as_float(value: object) -> float | None:
         number = float(value)
     except OverflowError:
         return None
-    return number if math.isfinite(number) else None
+    # beyond 1e18 (an exabyte, 31 billion years) no size or time is real, and sums would overflow
+    return number if math.isfinite(number) and abs(number) <= 1e18 else None
 
 
 def finite_number(text: str | None) -> float | None:

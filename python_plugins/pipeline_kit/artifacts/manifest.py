@@ -42,6 +42,8 @@ class ManifestNode:
     warehouse: str = ""
     # For tests: the model/source the test is attached to (manifest v7+), else "".
     attached_node: str = ""
+    # microbatch models: the `concurrent_batches` config (None when unset: dbt decides)
+    concurrent_batches: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,12 @@ def _node(unique_id: str, raw: dict[str, Any], default_resource_type: str) -> Ma
         original_file_path=as_str(raw.get("original_file_path")),
         warehouse=as_str(config.get("snowflake_warehouse")),
         attached_node=as_str(raw.get("attached_node")),
+        concurrent_batches=_optional_bool(config.get("concurrent_batches")),
     )
+
+
+def _optional_bool(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def read_manifest(path: Path) -> Manifest:

@@ -53,6 +53,10 @@ class RunResult:
     adapter_response: Mapping[str, Any]
     failures: int | None
     message: str
+    # microbatch models (dbt 1.9+): how many batches ran (successful and failed), else 0
+    batches: int = 0
+    # the first timing value that is present but no timestamp (the node is then left off the timeline)
+    unreadable_timing: str = ""
 
     def step(self, name: str) -> TimingStep | None:
         return next((step for step in self.timing if step.name == name), None)
@@ -111,7 +115,16 @@ def _result(raw: dict[str, Any]) -> RunResult | None:
         for step in as_list(raw.get("timing"))
         if isinstance(step, dict)
     )
+    unreadable = [
+        value
+        for step in as_list(raw.get("timing"))
+        if isinstance(step, dict)
+        for value in (step.get("started_at"), step.get("completed_at"))
+        if value not in (None, "") and parse_timestamp(value) is None
+    ]
     failures = raw.get("failures")
+    batch_results = as_dict(raw.get("batch_results"))
+    batches = len(as_list(batch_results.get("successful"))) + len(as_list(batch_results.get("failed")))
     return RunResult(
         unique_id=unique_id,
         status=as_str(raw.get("status"), "unknown").lower(),
@@ -121,6 +134,8 @@ def _result(raw: dict[str, Any]) -> RunResult | None:
         adapter_response=as_dict(raw.get("adapter_response")),
         failures=failures if isinstance(failures, int) and not isinstance(failures, bool) else None,
         message=as_str(raw.get("message")),
+        batches=batches,
+        unreadable_timing=str(unreadable[0])[:80] if unreadable else "",
     )
 
 

@@ -84,3 +84,18 @@ def test_report_shows_the_run_warnings_as_text(tmp_path: Path) -> None:
     assert "a run under --empty" in warnings[0] and "not recorded in history" in warnings[0]
     assert "&lt;b&gt;x&lt;/b&gt;" in warnings[0]
     assert "<b>x</b>" not in dom
+
+
+def test_a_node_named_like_an_html_comment_and_script_still_renders(tmp_path: Path) -> None:
+    """`<!--<script>` in a model's name (dbt accepts it in a file name) kept the data block open past
+    its own </script> in the browser, so the page's code never ran and the report was blank."""
+    _chromium()
+    nodes = diamond()
+    nodes[0].name = "x<!--<script>"
+    nodes[2].depends_on = (nodes[0].name, "b")
+    nodes[3].depends_on = (nodes[0].name,)
+    target = write_artifacts(tmp_path / "target", nodes)
+    outcome = run_analysis(AnalyzeRequest(target=target, output_dir=tmp_path / "report"))
+    dom = _run_chromium(tmp_path / "report" / "analysis.html", tmp_path / "profile", "--dump-dom").stdout
+    bars = re.findall(r'<div class="bar ([^"]*)" data-node="', dom)
+    assert len(bars) == len(outcome.report["nodes"]) == 5
