@@ -35,8 +35,10 @@
   {{- return(adapter.dispatch('_last_day_of_month', 'pipeline_kit')(date_expr)) -}}
 {% endmacro %}
 
+{#- the date as a naive timestamp first: date_trunc of a date resolves to the timestamptz version on
+    PostgreSQL, which computes in the session's zone (a zone that skipped a day moves the result) -#}
 {% macro default___last_day_of_month(date_expr) %}
-  {{- return("cast(date_trunc('month', " ~ date_expr ~ ") + interval '1 month' - interval '1 day' as date)") -}}
+  {{- return("cast(date_trunc('month', cast(" ~ date_expr ~ " as timestamp)) + interval '1 month' - interval '1 day' as date)") -}}
 {% endmacro %}
 
 {# DuckDB: has last_day() #}

@@ -109,7 +109,18 @@
     {%- if arg_name == 'end_date' and floor != parsed -%}
       {%- set floor = pipeline_kit._add_periods(floor, datepart, 1) -%}
     {%- endif -%}
-    {%- do bounds.append(floor.strftime('%Y-%m-%d %H:%M:%S' if datepart == 'hour' else '%Y-%m-%d')) -%}
+    {%- do bounds.append(pipeline_kit._datetime_text(floor, with_time=datepart == 'hour')) -%}
   {%- endfor -%}
   {{- return(bounds) -}}
+{% endmacro %}
+
+{#- A date or datetime as ISO text with a four-digit year: strftime's %Y does not pad years before
+    1000 on Linux ('99-12-30'), which PostgreSQL rejects. Fractions only when present. -#}
+{% macro _datetime_text(value, with_time=false) %}
+  {%- set text = '%04d-%02d-%02d' % (value.year, value.month, value.day) -%}
+  {%- if with_time -%}
+    {%- set text = text ~ (' %02d:%02d:%02d' % (value.hour, value.minute, value.second)) -%}
+    {%- if value.microsecond -%}{%- set text = text ~ ('.%06d' % value.microsecond) -%}{%- endif -%}
+  {%- endif -%}
+  {{- return(text) -}}
 {% endmacro %}

@@ -26,9 +26,9 @@
 {% macro _spine_start_literal(spine) %}
   {%- if spine.is_timestamp -%}
     {#- fractions of a second kept: the period count was taken from the full value -#}
-    {{- return('cast(' ~ pipeline_kit._string_literal(spine.start.strftime('%Y-%m-%d %H:%M:%S.%f' if spine.start.microsecond else '%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') -}}
+    {{- return('cast(' ~ pipeline_kit._string_literal(pipeline_kit._datetime_text(spine.start, with_time=true)) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') -}}
   {%- endif -%}
-  {{- return('cast(' ~ pipeline_kit._string_literal(spine.start.strftime('%Y-%m-%d')) ~ ' as date)') -}}
+  {{- return('cast(' ~ pipeline_kit._string_literal(pipeline_kit._datetime_text(spine.start)) ~ ' as date)') -}}
 {% endmacro %}
 
 {#- Step of one period as (unit, multiplier): week = 7 days and quarter = 3 months on every engine. -#}

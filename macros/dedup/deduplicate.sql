@@ -11,8 +11,20 @@
   {%- if relation is none or (relation is string and relation | trim == '') -%}
     {{ pipeline_kit._raise('deduplicate', '`relation` is required (a relation or a CTE name)', relation) }}
   {%- endif -%}
+  {%- if relation is not string and relation.render is not defined -%}
+    {{ pipeline_kit._raise('deduplicate', '`relation` must be a relation (ref(), source(), this) or a CTE name', relation) }}
+  {%- endif -%}
   {%- set keys = pipeline_kit._as_list('deduplicate', 'partition_by', partition_by) -%}
   {%- set ordering = pipeline_kit._as_list('deduplicate', 'order_by', order_by) -%}
+  {#- a bare number is a column position to DISTINCT ON / ORDER BY (PostgreSQL) but a constant in
+      a window (DuckDB, Snowflake): the adapters would keep different rows -#}
+  {%- for arg_name, items in [('partition_by', keys), ('order_by', ordering)] -%}
+    {%- for item in pipeline_kit._split_items(items) -%}
+      {%- if modules.re.match('^[0-9]+(\s+(asc|desc))?(\s+nulls\s+(first|last))?$', item, modules.re.IGNORECASE) -%}
+        {{ pipeline_kit._raise('deduplicate', '`' ~ arg_name ~ '` item ' ~ item ~ ' is a bare number, which PostgreSQL reads as a column position and other engines as a constant: name the column', items) }}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endfor -%}
   {#- a string is one column, as for partition_by (iterated, it would be one column per letter) -#}
   {%- if columns is not none -%}
     {%- set columns = pipeline_kit._as_list('deduplicate', 'columns', columns) -%}
@@ -49,8 +61,11 @@
     {%- set items = [value] -%}
   {%- elif value is iterable and value is not mapping -%}
     {%- set items = value | list -%}
-  {%- else -%}
+  {%- elif value is none -%}
     {%- set items = [] -%}
+  {%- else -%}
+    {#- a number or a mapping was given: say it is the wrong kind, not that it is missing -#}
+    {{ pipeline_kit._raise(macro_name, '`' ~ arg_name ~ '` must be a column name or expression, or a list of them', value) }}
   {%- endif -%}
   {%- set cleaned = [] -%}
   {%- for item in items -%}

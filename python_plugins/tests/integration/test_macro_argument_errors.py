@@ -61,6 +61,32 @@ CASES = {
         "{{ pipeline_kit.merge_lookback_filter(0.25, 'day', column='updated_at') }}",
         ["pipeline_kit.merge_lookback_filter", "`lookback` must be a whole number", "0.25"],
     ),
+    # a bare number is a column position to PostgreSQL's DISTINCT ON but a constant in a window:
+    # PostgreSQL kept one row per group where DuckDB and Snowflake kept one row in all
+    "positional partition_by": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by='2', order_by='v desc') }}",
+        ["pipeline_kit.deduplicate", "`partition_by` item 2 is a bare number"],
+    ),
+    "positional order_by inside a list": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by=['v', '5 desc nulls first']) }}",
+        ["pipeline_kit.deduplicate", "`order_by` item 5 desc nulls first is a bare number"],
+    ),
+    "positional order_by after a comma": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by='v desc, 3') }}",
+        ["pipeline_kit.deduplicate", "`order_by` item 3 is a bare number"],
+    ),
+    "number as partition_by": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by=5, order_by='v') }}",
+        ["pipeline_kit.deduplicate", "`partition_by` must be a column name or expression", "5"],
+    ),
+    "mapping as order_by": (
+        "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by={'a': 1}) }}",
+        ["pipeline_kit.deduplicate", "`order_by` must be a column name or expression"],
+    ),
+    "number as relation": (
+        "{{ pipeline_kit.deduplicate(5, partition_by='id', order_by='v') }}",
+        ["pipeline_kit.deduplicate", "`relation` must be a relation", "5"],
+    ),
     "missing order_by": (
         "{{ pipeline_kit.deduplicate('orders', partition_by='id', order_by=none) }}",
         ["pipeline_kit.deduplicate", "`order_by` is required"],

@@ -26,7 +26,8 @@ def normalise(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        # isoformat pads years before 1000 (strftime's %Y does not on Linux)
+        return value.isoformat(sep=" ", timespec="seconds")[:19]
     if isinstance(value, (int, float, decimal.Decimal)):
         number = decimal.Decimal(str(value))
         return str(int(number)) if number == number.to_integral_value() else str(number.normalize())
