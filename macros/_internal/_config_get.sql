@@ -11,3 +11,30 @@
   {%- endif -%}
   {{- return(config.get(key, default)) -}}
 {% endmacro %}
+
+{#- Refuse a setting of the model's config or `meta` that is a misspelling of one `macro_name` reads
+    (`known`): dbt keeps unknown keys without a word, so `merge_delete_mod='soft'` or
+    `hard_delete='invalidate'` would silently leave the default in force. A misspelling is a key
+    that is not known but equals a known one up to case, underscores and a plural `s`, or (for
+    `prefix`) any unknown key with the materialization's own prefix. `replaced` maps keys of
+    other tools (dbt snapshots) to what to use instead. -#}
+{% macro _refuse_misspelt_settings(macro_name, known, prefix=none, replaced={}) %}
+  {%- set config_keys = (model.config or {}).keys() | list if model is defined and model.config is mapping else [] -%}
+  {%- set meta = config.get('meta') -%}
+  {%- set keys = config_keys + (meta.keys() | list if meta is mapping else []) -%}
+  {%- set folded = {} -%}
+  {%- for name in known -%}
+    {%- do folded.update({modules.re.sub('[^a-z0-9]', '', name | lower).rstrip('s'): name}) -%}
+  {%- endfor -%}
+  {%- for key in keys if key is string and key not in known -%}
+    {%- if key in replaced -%}
+      {{ pipeline_kit._raise(macro_name, '`' ~ key ~ '` is not a setting of ' ~ macro_name ~ ': ' ~ replaced[key], key) }}
+    {%- endif -%}
+    {%- set match = folded.get(modules.re.sub('[^a-z0-9]', '', key | lower).rstrip('s')) -%}
+    {%- if match or (prefix and key.startswith(prefix)) -%}
+      {%- set own = [] -%}
+      {%- for name in known if prefix and name.startswith(prefix) -%}{%- do own.append(name) -%}{%- endfor -%}
+      {{ pipeline_kit._raise(macro_name, '`' ~ key ~ '` is not a setting of ' ~ macro_name ~ (' (did you mean `' ~ match ~ '`?)' if match else '; its `' ~ prefix ~ '*` settings are ' ~ own | join(', ')), key) }}
+    {%- endif -%}
+  {%- endfor -%}
+{% endmacro %}

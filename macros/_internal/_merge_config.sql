@@ -5,6 +5,7 @@
 
 {% macro _merge_static_config() %}
   {%- set name, unique_key, order_by = 'pipeline_kit_merge', config.get('unique_key'), pipeline_kit._config_get('merge_order_by') -%}
+  {%- do pipeline_kit._refuse_misspelt_settings(name, 'unique_key merge_order_by merge_op_column merge_deleted_flag_column merge_delete_values merge_delete_mode merge_update_columns merge_exclude_columns merge_audit_columns merge_force_fallback on_schema_change incremental_predicates'.split(), prefix='merge_') -%}
   {%- if not unique_key or unique_key is string and unique_key | trim == '' -%}
     {{ pipeline_kit._raise(name, '`unique_key` is required (a column name or a list of them)', unique_key) }}
   {%- endif -%}
@@ -53,12 +54,12 @@
   {%- if delete_mode is not none and not op_column and not flag_column -%}
     {{ pipeline_kit._raise(name, '`merge_delete_mode` needs `merge_op_column` or `merge_deleted_flag_column` to know which rows are deletes', delete_mode) }}
   {%- endif -%}
-  {%- set update_columns = config.get('merge_update_columns') -%}
-  {%- set exclude_columns = config.get('merge_exclude_columns') -%}
+  {%- set update_columns = pipeline_kit._config_get('merge_update_columns') -%}
+  {%- set exclude_columns = pipeline_kit._config_get('merge_exclude_columns') -%}
   {%- if update_columns is not none and exclude_columns is not none -%}
     {{ pipeline_kit._raise(name, 'set either `merge_update_columns` or `merge_exclude_columns`, not both', [update_columns, exclude_columns]) }}
   {%- endif -%}
-  {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+  {%- set on_schema_change = pipeline_kit._config_get('on_schema_change') or 'ignore' -%}
   {%- if on_schema_change not in ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'] -%}
     {{ pipeline_kit._raise(name, "`on_schema_change` must be one of 'ignore', 'fail', 'append_new_columns', 'sync_all_columns'", on_schema_change) }}
   {%- endif -%}
@@ -73,7 +74,7 @@
   {#- dbt's incremental_predicates: conditions on DBT_INTERNAL_DEST (the target row) and
       DBT_INTERNAL_SOURCE (the batch row) added to the key match of every path, as dbt's merge
       adds them; a target row outside them is not matched (the batch row is inserted) -#}
-  {%- set predicates = config.get('incremental_predicates') or [] -%}
+  {%- set predicates = pipeline_kit._config_get('incremental_predicates') or [] -%}
   {%- set predicates = [predicates] if predicates is string else predicates -%}
   {%- if predicates is mapping or predicates is not iterable or predicates | reject('string') | list or predicates | map('trim') | reject | list -%}
     {{ pipeline_kit._raise(name, '`incremental_predicates` must be a list of SQL conditions on DBT_INTERNAL_DEST (the target row) and DBT_INTERNAL_SOURCE (the batch row)', predicates) }}

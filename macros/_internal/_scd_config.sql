@@ -9,10 +9,14 @@
                       'last_changed_at': 'last_changed_at', 'previous_prefix': 'previous_', 'changed_at_suffix': '_changed_at'} -%}
   {%- set scd_type, unique_key, updated_at = pipeline_kit._config_get('scd_type'), config.get('unique_key'), pipeline_kit._config_get('updated_at') -%}
   {%- set hard_deletes = pipeline_kit._config_get('hard_deletes', 'ignore') -%}
+  {%- do pipeline_kit._refuse_misspelt_settings('scd', 'scd_type unique_key updated_at strategy check_cols hard_deletes scd3_columns open_end scd_column_names load_timestamp max_deleted_ratio on_schema_change'.split(), prefix='scd_', replaced={
+        'invalidate_hard_deletes': "use hard_deletes='invalidate'",
+        'dbt_valid_to_current': 'use open_end',
+        'snapshot_meta_column_names': 'use scd_column_names'}) -%}
   {%- for name in 'check_cols scd3_columns open_end scd_column_names load_timestamp max_deleted_ratio'.split() if pipeline_kit._config_get(name) is not none -%}
     {{- return(pipeline_kit._scd_config_full(defaults)) -}}
   {%- endfor -%}
-  {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+  {%- set on_schema_change = pipeline_kit._config_get('on_schema_change') or 'ignore' -%}
   {%- if scd_type in [1, 2] and scd_type is not boolean and unique_key is string and unique_key | trim and updated_at is string
         and updated_at | trim and hard_deletes in ['ignore', 'invalidate', 'new_record'] and pipeline_kit._config_get('strategy', 'timestamp') == 'timestamp'
         and on_schema_change in ['ignore', 'fail', 'append_new_columns'] -%}
@@ -105,7 +109,7 @@
   {%- endif -%}
   {#- dbt's default is ignore; a column the table lacks fails the load unless it is appended
       (sync_all_columns would drop columns, and with them the history they hold) -#}
-  {%- set on_schema_change = config.get('on_schema_change') or 'ignore' -%}
+  {%- set on_schema_change = pipeline_kit._config_get('on_schema_change') or 'ignore' -%}
   {%- if on_schema_change not in ['ignore', 'fail', 'append_new_columns'] -%}
     {{ pipeline_kit._raise('scd', '`on_schema_change` must be ignore, fail or append_new_columns (sync_all_columns would drop columns and the history they hold)', on_schema_change) }}
   {%- endif -%}
