@@ -19,22 +19,16 @@ pytestmark = pytest.mark.integration
 
 ADAPTERS = ["duckdb", "postgres", "snowflake"]
 
-# batch b: the row's `val` and `note` change, `note` is protected by the meta setting
-META_EXCLUDE = """
-{{ config(materialized='pipeline_kit_merge', unique_key='id',
-          meta={'merge_order_by': 'updated_at', 'merge_exclude_columns': ['note']}) }}
-select 1 as id, cast('v{{ var('b', 1) }}' as varchar(5)) as val,
-       cast('n{{ var('b', 1) }}' as varchar(5)) as note,
-       cast('2024-01-0{{ var('b', 1) }}' as timestamp) as updated_at
+# batch b: the row's `val` and `note` change; the meta setting protects `note`
+MERGE_WITH_META = """
+{{{{ config(materialized='pipeline_kit_merge', unique_key='id',
+          meta={{'merge_order_by': 'updated_at', '{setting}': {columns}}}) }}}}
+select 1 as id, cast('v{{{{ var('b', 1) }}}}' as varchar(5)) as val,
+       cast('n{{{{ var('b', 1) }}}}' as varchar(5)) as note,
+       cast('2024-01-0{{{{ var('b', 1) }}}}' as timestamp) as updated_at
 """
-
-META_UPDATE = """
-{{ config(materialized='pipeline_kit_merge', unique_key='id',
-          meta={'merge_order_by': 'updated_at', 'merge_update_columns': ['val']}) }}
-select 1 as id, cast('v{{ var('b', 1) }}' as varchar(5)) as val,
-       cast('n{{ var('b', 1) }}' as varchar(5)) as note,
-       cast('2024-01-0{{ var('b', 1) }}' as timestamp) as updated_at
-"""
+META_EXCLUDE = MERGE_WITH_META.format(setting="merge_exclude_columns", columns="['note']")
+META_UPDATE = MERGE_WITH_META.format(setting="merge_update_columns", columns="['val']")
 
 
 @pytest.mark.parametrize("adapter", ADAPTERS)
