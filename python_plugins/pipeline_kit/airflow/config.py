@@ -7,6 +7,7 @@ DAG that silently ignores it.
 from __future__ import annotations
 
 import datetime
+import importlib
 import math
 import os
 import re
@@ -136,7 +137,7 @@ def _dag_value(key: str, value: Any, label: str) -> Any:
             raise PipelineKitError(f"{label}: expected letters, digits, '_', '.' or '-', got {value!r}")
         return value
     if key == "schedule":
-        return None if value in (None, "", "none", "None") else _text(value, label)
+        return None if value in (None, "", "none", "None") else _schedule(_text(value, label), label)
     if key == "start_date":
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -157,6 +158,62 @@ def _dag_value(key: str, value: Any, label: str) -> Any:
     if key == "tags":
         return tuple(_text(tag, label) for tag in _sequence(value, label))
     return _default_args(value, label)
+
+
+def _schedule(text: str, label: str) -> str:
+    """An Airflow preset or a cron expression: anything else would be written into a DAG file that
+    Airflow refuses to import. Cron is checked by croniter, as Airflow checks it, when installed
+    (Airflow depends on it); otherwise by the five fields' ranges."""
+    if text in _PRESETS:
+        return text
+    try:
+        croniter = importlib.import_module("croniter")  # untyped: imported as Any
+    except ImportError:
+        valid = _basic_cron(text)
+    else:
+        valid = bool(croniter.croniter.is_valid(text))
+    if not valid:
+        presets = ", ".join(sorted(_PRESETS))
+        raise PipelineKitError(f"{label}: expected a cron expression or one of {presets}, got {text!r}")
+    return text
+
+
+_PRESETS = frozenset(
+    {"@once", "@continuous", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly", "@annually"}
+)
+_MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_WEEKDAYS = {name: number for number, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
+# minute, hour, day of month, month, day of week (7 is Sunday too): bounds and names
+_CRON_FIELDS: tuple[tuple[int, int, Mapping[str, int]], ...] = (
+    (0, 59, {}),
+    (0, 23, {}),
+    (1, 31, {}),
+    (1, 12, _MONTHS),
+    (0, 7, _WEEKDAYS),
+)
+_CRON_ITEM = re.compile(r"^(?:\*|(?P<low>\w+)(?:-(?P<high>\w+))?)(?:/(?P<step>\d+))?$")
+
+
+def _basic_cron(text: str) -> bool:
+    """Five fields of `*`, values, ranges and steps within each field's bounds."""
+    parts = text.split()
+    if len(parts) != len(_CRON_FIELDS):
+        return False
+    for part, (low, high, names) in zip(parts, _CRON_FIELDS, strict=True):
+        for item in part.split(","):
+            match = _CRON_ITEM.match(item)
+            if match is None or match["step"] == "0":
+                return False
+            bounds = [_cron_number(match[key], names) for key in ("low", "high") if match[key]]
+            numbers = [number for number in bounds if number is not None and low <= number <= high]
+            if len(numbers) != len(bounds) or numbers != sorted(numbers):
+                return False
+    return True
+
+
+def _cron_number(text: str, names: Mapping[str, int]) -> int | None:
+    return int(text) if text.isdigit() else names.get(text.upper())
 
 
 def _default_args(value: Any, label: str) -> dict[str, Any]:

@@ -23,6 +23,9 @@ KNOWN_TYPES = EXECUTABLE_TYPES | TEST_TYPES | {"source"}
 # dbt splits a --select value on spaces, a term on `,`, and reads `+` at its end as a graph
 # operator; `?` (any one character) stands for them so the selector stays one exact term.
 _SELECTOR_UNSAFE = frozenset(" ,+")
+# dbt splits a `source:` value on `.` into package, source and table: a dot inside one of them
+# would shift the parts (selecting nothing, and the freshness task passing on nothing).
+_SOURCE_UNSAFE = _SELECTOR_UNSAFE | {"."}
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,12 @@ class ManifestNode:
         `,` or `+` becomes `?` (see `selector_value`), which `selection.check_selectors` verifies
         picks no other node. dbt writes a unit test once per version of a versioned model, with one
         name, fqn and file: `fqn:<that version>+1` keeps the one that is a child of its version.
+        A source is `source:<package>.<source>.<table>`, each part escaped alike, a `.` too.
         """
         if self.resource_type == "source":
-            return f"source:{self.source_name}.{self.name}"
+            # With its package: `source:app.events` also picks an installed package's app.events.
+            parts = (self.package_name, self.source_name, self.name)
+            return "source:" + ".".join(selector_value(part, _SOURCE_UNSAFE) for part in parts)
         selector = "fqn:" + ".".join(selector_value(part) for part in self.fqn)
         file_name = posixpath.basename(self.path)
         if file_name:
@@ -105,16 +111,23 @@ class ManifestNode:
     @property
     def selector_has_stand_ins(self) -> bool:
         """Whether `dbt_selector` replaced characters by `?`, so may match more than this node."""
+        if self.resource_type == "source":
+            parts = (self.package_name, self.source_name, self.name)
+            return any(_stand_in(char, _SOURCE_UNSAFE) for part in parts for char in part)
         names = (*self.fqn, *self.tested_fqn, posixpath.basename(self.path))
-        return self.resource_type != "source" and any(set(name) & _SELECTOR_UNSAFE for name in names)
+        return any(_stand_in(char, _SELECTOR_UNSAFE) for name in names for char in name)
 
 
-def selector_value(text: str) -> str:
-    """`text` as an exact fnmatch pattern that dbt's command line keeps as one selector term."""
+def selector_value(text: str, unsafe: frozenset[str] = _SELECTOR_UNSAFE) -> str:
+    """`text` as an exact fnmatch pattern that dbt's command line keeps as one selector term
+    (`unsafe`: the characters dbt would split it on, which become `?`)."""
     return "".join(
-        "?" if char in _SELECTOR_UNSAFE or char.isspace() else f"[{char}]" if char in "*?[" else char
-        for char in text
+        "?" if _stand_in(char, unsafe) else f"[{char}]" if char in "*?[" else char for char in text
     )
+
+
+def _stand_in(char: str, unsafe: frozenset[str]) -> bool:
+    return char in unsafe or char.isspace()
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,7 @@ def load_manifest(path: str | Path) -> Manifest:
 def parse_manifest(raw: object, source: str = "manifest") -> Manifest:
     if not isinstance(raw, Mapping) or not isinstance(raw.get("nodes"), Mapping):
         raise InputFileError(source, "not a dbt manifest: no 'nodes' object")
+    _check_schema_version(raw.get("metadata"), source)
     nodes: dict[str, ManifestNode] = {}
     for section in ("nodes", "sources", "unit_tests", "functions"):
         entries = raw.get(section) or {}
@@ -166,6 +180,15 @@ def parse_manifest(raw: object, source: str = "manifest") -> Manifest:
         nodes=nodes,
         selectors=selectors if isinstance(selectors, Mapping) else {},
     )
+
+
+def _check_schema_version(metadata: object, source: str) -> None:
+    """catalog.json and run_results.json have `nodes` too (catalog entries have no `name`): dbt
+    names what an artifact is in `metadata.dbt_schema_version`, e.g. `.../dbt/manifest/v12.json`.
+    Without that key (hand-written manifests) the file is read as a manifest."""
+    version = metadata.get("dbt_schema_version") if isinstance(metadata, Mapping) else None
+    if isinstance(version, str) and version and "/manifest/" not in version:
+        raise InputFileError(source, f"not a dbt manifest: its dbt_schema_version is {version!r}")
 
 
 def _parse_node(unique_id: str, entry: object, source: str) -> ManifestNode | None:

@@ -18,7 +18,12 @@ from pipeline_kit.graph.dag_math import topological_order, transitive_reduction
 from pipeline_kit.graph.manifest import Manifest, ManifestNode
 from pipeline_kit.graph.plan_types import Granularity, GroupBy, PlanOptions, Task, TaskPlan, TestBehavior
 from pipeline_kit.graph.selection import Selection, check_selectors, resolve_selection
-from pipeline_kit.graph.source_checks import SourceChecks, find_source_tests, plan_source_checks
+from pipeline_kit.graph.source_checks import (
+    SourceChecks,
+    find_source_tests,
+    fresh_sources_read_by,
+    plan_source_checks,
+)
 from pipeline_kit.graph.task_settings import dag_key_of, merge_settings, safe_id
 
 __all__ = ["Granularity", "GroupBy", "PlanOptions", "Task", "TaskPlan", "TestBehavior", "plan_tasks"]
@@ -48,10 +53,9 @@ def plan_tasks(manifest: Manifest, options: PlanOptions) -> TaskPlan:
         raise PipelineKitError("the selection contains no model, seed or snapshot (nor a test to run)")
     fresh = set()
     if options.source_freshness:
-        fresh = {
-            p for uid in runnable for p in nodes[uid].depends_on if p in nodes and nodes[p].has_freshness
-        }
+        fresh = fresh_sources_read_by(manifest, runnable)
         fresh |= {uid for uid in selected if nodes[uid].has_freshness}
+        check_selectors(manifest, fresh)  # a source read but not selected has a task of its own
     tested = {uid for parents in source_tests.values() for uid in parents}
     nearest = _nearest_members(manifest, runnable | fresh | tested)
     builder = _Builder(manifest, options, selection, nearest)
@@ -132,10 +136,22 @@ class _Builder:
                 continue  # a fresh source: its tasks are the checks' own
             dag_key = self.tasks[child].dag_key
             for parent in parents:
-                # A source checked in several DAGs has its freshness and test tasks in each: wait
-                # for this DAG's; a source-level node without checks is looked through.
-                waits = checks.waits_for(dag_key, parent) or {self.task_of.get(parent, child)}
-                self.upstream[child] |= waits - {child}
+                self.upstream[child] |= self._waits_for(dag_key, parent, set()) - {child}
+
+    def _waits_for(self, dag_key: str, uid: str, seen: set[str]) -> set[str]:
+        """The tasks a reader of `uid` in `dag_key` waits for. A source checked in several DAGs has
+        its freshness and test tasks in each: this DAG's. A member with neither checks nor a task
+        (a tested ephemeral model whose tests run at the end, with `after_all`) stands for what it
+        reads: its reader waits for what it would have waited for, such as a freshness task."""
+        waits = self.source_checks.waits_for(dag_key, uid)
+        if waits:
+            return waits
+        if uid in self.task_of:
+            return {self.task_of[uid]}
+        seen.add(uid)
+        for upstream_uid in self.nearest_members.get(uid, set()) - seen:
+            waits |= self._waits_for(dag_key, upstream_uid, seen)
+        return waits
 
     def _group_of(self, node: ManifestNode) -> str:
         granularity, group_by = self.options.granularity, self.options.group_by
@@ -220,7 +236,13 @@ class _Builder:
         for parent_tasks, test in placed:
             if self._run_by_parent_build(parent_tasks, test):
                 continue
-            if test.resource_type == "unit_test" and len(parent_tasks) == 1:
+            if (
+                test.resource_type == "unit_test"
+                and len(parent_tasks) == 1
+                and set(test.depends_on) <= self.runnable
+            ):
+                # before its model's task; one on an ephemeral model goes after what that model
+                # reads, like a data test on it (there is no task of the model to precede)
                 unit_tests[parent_tasks[0]].append(test)
             else:
                 tests_by_parents[parent_tasks].append(test)
@@ -251,7 +273,9 @@ class _Builder:
                 continue
             if uid in self.runnable:
                 parent_tasks.add(self.task_of[uid])
-            elif parent.is_ephemeral and uid in self.selected and test.resource_type == "test":
+            elif parent.is_ephemeral and uid in self.selected:
+                # data and unit tests alike: `dbt build` runs a unit test on an ephemeral model
+                # once what the model reads is built, before the model's readers
                 parent_tasks |= {self.task_of[up] for up in self.nearest_members[uid] & self.runnable}
             elif not chosen:
                 return ()

@@ -20,11 +20,31 @@ from pipeline_kit.graph.selection import Selection
 from pipeline_kit.graph.task_settings import safe_id
 
 
+def fresh_sources_read_by(manifest: Manifest, runnable: set[str]) -> set[str]:
+    """Sources with a freshness rule that the runnable nodes read, directly or through ephemeral
+    models (compiled into the reader's query, so the reader reads the source itself)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    pending = [parent for uid in runnable for parent in manifest.nodes[uid].depends_on]
+    while pending:
+        uid = pending.pop()
+        node = manifest.nodes.get(uid)
+        if uid in seen or node is None:
+            continue
+        seen.add(uid)
+        if node.has_freshness:
+            found.add(uid)
+        elif node.is_ephemeral:
+            pending.extend(node.depends_on)
+    return found
+
+
 def find_source_tests(
     manifest: Manifest, selection: Selection, options: PlanOptions, fed_by_tasks: Mapping[str, set[str]]
 ) -> dict[str, tuple[str, ...]]:
-    """Data tests on source-level nodes alone (test → those nodes); none with `source_tests` off
-    or no tests at all. `fed_by_tasks`: for each node, the built nodes upstream of it."""
+    """Data tests on source-level nodes alone, and unit tests on source-level ephemeral models
+    (test → those nodes); none with `source_tests` off or no tests at all. `fed_by_tasks`: for
+    each node, the built nodes upstream of it."""
     if not options.source_tests or options.test_behavior is TestBehavior.NONE:
         return {}
 
@@ -40,7 +60,7 @@ def find_source_tests(
 
     found = {}
     for uid, node in manifest.nodes.items():
-        if node.resource_type != "test" or uid in selection.excluded_tests:
+        if not node.is_test or uid in selection.excluded_tests:
             continue
         parents = tuple(sorted(set(node.depends_on)))
         if parents and all(source_level(parent) for parent in parents):

@@ -216,7 +216,7 @@ def test_source_freshness_tasks_run_before_their_models() -> None:
         "source",
         "freshness",
         "--select",
-        "source:shop_db.orders",
+        "source:shop.shop_db.orders",
     )
     assert result.upstream["stg_orders"] == ("freshness.shop_db.orders",)
     assert result.upstream["stg_audit"] == ()

@@ -328,4 +328,4 @@ def test_every_test_on_a_fresh_source_waits_for_its_freshness_in_its_dag(
                 if by_id[task].dbt_args[:2] == ("source", "freshness")
                 for arg in by_id[task].dbt_args[3:]
             }
-            assert "source:app.customers" in fresh_checks, (test, runner)
+            assert "source:shop.app.customers" in fresh_checks, (test, runner)
