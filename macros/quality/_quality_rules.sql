@@ -565,12 +565,13 @@
         session time zone) -#}
     {%- set instants = pipeline_kit._quality_is_aware(ctx, named)
                        and pipeline_kit._quality_is_aware(ctx, pipeline_kit._quality_column_name(rule.get('event_column'))) -%}
-    {#- a date side is compared as its midnight: PostgreSQL's date - date is a number of days, not an interval -#}
+    {#- a date side is compared as its midnight: PostgreSQL's date - date is a number of days, not an
+        interval; a naive midnight (Snowflake's plain TIMESTAMP follows TIMESTAMP_TYPE_MAPPING) -#}
     {%- if pipeline_kit._quality_column_type(ctx, rule.get('column')) == 'date' -%}
-      {%- set column = 'cast(' ~ column ~ ' as timestamp)' -%}
+      {%- set column = 'cast(' ~ column ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')' -%}
     {%- endif -%}
     {%- if pipeline_kit._quality_column_type(ctx, rule.get('event_column')) == 'date' -%}
-      {%- set event_column = 'cast(' ~ event_column ~ ' as timestamp)' -%}
+      {%- set event_column = 'cast(' ~ event_column ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')' -%}
     {%- endif -%}
     {%- do out.update({'name': 'load_lag_p' ~ ((fraction * 100) | round(1) | string).replace('.0', '') ~ '(' ~ named ~ ' - ' ~ pipeline_kit._quality_column_name(rule.get('event_column')) ~ ')', 'evaluated': '1',
                        'failing': pipeline_kit._quality_lag_percentile_above(event_column, column, fraction, hours, instants)}) -%}
