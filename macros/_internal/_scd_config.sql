@@ -138,10 +138,15 @@
     {%- do pipeline_kit._raise_quoted_name('scd', payload) -%}
   {%- endif -%}
   {%- set updated_at = by_lower.get(cfg.updated_at | lower) -%}
+  {%- set generated = pipeline_kit._scd_generated_names(cfg) -%}
+  {%- set generated_lower = generated.values() | map('lower') | list -%}
   {#- a cheap test first: the checks with their messages are compiled only when one may fail -#}
   {%- if updated_at is none or 'timestamp' not in updated_at.data_type | lower and 'date' not in updated_at.data_type | lower
-        or cfg.names.values() | map('lower') | select('in', by_lower) | list or cfg['keys'] | map('lower') | reject('in', by_lower) | list -%}
-    {%- do pipeline_kit._scd_check_columns(cfg, by_lower, payload) -%}
+        or generated_lower | select('in', by_lower) | list or cfg['keys'] | map('lower') | reject('in', by_lower) | list
+        or by_lower | length != payload | length or '|_pk_' in '|' ~ by_lower | join('|')
+        or generated_lower | unique | list | length != generated_lower | length
+        or target.type == 'postgres' and generated.values() | map('length') | max > 20 -%}
+    {%- do pipeline_kit._scd_check_columns(cfg, by_lower, payload, generated) -%}
   {%- endif -%}
   {%- set key_names, q_keys, matches = [], [], [] -%}
   {%- for key in cfg['keys'] -%}
@@ -211,10 +216,48 @@
   {{- return(found) -}}
 {% endmacro %}
 
+{#- The generated columns this model's table has (by its type and options): setting -> name, the
+    SCD3 attributes' previous-value and changed-at columns under 'previous of <attribute>' and
+    'changed-at of <attribute>'. -#}
+{% macro _scd_generated_names(cfg) %}
+  {%- set n = cfg.names -%}
+  {%- set used = ['scd_id', 'valid_from', 'valid_to', 'is_current'] if cfg.scd_type == 2 else ['first_seen_at', 'last_changed_at'] -%}
+  {%- set used = used + ['scd_hash', 'scd_key'] + (['is_deleted'] if cfg.hard_deletes == 'new_record' else []) -%}
+  {%- set found = {} -%}
+  {%- for name in used -%}
+    {%- do found.update({name: n[name]}) -%}
+  {%- endfor -%}
+  {%- for attribute in cfg.scd3_columns or [] -%}
+    {%- do found.update({'previous of ' ~ attribute: n.previous_prefix ~ attribute, 'changed-at of ' ~ attribute: attribute ~ n.changed_at_suffix}) -%}
+  {%- endfor -%}
+  {{- return(found) -}}
+{% endmacro %}
+
 {#- The model's columns against the config, each problem with its message (see _scd_resolve_columns). -#}
-{% macro _scd_check_columns(cfg, by_lower, payload) %}
-  {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] and value | lower in by_lower -%}
+{% macro _scd_check_columns(cfg, by_lower, payload, generated) %}
+  {%- for name in payload if (name | lower).startswith('_pk_') -%}
+    {{ pipeline_kit._raise('scd', 'column names starting with _pk_ are reserved for the scratch columns of scd; rename the column in the select', name) }}
+  {%- endfor -%}
+  {%- if by_lower | length != payload | length -%}
+    {%- set twins = [] -%}
+    {%- for name in payload if (payload | map('lower') | select('equalto', name | lower) | list | length) > 1 -%}
+      {%- do twins.append(name) -%}
+    {%- endfor -%}
+    {{ pipeline_kit._raise('scd', 'the model selects columns whose names differ only by case, which scd cannot tell apart; rename one', twins | join(', ')) }}
+  {%- endif -%}
+  {%- for name, value in generated.items() if value | lower in by_lower -%}
     {{ pipeline_kit._raise('scd', 'the model already has a column named like the generated `' ~ name ~ '` column; rename it or set scd_column_names', value) }}
+  {%- endfor -%}
+  {%- set seen = {} -%}
+  {%- for name, value in generated.items() -%}
+    {%- if value | lower in seen -%}
+      {{ pipeline_kit._raise('scd', 'two generated columns would have one name, `' ~ seen[value | lower] ~ '` and `' ~ name ~ '`; set scd_column_names (or previous_prefix / changed_at_suffix) so they differ', value) }}
+    {%- endif -%}
+    {%- do seen.update({value | lower: name}) -%}
+  {%- endfor -%}
+  {#- PostgreSQL cuts names at 63 bytes: the table would get another name than every later load looks for -#}
+  {%- for name, value in generated.items() if target.type == 'postgres' and value.encode('utf-8') | length > 63 -%}
+    {{ pipeline_kit._raise('scd', 'the generated `' ~ name ~ '` column name is longer than PostgreSQL\'s 63 bytes; set scd_column_names (or a shorter previous_prefix / changed_at_suffix)', value) }}
   {%- endfor -%}
   {%- for key in cfg['keys'] if key | lower not in by_lower -%}
     {{ pipeline_kit._raise('scd', '`unique_key` column ' ~ key ~ ' is not a column of the model (columns: ' ~ (payload | join(', ')) ~ ')', key) }}

@@ -14,6 +14,14 @@
   {%- set dialect = adapter.dispatch('_scd_dialect', 'pipeline_kit')(target_relation) -%}
   {%- set raw_relation = dialect.raw_relation -%}
   {%- set name_parts = raw_relation.identifier.rpartition('__pk_scd_raw') -%}
+  {#- PostgreSQL cuts names at 63 bytes, make_temp_relation at 63 characters: a model name of
+      multi-byte characters would give every scratch table one name -#}
+  {%- if target.type == 'postgres' and raw_relation.identifier.encode('utf-8') | length > 63 -%}
+    {%- set budget = 63 - (name_parts[1] ~ name_parts[2]) | length -%}
+    {%- set name_parts = [name_parts[0].encode('utf-8')[:budget].decode('utf-8', 'ignore'), name_parts[1], name_parts[2]] -%}
+    {%- set raw_relation = raw_relation.incorporate(path={'identifier': name_parts | join('')}) -%}
+    {%- do dialect.update({'raw_relation': raw_relation}) -%}
+  {%- endif -%}
   {%- set scratch = {} -%}
   {#- each tag as long as `raw`: on PostgreSQL make_temp_relation cuts a long model name so the raw
       name is exactly 63 characters, and a longer tag would exceed the limit -#}
