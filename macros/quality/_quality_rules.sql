@@ -58,8 +58,8 @@
     {%- endif -%}
   {%- endif -%}
   {%- if relation is string -%}
-    {%- set found = modules.re.search('from\\s+(\\S+)', relation, modules.re.IGNORECASE) -%}
-    {{- return(found.group(1).split('.')[-1] | replace('"', '') if found else relation) -}}
+    {%- set parts = pipeline_kit._quality_subquery_relation(relation) -%}
+    {{- return(parts[-1] if parts else relation) -}}
   {%- endif -%}
   {{- return(relation.identifier if relation.identifier is defined and relation.identifier else relation | string) -}}
 {% endmacro %}
@@ -87,11 +87,10 @@
   {%- set relation = model -%}
   {%- if model is string -%}
     {#- dbt's `where` config hands tests `(select * from <relation> where ...) dbt_subquery` -#}
-    {%- set found = modules.re.search('from\\s+(\\S+)\\s+where', model, modules.re.IGNORECASE) -%}
-    {%- if not found -%}
+    {%- set parts = pipeline_kit._quality_subquery_relation(model) -%}
+    {%- if not parts -%}
       {{- return(none) -}}
     {%- endif -%}
-    {%- set parts = found.group(1).replace('"', '').split('.') -%}
     {%- set relation = adapter.get_relation(database=(parts[-3] if parts | length > 2 else target.database),
                                             schema=(parts[-2] if parts | length > 1 else target.schema),
                                             identifier=parts[-1]) -%}
@@ -359,7 +358,10 @@
         or not modules.re.match('(u?(tiny|small|big|huge)?int(eger|\\d)?|byteint|number|numeric|decimal|float\\d?|double|real|date|time|timestamptz|timestamp|datetime|bool(ean)?|uuid|interval|blob)(?![a-z])', child.dtype | lower) -%}
     {{- return(field) -}}
   {%- endif -%}
-  {%- for column in adapter.get_columns_in_relation(parent) if column.name | lower == field | lower and column.is_string() -%}
+  {#- `field` is the parent's column as SQL: quoted when its columns were known -#}
+  {%- set field_name = pipeline_kit._quality_column_name(field) -%}
+  {%- for column in adapter.get_columns_in_relation(parent)
+        if (column.name == field_name if field.startswith('"') else column.name | lower == field_name | lower) and column.is_string() -%}
     {{- return('try_cast(' ~ field ~ ' as ' ~ child.data_type ~ ')') -}}
   {%- endfor -%}
   {{- return(field) -}}
@@ -494,15 +496,12 @@
   {%- elif kind == 'relationship' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
     {%- set parent = pipeline_kit._quality_relation(ctx, label, 'to', rule.get('to')) -%}
-    {%- set field = rule.get('field') -%}
-    {%- if field is not string or not modules.re.match('^\\w+$', field) -%}
-      {{ pipeline_kit._quality_fail(ctx, label, '`field` must be the parent column name', field) }}
-    {%- endif -%}
+    {%- set field = pipeline_kit._quality_other_column(ctx, label, parent, 'field', rule.get('field'), 'the parent column name') -%}
     {%- set alias = pipeline_kit._quality_alias(ctx, 'pk_ref_') -%}
     {%- set parent_key = adapter.dispatch('_quality_parent_key', 'pipeline_kit')(ctx, rule, parent, field) -%}
     {%- do out.joins.append('left join (select distinct ' ~ parent_key ~ ' as ' ~ alias ~ '_key from ' ~ parent ~ ') as ' ~ alias
                             ~ ' on pk_source.' ~ column ~ ' = ' ~ alias ~ '.' ~ alias ~ '_key') -%}
-    {%- do out.update({'name': 'relationship(' ~ named ~ ' -> ' ~ field ~ ')',
+    {%- do out.update({'name': 'relationship(' ~ named ~ ' -> ' ~ pipeline_kit._quality_column_name(rule.get('field')) ~ ')',
                        'failing': pipeline_kit._quality_count_when('pk_source.' ~ column ~ ' is not null and ' ~ alias ~ '.' ~ alias ~ '_key is null')}) -%}
 
   {%- elif kind == 'reconciliation' -%}
@@ -517,10 +516,8 @@
     {%- endif -%}
     {%- if measure == 'sum' -%}
       {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
-      {%- set other_column = rule.get('compare_column', named) -%}
-      {%- if other_column is not string or not modules.re.match('^\\w+$', other_column) -%}
-        {{ pipeline_kit._quality_fail(ctx, label, '`compare_column` must be a column name', other_column) }}
-      {%- endif -%}
+      {#- the other relation's column of that name (by default the one `column` names) -#}
+      {%- set other_column = pipeline_kit._quality_other_column(ctx, label, other, 'compare_column', rule.get('compare_column', rule.get('column')), 'a column name') -%}
       {%- set ours = 'coalesce(sum(pk_source.' ~ column ~ '), 0)' -%}
       {%- set theirs_sql = 'coalesce(sum(' ~ other_column ~ '), 0)' -%}
     {%- else -%}

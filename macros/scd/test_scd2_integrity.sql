@@ -2,15 +2,20 @@
     non-empty, never overlap, leave no gap (unless allow_gaps, for deletions recorded by closing
     a version), exactly the open-ended row is current, at most one current row per key, no two
     versions start at the same time. The key may be composite and may contain NULLs.
-    Returns one row per violation. Versions are grouped by the key columns themselves (windows
+    Key names may need quotes (`Order ID`, "OrderId"), plain or double-quoted, as the scd
+    materialization accepts them. Returns one row per violation. Versions are grouped by the key columns themselves (windows
     and GROUP BY put NULLs together), not by their text: on Snowflake a timestamp's text follows
     the session's output format, milliseconds by default, which would merge distinct keys. -#}
 {% test scd2_integrity(model, unique_key, valid_from='valid_from', valid_to='valid_to', is_current='is_current', open_end=none, allow_gaps=false) %}
   {%- set keys = pipeline_kit._as_list('scd2_integrity', 'unique_key', unique_key) -%}
+  {#- each key as the model names it, quoted (`Order ID`, `"Order ID"`, a reserved word), found as
+      the quality tests find a column: a plain name in any case, a quoted one exactly; unknown
+      columns (an ephemeral model): a plain name as written, any other quoted -#}
+  {%- set ctx = pipeline_kit._quality_context(model, 'scd2_integrity') -%}
   {%- set key_exprs = [] -%}
   {%- set key_aliases = [] -%}
   {%- for key in keys -%}
-    {%- do key_exprs.append('m.' ~ key) -%}
+    {%- do key_exprs.append('m.' ~ pipeline_kit._quality_column(ctx, 'unique_key', {'column': key | string})) -%}
     {%- do key_aliases.append('_pk_k' ~ loop.index) -%}
   {%- endfor -%}
   {%- set by_key = key_aliases | join(', ') -%}
