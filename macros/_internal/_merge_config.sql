@@ -1,6 +1,7 @@
 {#- Configuration of the pipeline_kit_merge materialization, validated before any SQL runs.
     _merge_static_config reads only the model's config (no warehouse); _merge_resolve_columns
-    matches the configured names against the batch's real columns (case-insensitively) and
+    matches the configured names against the batch's real columns (the exact name, else the one
+    column of that name in any case) and
     returns quoted names. Every problem raises through pipeline_kit._raise with the argument. -#}
 
 {% macro _merge_static_config() %}
@@ -13,7 +14,8 @@
       Jinja node where a dict literal would be dozens) -#}
   {%- set cfg = fromjson('{"op_column": null, "flag_column": null, "delete_values": ["D"], "delete_mode": "hard", "update_columns": null, "exclude_columns": [], "on_schema_change": "ignore", "audit": false, "force_fallback": false, "managed": [], "now": null, "options": false, "op_column_obj": null, "flag_column_obj": null, "has_deletes": false, "control": [], "no_update": [], "predicates": "", "cast_batch": []}') -%}
   {#- a name written as dbt's own strategies need it, in double quotes (unique_key='"Order ID"'), is the column's name: no column name holds a double quote (see _raise_quoted_name) -#}
-  {%- do cfg.update({'unique_key': ([unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key)) | map('replace', '"', '') | list, 'order_by': order_by | trim | replace('"', '')}) -%}
+  {#- the quotes are kept: a quoted name matches only the column of exactly that name (_merge_find_column) -#}
+  {%- do cfg.update({'unique_key': ([unique_key | trim] if unique_key is string else pipeline_kit._as_list(name, 'unique_key', unique_key) | map('trim')) | list, 'order_by': order_by | trim}) -%}
   {%- if order_by is not string or order_by | trim == '' -%}
     {{ pipeline_kit._raise(name, '`merge_order_by` is required: one column (updated_at or a sequence) that decides which change wins', order_by) }}
   {%- endif -%}
@@ -85,12 +87,12 @@
   {%- endfor -%}
   {{- return({
       'options': true,
-      'op_column': (op_column | trim | replace('"', '')) if op_column else none,
-      'flag_column': (flag_column | trim | replace('"', '')) if flag_column else none,
+      'op_column': (op_column | trim) if op_column else none,
+      'flag_column': (flag_column | trim) if flag_column else none,
       'delete_values': delete_values | list,
       'delete_mode': delete_mode or 'hard',
-      'update_columns': (pipeline_kit._as_list(name, 'merge_update_columns', update_columns) | map('replace', '"', '') | list if update_columns is not none else none),
-      'exclude_columns': (pipeline_kit._as_list(name, 'merge_exclude_columns', exclude_columns) | map('replace', '"', '') | list if exclude_columns is not none else []),
+      'update_columns': (pipeline_kit._as_list(name, 'merge_update_columns', update_columns) | map('trim') | list if update_columns is not none else none),
+      'exclude_columns': (pipeline_kit._as_list(name, 'merge_exclude_columns', exclude_columns) | map('trim') | list if exclude_columns is not none else []),
       'on_schema_change': on_schema_change,
       'audit': audit,
       'force_fallback': force_fallback,
@@ -99,13 +101,25 @@
       'now': ('cast(' ~ pipeline_kit._string_literal(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) ~ ' as ' ~ pipeline_kit._naive_timestamp_type() ~ ')') if audit else none}) -}}
 {% endmacro %}
 
-{#- Look a configured column up in a list of Column objects; raise naming the argument if absent. -#}
+{#- Look a configured column up in a list of Column objects: the column of exactly that name, else
+    (for a name not written in double quotes) the one column of that name in any case (PostgreSQL
+    may hold "ID" and id side by side: two candidates are an error, never a guess); raise naming
+    the argument if absent. -#}
 {% macro _merge_find_column(columns, wanted, arg_name) %}
-  {%- for column in columns -%}
-    {%- if column.name | lower == wanted | lower -%}
-      {{- return(column) -}}
-    {%- endif -%}
+  {%- set quoted = wanted | length > 1 and wanted[0] == '"' and wanted[-1] == '"' -%}
+  {%- set wanted = wanted | replace('"', '') -%}
+  {%- for column in columns if column.name == wanted -%}
+    {{- return(column) -}}
   {%- endfor -%}
+  {%- set candidates = [] -%}
+  {%- for column in columns if not quoted and column.name | lower == wanted | lower -%}
+    {%- do candidates.append(column) -%}
+  {%- endfor -%}
+  {%- if candidates | length == 1 -%}
+    {{- return(candidates[0]) -}}
+  {%- elif candidates | length > 1 -%}
+    {{ pipeline_kit._raise('pipeline_kit_merge', '`' ~ arg_name ~ '` matches several columns that differ only by case; write the one meant exactly as the model names it (in double quotes)', wanted ~ '; candidates: ' ~ (candidates | map(attribute='name') | join(', '))) }}
+  {%- endif -%}
   {{ pipeline_kit._raise('pipeline_kit_merge', '`' ~ arg_name ~ '` names a column the model does not select', wanted ~ '; columns: ' ~ (columns | map(attribute='name') | join(', '))) }}
 {% endmacro %}
 
@@ -116,30 +130,31 @@
     goes to _merge_schema_diff (on_schema_change). -#}
 {% macro _merge_resolve_columns(cfg, found, existing_relation) %}
   {%- set m, columns, by_name, key_columns, data_columns, update_columns = cfg, found.batch, {}, [], [], [] -%}
+  {#- keyed by the exact name: names that differ only by case are different columns (PostgreSQL) -#}
   {%- for column in columns -%}
-    {%- do by_name.setdefault(column.name | lower, column) -%}
+    {%- do by_name.update({column.name: column}) -%}
   {%- endfor -%}
   {%- if '"' in by_name | join -%}
     {%- do pipeline_kit._raise_quoted_name('pipeline_kit_merge', columns | map(attribute='name')) -%}
   {%- endif -%}
   {#- the scratch columns the SQL adds beside the batch's (_merge_parts, _merge_staged_sql) -#}
-  {%- set reserved = by_name | select('in', ['_pk_is_delete', '_pk_rn', '_pk_rid', '_pk_drop', '_pk_has_live', '_pk_live_ord']) | list -%}
+  {%- set reserved = by_name | map('lower') | select('in', ['_pk_is_delete', '_pk_rn', '_pk_rid', '_pk_drop', '_pk_has_live', '_pk_live_ord']) | list -%}
   {%- if reserved -%}
-    {{ pipeline_kit._raise('pipeline_kit_merge', 'the column name is reserved for the scratch columns of pipeline_kit_merge (_pk_is_delete, _pk_rn, _pk_rid, _pk_drop, _pk_has_live, _pk_live_ord); rename it in the select', by_name[reserved[0]].name) }}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the column name is reserved for the scratch columns of pipeline_kit_merge (_pk_is_delete, _pk_rn, _pk_rid, _pk_drop, _pk_has_live, _pk_live_ord); rename it in the select', reserved[0]) }}
   {%- endif -%}
   {%- if m.options -%}
     {%- do m.update(pipeline_kit._merge_resolve_options(m, columns)) -%}
   {%- endif -%}
   {%- for key in m.unique_key -%}
-    {%- do key_columns.append(by_name.get(key | lower) or pipeline_kit._merge_find_column(columns, key, 'unique_key')) -%}
+    {%- do key_columns.append(by_name.get(key) or pipeline_kit._merge_find_column(columns, key, 'unique_key')) -%}
   {%- endfor -%}
-  {%- set order_column = by_name.get(m.order_by | lower) or pipeline_kit._merge_find_column(columns, m.order_by, 'merge_order_by') -%}
+  {%- set order_column = by_name.get(m.order_by) or pipeline_kit._merge_find_column(columns, m.order_by, 'merge_order_by') -%}
   {#- Keys are never updated; the ordering column always is (it protects against older changes).
-      A column found for a name has that name up to case, so the names themselves will do. -#}
-  {%- set skip = m.unique_key | map('lower') | list + [m.order_by | lower] + m.no_update -%}
-  {%- for column in columns if column.name | lower not in m.control -%}
+      Compared by exact name: a column "ID" beside the key id is data. -#}
+  {%- set skip = key_columns | map(attribute='name') | list + [order_column.name] + m.no_update -%}
+  {%- for column in columns if column.name not in m.control -%}
     {%- do data_columns.append(column) -%}
-    {%- if column.name | lower not in skip -%}
+    {%- if column.name not in skip -%}
       {%- do update_columns.append(column) -%}
     {%- endif -%}
   {%- endfor -%}
@@ -161,18 +176,20 @@
 {#- The operation / deleted-flag column and merge_update_columns / merge_exclude_columns, looked up
     in the batch, after checking that the batch has none of the managed columns. Returns the
     Column objects, the control column names (not data) and the lower names of the data columns
-    an update must not write (no_update). -#}
+    an update must not write (no_update), all by exact name. -#}
 {% macro _merge_resolve_options(cfg, source_columns) %}
-  {%- for column in source_columns if column.name | lower in cfg.managed -%}
-    {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
-  {%- endfor -%}
   {%- set op_column = pipeline_kit._merge_find_column(source_columns, cfg.op_column, 'merge_op_column') if cfg.op_column else none -%}
   {%- set flag_column = pipeline_kit._merge_find_column(source_columns, cfg.flag_column, 'merge_deleted_flag_column') if cfg.flag_column else none -%}
   {%- set control = [] -%}
-  {%- if op_column is not none -%}{%- do control.append(op_column.name | lower) -%}{%- endif -%}
-  {%- if flag_column is not none -%}{%- do control.append(flag_column.name | lower) -%}{%- endif -%}
+  {%- if op_column is not none -%}{%- do control.append(op_column.name) -%}{%- endif -%}
+  {%- if flag_column is not none -%}{%- do control.append(flag_column.name) -%}{%- endif -%}
+  {#- the control columns are not stored, so one may share a managed column's name (the usual CDC
+      flag is_deleted): the batch's flag decides the delete, the merge writes the managed column -#}
+  {%- for column in source_columns if column.name | lower in cfg.managed and column.name not in control -%}
+    {{ pipeline_kit._raise('pipeline_kit_merge', 'the model selects a column that pipeline_kit_merge manages itself (soft delete / audit column)', column.name) }}
+  {%- endfor -%}
   {%- set data_columns = [] -%}
-  {%- for column in source_columns if column.name | lower not in control -%}
+  {%- for column in source_columns if column.name not in control -%}
     {%- do data_columns.append(column) -%}
   {%- endfor -%}
   {%- set update_filter = none -%}
@@ -180,17 +197,17 @@
   {%- if cfg.update_columns is not none -%}
     {%- set update_filter = [] -%}
     {%- for wanted in cfg.update_columns -%}
-      {%- do update_filter.append(pipeline_kit._merge_find_column(data_columns, wanted, 'merge_update_columns').name | lower) -%}
+      {%- do update_filter.append(pipeline_kit._merge_find_column(data_columns, wanted, 'merge_update_columns').name) -%}
     {%- endfor -%}
   {%- elif cfg.exclude_columns -%}
+    {%- set excluded = [] -%}
     {%- for wanted in cfg.exclude_columns -%}
-      {%- do pipeline_kit._merge_find_column(data_columns, wanted, 'merge_exclude_columns') -%}
+      {%- do excluded.append(pipeline_kit._merge_find_column(data_columns, wanted, 'merge_exclude_columns').name) -%}
     {%- endfor -%}
-    {%- set excluded = cfg.exclude_columns | map('lower') | list -%}
-    {%- set update_filter = data_columns | map(attribute='name') | map('lower') | reject('in', excluded) | list -%}
+    {%- set update_filter = data_columns | map(attribute='name') | reject('in', excluded) | list -%}
   {%- endif -%}
   {%- if update_filter is not none -%}
-    {%- set no_update = data_columns | map(attribute='name') | map('lower') | reject('in', update_filter) | list -%}
+    {%- set no_update = data_columns | map(attribute='name') | reject('in', update_filter) | list -%}
   {%- endif -%}
   {{- return({'op_column_obj': op_column, 'flag_column_obj': flag_column, 'has_deletes': op_column is not none or flag_column is not none, 'control': control, 'no_update': no_update}) -}}
 {% endmacro %}

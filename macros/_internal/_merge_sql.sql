@@ -29,7 +29,7 @@
 
 {# DuckDB: the scratch table and both DESCRIBEs in one call (no string widening to do; temporary tables, named as default___merge_temp_relation does), and the staged path: an UPDATE or MERGE of scattered rows makes the COMMIT rewrite far more than a delete + insert (the fallback when a column named rowid hides the row id) #}
 {% macro duckdb___merge_prepare(target_relation, existing_relation, select_sql) %}
-  {%- set prefix, stamp = target_relation.identifier[:30], modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
+  {%- set prefix, stamp = pipeline_kit._merge_name_prefix(target_relation.identifier), modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
   {%- set found = {
       'batch': [], 'target': [], 'path': 'staged', 'row_id': 'rowid',
       'batch_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_batch' ~ stamp, 'schema': none, 'database': none}),
@@ -56,7 +56,7 @@
 
 {# PostgreSQL: the scratch table and one information_schema query for both tables in one call (temporary tables, named as default___merge_temp_relation does, dropped by the commit, so the write is the run's last statement and its row count dbt's); the query also reads the server version (MERGE from 15 on, else the fallback); the write locks the table against other writers (lock) #}
 {% macro postgres___merge_prepare(target_relation, existing_relation, select_sql) %}
-  {%- set prefix, stamp = target_relation.identifier[:30], modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
+  {%- set prefix, stamp = pipeline_kit._merge_name_prefix(target_relation.identifier), modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
   {%- set found = {
       'batch': [], 'target': [], 'path': 'merge', 'row_id': none, 'version': 0, 'lock': 'share row exclusive', 'on_commit_drop': true,
       'batch_relation': target_relation.incorporate(path={'identifier': prefix ~ '__pk_batch' ~ stamp, 'schema': none, 'database': none}),
@@ -213,10 +213,10 @@
     {%- for c in m.data_columns %}, _pk_batch.{{ c.quoted }} nulls last{% endfor %})
   {%- endset -%}
   {%- set has_live = '(first_value(case when ' ~ is_delete ~ ' then 0 else 1 end) ' ~ window ~ ' = 1)' -%}
-  {%- set fixed = m.key_columns | map(attribute='name') | map('lower') | list + [m.order_column.name | lower] -%}
+  {%- set fixed = m.key_columns | map(attribute='name') | list + [m.order_column.name] -%}
   {%- set items = [] -%}
   {%- for c in real -%}
-    {%- if c.name | lower in fixed -%}
+    {%- if c.name in fixed -%}
       {%- do items.append('_pk_batch.' ~ c.quoted) -%}
     {%- else -%}
       {%- do items.append('case when ' ~ is_delete ~ ' and ' ~ has_live ~ ' then first_value(_pk_batch.' ~ c.quoted ~ ') ' ~ window ~ ' else _pk_batch.' ~ c.quoted ~ ' end as ' ~ c.quoted) -%}
@@ -336,9 +336,9 @@
     columns take the change's values too; on a live row they keep theirs (keys and the ordering
     column are written as they always are). Each item starts with a comma. -#}
 {% macro _merge_revive_set(m) %}
-  {%- set written = m.unique_key | map('lower') | list + [m.order_column.name | lower] -%}
+  {%- set written = m.key_columns | map(attribute='name') | list + [m.order_column.name] -%}
   {%- set items = [] -%}
-  {%- for c in m.insert_columns if c.name | lower in m.no_update and c.name | lower not in written -%}
+  {%- for c in m.insert_columns if c.name in m.no_update and c.name not in written -%}
     {%- do items.append(', ' ~ c.quoted ~ ' = case when coalesce(t.is_deleted, false) then s.' ~ c.quoted ~ ' else t.' ~ c.quoted ~ ' end') -%}
   {%- endfor -%}
   {{- return(items | join('')) -}}
@@ -363,12 +363,12 @@
 {% macro _merge_soft_delete_set(m, live=none) %}
   {%- set q = adapter.quote(m.order_column.name) -%}
   {%- set items = ['is_deleted = true', 'deleted_at = s.' ~ q, q ~ ' = s.' ~ q] -%}
-  {%- set fixed = m.unique_key | map('lower') | list + [m.order_column.name | lower] -%}
-  {%- set updated = m.update_columns | map(attribute='name') | map('lower') | list -%}
+  {%- set fixed = m.key_columns | map(attribute='name') | list + [m.order_column.name] -%}
+  {%- set updated = m.update_columns | map(attribute='name') | list -%}
   {%- set applies = [] if live else [pipeline_kit._merge_soft_live(m)] -%}
-  {%- for c in m.insert_columns if live is not false and c.name | lower not in fixed -%}
+  {%- for c in m.insert_columns if live is not false and c.name not in fixed -%}
     {#- an update column takes the change's value where it applies; another column only on a revive -#}
-    {%- set conditions = applies + ([] if c.name | lower in updated else ['coalesce(t.is_deleted, false)']) -%}
+    {%- set conditions = applies + ([] if c.name in updated else ['coalesce(t.is_deleted, false)']) -%}
     {%- do items.append(c.quoted ~ ' = ' ~ (('case when ' ~ conditions | join(' and ') ~ ' then s.' ~ c.quoted ~ ' else t.' ~ c.quoted ~ ' end') if conditions else 's.' ~ c.quoted)) -%}
   {%- endfor -%}
   {%- if m.audit -%}
@@ -442,11 +442,29 @@
   {{- return('select ' ~ items | join(', ') ~ ' from ' ~ staging_relation ~ ' as _pk_batch where 1 = 0') -}}
 {% endmacro %}
 
+{#- The start of a scratch table's name: the target's name cut to 30 BYTES in UTF-8 (an ASCII name
+    to 30 characters, as before), so with the 22 of the suffix and stamp it stays within
+    PostgreSQL's 63-byte identifiers. Cut by characters, 21 Japanese characters (63 bytes) were
+    truncated by PostgreSQL to the target's own name. The bytes of a character come from its
+    code point's range (Jinja has no encode). -#}
+{% macro _merge_name_prefix(identifier, limit=30) %}
+  {%- set kept = namespace(text='', size=0, full=false) -%}
+  {%- for char in identifier if not kept.full -%}
+    {%- set size = 1 if modules.re.match('[\x00-\x7f]', char) else 2 if modules.re.match('[\x80-\u07ff]', char) else 3 if modules.re.match('[\u0800-\uffff]', char) else 4 -%}
+    {%- if kept.size + size <= limit -%}
+      {%- set kept.text, kept.size = kept.text ~ char, kept.size + size -%}
+    {%- else -%}
+      {%- set kept.full = true -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(kept.text) -}}
+{% endmacro %}
+
 {#- A scratch relation for the batch (and the staged / fallback deduplicated batch) and its DDL,
     for the adapters without a _merge_prepare of their own. The default is a temporary table:
     session-local, so a short name (within PostgreSQL's 63 characters) will do. -#}
 {% macro default___merge_temp_relation(target_relation, suffix) %}
-  {%- set identifier = target_relation.identifier[:30] ~ suffix ~ modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
+  {%- set identifier = pipeline_kit._merge_name_prefix(target_relation.identifier) ~ suffix ~ modules.datetime.datetime.now().strftime('%H%M%S%f') -%}
   {{- return(target_relation.incorporate(path={'identifier': identifier, 'schema': none, 'database': none})) -}}
 {% endmacro %}
 

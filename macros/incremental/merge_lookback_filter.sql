@@ -33,14 +33,17 @@
   {{- return(adapter.dispatch('merge_lookback_filter', 'pipeline_kit')(lookback, datepart, pipeline_kit._merge_lookback_column(column | trim))) -}}
 {% endmacro %}
 
-{#- The ordering column as SQL: a plain lower-case name as written (every adapter folds it as it
-    folded the model's); any other name (mixed case, a space, written in double quotes) as the
-    target stores it, quoted (PostgreSQL folds an unquoted "UpdatedAt" to updatedat; on Snowflake
-    an unquoted name is stored upper-case). In a dbt unit test `this` is the test's input: the
-    name as written. -#}
+{#- The ordering column as SQL, always quoted (a reserved word such as `order` is a column name
+    too): a plain lower-case name is the name PostgreSQL and DuckDB store for it, quoted without a
+    look-up; any other name (mixed case, a space, written in double quotes), and every name on
+    Snowflake (an unquoted name is stored upper-case, a quoted one as written: `"order"`), as the
+    target stores it, looked up as the merge resolves its columns (the exact name first, then any
+    case). In a dbt unit test `this` is the test's input: the name as written. -#}
 {% macro _merge_lookback_column(column) %}
   {%- set wanted = column | replace('"', '') -%}
-  {%- if modules.re.match('^[a-z_][a-z0-9_]*$', column) or model.get('resource_type') == 'unit_test' -%}
+  {%- if modules.re.match('^[a-z_][a-z0-9_]*$', column) and target.type != 'snowflake' -%}
+    {{- return(adapter.quote(column)) -}}
+  {%- elif model.get('resource_type') == 'unit_test' -%}
     {{- return(column) -}}
   {%- endif -%}
   {%- set columns = adapter.get_columns_in_relation(this) -%}
