@@ -445,19 +445,9 @@
 {#- The start of a scratch table's name: the target's name cut to 30 BYTES in UTF-8 (an ASCII name
     to 30 characters, as before), so with the 22 of the suffix and stamp it stays within
     PostgreSQL's 63-byte identifiers. Cut by characters, 21 Japanese characters (63 bytes) were
-    truncated by PostgreSQL to the target's own name. The bytes of a character come from its
-    code point's range (Jinja has no encode). -#}
+    truncated by PostgreSQL to the target's own name. A character cut in two is dropped. -#}
 {% macro _merge_name_prefix(identifier, limit=30) %}
-  {%- set kept = namespace(text='', size=0, full=false) -%}
-  {%- for char in identifier if not kept.full -%}
-    {%- set size = 1 if modules.re.match('[\x00-\x7f]', char) else 2 if modules.re.match('[\x80-\u07ff]', char) else 3 if modules.re.match('[\u0800-\uffff]', char) else 4 -%}
-    {%- if kept.size + size <= limit -%}
-      {%- set kept.text, kept.size = kept.text ~ char, kept.size + size -%}
-    {%- else -%}
-      {%- set kept.full = true -%}
-    {%- endif -%}
-  {%- endfor -%}
-  {{- return(kept.text) -}}
+  {{- return(identifier.encode('utf-8')[:limit].decode('utf-8', 'ignore')) -}}
 {% endmacro %}
 
 {#- A scratch relation for the batch (and the staged / fallback deduplicated batch) and its DDL,
