@@ -1,4 +1,4 @@
-"""Run dbt against the integration project on one adapter, the way a user would (a subprocess).
+"""Run dbt against the integration project on one adapter (in this process, or as a subprocess).
 
 Each `AdapterTarget` knows how to reach its warehouse: a DuckDB file in a temp dir, a fresh
 schema on a PostgreSQL server, or the fakesnow emulator (whose databases live in a temp dir
@@ -9,10 +9,12 @@ travel as environment variables (see `split_vars`), the package's vars as `--var
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
-import subprocess
+import subprocess as subprocess_module
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
@@ -56,6 +58,59 @@ class AdapterTarget:
             # fakesnow patches the Snowflake connector inside the dbt process; -d keeps databases.
             return [FAKESNOW, "-d", str(self.workdir / "fakesnow"), DBT, *args]
         return [DBT, *args]
+
+
+@contextlib.contextmanager
+def _emulator(target: AdapterTarget) -> Iterator[None]:
+    """fakesnow's patch of the Snowflake connector for one in-process run (what `fakesnow -d DIR
+    dbt ...` does in its own process); its exit closes the emulator's DuckDB, so the test can read
+    the database files afterwards."""
+    if target.name != "snowflake":
+        yield
+        return
+    import fakesnow
+
+    with fakesnow.patch(db_path=str(target.workdir / "fakesnow")):
+        yield
+
+
+def _release_duckdb_files(target: AdapterTarget) -> None:
+    # dbt-duckdb keeps its database open between runs of one process; the test reads the file next.
+    if target.name == "duckdb":
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        DuckDBConnectionManager.close_all_connections()
+
+
+def run_in_this_process(
+    target: AdapterTarget, project_dir: Path, cli_args: list[str], run_env: dict[str, str]
+) -> DbtResult:
+    """dbt's Python entry point with the environment, working directory and console output a
+    subprocess would have: only this run's PK_VAR_ switches, no colours, stdout and stderr kept.
+    Returns 0 when dbt succeeded, 1 when a node failed, 2 when dbt raised (as the CLI exits)."""
+    from dbt.cli.main import dbtRunner
+
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
+    for key in [key for key in os.environ if key.startswith("PK_VAR_")]:
+        del os.environ[key]
+    os.environ.update(run_env)
+    os.environ["DBT_USE_COLORS"] = "false"
+    output = io.StringIO()
+    try:
+        os.chdir(project_dir)
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output), _emulator(target):
+            result = dbtRunner().invoke(cli_args)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        _release_duckdb_files(target)
+    text = output.getvalue()
+    if result.exception is not None:
+        text += f"\n{type(result.exception).__name__}: {result.exception}\n"
+        return DbtResult(tuple(cli_args), 2, text)
+    return DbtResult(tuple(cli_args), 0 if result.success else 1, text)
 
 
 def make_target(name: str, workdir: Path) -> AdapterTarget:
@@ -109,12 +164,27 @@ class DbtProject:
         }
         return cli_args, env
 
-    def run(self, *args: str, dbt_vars: dict[str, Any] | None = None, timeout: int = 900) -> DbtResult:
+    def run(
+        self,
+        *args: str,
+        dbt_vars: dict[str, Any] | None = None,
+        timeout: int = 900,
+        subprocess: bool = False,
+    ) -> DbtResult:
+        """One dbt command. In this process by default: a dbt process spends 3-5 s of CPU importing
+        dbt and its adapter before any work, most of a short run, and most runs here are short.
+        `subprocess=True` (or PK_IT_SUBPROCESS=1 for every run) runs it as its own process
+        instead, the way a user does, with `timeout`."""
         cli_args, run_env = self.invocation(args, dbt_vars)
+        if subprocess or os.environ.get("PK_IT_SUBPROCESS") == "1":
+            return self._run_subprocess(cli_args, run_env, timeout)
+        return run_in_this_process(self.target, self.project_dir, cli_args, run_env)
+
+    def _run_subprocess(self, cli_args: list[str], run_env: dict[str, str], timeout: int) -> DbtResult:
         # switches of the test process itself never reach dbt: only this run's (split_vars)
         inherited = {key: value for key, value in os.environ.items() if not key.startswith("PK_VAR_")}
         env = {**inherited, **run_env, "DBT_USE_COLORS": "false", "PYTHONWARNINGS": "ignore"}
-        completed = subprocess.run(
+        completed = subprocess_module.run(
             self.target.command(cli_args),
             cwd=self.project_dir,
             env=env,

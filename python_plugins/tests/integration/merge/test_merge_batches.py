@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from ..dbt_harness import INTEGRATION_PROJECT, DbtProject, DbtResult
-from .inprocess import run_inprocess
 from .warehouse import as_multiset, assert_indexes, read_table
 
 pytestmark = pytest.mark.integration
@@ -36,10 +35,7 @@ def columns_for(mode: str, batch: int) -> list[str]:
 
 
 def run(project: DbtProject, *args: str, dbt_vars: dict[str, Any] | None = None) -> DbtResult:
-    """In-process for DuckDB/PostgreSQL (fast); fakesnow needs its own dbt process."""
-    if project.target.name == "snowflake":
-        return project.run(*args, dbt_vars=dbt_vars)
-    return run_inprocess(project, *args, dbt_vars=dbt_vars)
+    return project.run(*args, dbt_vars=dbt_vars)
 
 
 # merge_cdc_soft declares a unique index on its key (dbt's `indexes` config): built on the first

@@ -13,7 +13,6 @@ import pytest
 from ..conftest import project_for
 from ..dbt_harness import AdapterTarget, DbtProject, DbtResult
 from ..pg_concurrency import assert_waits_for_other_writer
-from .inprocess import run_inprocess
 from .warehouse import normalise, read_table
 
 pytestmark = pytest.mark.integration
@@ -26,8 +25,8 @@ def test_merge_waits_for_a_concurrent_insert_of_a_new_key(
 ) -> None:
     project: DbtProject = project_for("postgres", adapter_targets, tmp_root)
     schema = project.target.schema
-    assert run_inprocess(project, "seed", "--select", "merge_cdc_events", "--full-refresh").ok
-    loaded = run_inprocess(project, "run", "--select", MODEL, "--full-refresh", dbt_vars={"merge_batch": 1})
+    assert project.run("seed", "--select", "merge_cdc_events", "--full-refresh").ok
+    loaded = project.run("run", "--select", MODEL, "--full-refresh", dbt_vars={"merge_batch": 1})
     assert loaded.ok, loaded.output
     present = {(row["tenant"], row["order_id"]) for row in read_table(project, MODEL)}
 

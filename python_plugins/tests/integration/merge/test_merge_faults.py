@@ -13,7 +13,6 @@ import pytest
 
 from ..conftest import project_for
 from ..dbt_harness import AdapterTarget, DbtProject
-from .inprocess import run_inprocess
 from .warehouse import as_multiset, read_table
 
 pytestmark = pytest.mark.integration
@@ -29,24 +28,22 @@ def test_failed_batch_leaves_target_unchanged(
     adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Any
 ) -> None:
     project: DbtProject = project_for(adapter, adapter_targets, tmp_root)
-    assert run_inprocess(project, "seed", "--select", "merge_cdc_events", "--full-refresh").ok
-    loaded = run_inprocess(
-        project, "run", "--select", "merge_cdc_hard", "--full-refresh", dbt_vars={"merge_batch": 3}
-    )
+    assert project.run("seed", "--select", "merge_cdc_events", "--full-refresh").ok
+    loaded = project.run("run", "--select", "merge_cdc_hard", "--full-refresh", dbt_vars={"merge_batch": 3})
     assert loaded.ok, loaded.output
     before = read_table(project, "merge_cdc_hard")
     columns = sorted(before[0])
     for fallback in (False, True):
         for fault, fault_vars in FAULTS.items():
             dbt_vars = {"merge_batch": 4, "merge_force_fallback": fallback, **fault_vars}
-            result = run_inprocess(project, "run", "--select", "merge_cdc_hard", dbt_vars=dbt_vars)
+            result = project.run("run", "--select", "merge_cdc_hard", dbt_vars=dbt_vars)
             assert not result.ok, f"{fault} (fallback={fallback}) did not fail"
             after = read_table(project, "merge_cdc_hard")
             assert as_multiset(after, columns) == as_multiset(before, columns), (
                 f"{adapter}: {fault} (fallback={fallback}) changed the target"
             )
     # The same batch without the fault does change it (so the checks above can fail).
-    clean = run_inprocess(project, "run", "--select", "merge_cdc_hard", dbt_vars={"merge_batch": 4})
+    clean = project.run("run", "--select", "merge_cdc_hard", dbt_vars={"merge_batch": 4})
     assert clean.ok, clean.output
     assert as_multiset(read_table(project, "merge_cdc_hard"), columns) != as_multiset(before, columns)
 
@@ -105,13 +102,12 @@ def test_bad_config_raises_named_compiler_error(
     project = project_for("duckdb", adapter_targets, tmp_root)
     for case, (config, fragments) in BAD_CONFIGS.items():
         dbt_vars = {"merge_bad_enabled": True, "merge_bad_config": config}
-        result = run_inprocess(project, "run", "--select", "merge_bad_config", dbt_vars=dbt_vars)
+        result = project.run("run", "--select", "merge_bad_config", dbt_vars=dbt_vars)
         assert not result.ok, f"{case}: ran without error"
         for fragment in ["pipeline_kit.pipeline_kit_merge", "merge_bad_config", *fragments]:
             assert fragment in result.output, f"{case}: {fragment!r} missing from:\n{result.output}"
     good = {"unique_key": "id", "merge_order_by": "updated_at", "merge_op_column": "op"}
-    result = run_inprocess(
-        project,
+    result = project.run(
         "run",
         "--select",
         "merge_bad_config",

@@ -19,7 +19,6 @@ import pytest
 
 from ..conftest import project_for
 from ..dbt_harness import AdapterTarget, DbtProject
-from .inprocess import run_inprocess
 from .warehouse import query
 
 pytestmark = pytest.mark.integration
@@ -119,7 +118,7 @@ def _run_batches(project: DbtProject, fallback: bool) -> None:
     for number, (rows, expected) in enumerate(BATCHES, start=1):
         args = ["run", "--select", "merge_json"] + (["--full-refresh"] if number == 1 else [])
         dbt_vars = {"merge_json_enabled": True, "merge_json_rows": rows, "merge_force_fallback": fallback}
-        result = run_inprocess(project, *args, dbt_vars=dbt_vars)
+        result = project.run(*args, dbt_vars=dbt_vars)
         assert result.ok, f"batch {number} on {project.target.name} (fallback={fallback}):\n{result.tail()}"
         actual = read_json_table(project)
         assert actual == expected, f"after batch {number} on {project.target.name} (fallback={fallback})"

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from ...unit.merge.reference import Change, Row, apply_batch
 from ..conftest import project_for
 from ..dbt_harness import AdapterTarget
-from .inprocess import run_inprocess
 from .warehouse import read_table
 
 pytestmark = pytest.mark.integration
@@ -60,7 +59,7 @@ def check_sequence(project: Any, batches: list[list[Change]], mode: str, fallbac
             "merge_prop_mode": mode,
             "merge_force_fallback": fallback,
         }
-        result = run_inprocess(project, *args, dbt_vars=dbt_vars)
+        result = project.run(*args, dbt_vars=dbt_vars)
         assert result.ok, f"batch {number} failed: {result.output}"
         table = apply_batch(table, batch, mode)
         assert actual_rows(project, mode) == expected_rows(table, mode), (
