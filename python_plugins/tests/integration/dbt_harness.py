@@ -14,7 +14,7 @@ import io
 import json
 import os
 import shutil
-import subprocess as subprocess_module
+import subprocess
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
@@ -164,19 +164,13 @@ class DbtProject:
         }
         return cli_args, env
 
-    def run(
-        self,
-        *args: str,
-        dbt_vars: dict[str, Any] | None = None,
-        timeout: int = 900,
-        subprocess: bool = False,
-    ) -> DbtResult:
-        """One dbt command. In this process by default: a dbt process spends 3-5 s of CPU importing
-        dbt and its adapter before any work, most of a short run, and most runs here are short.
-        `subprocess=True` (or PK_IT_SUBPROCESS=1 for every run) runs it as its own process
-        instead, the way a user does, with `timeout`."""
+    def run(self, *args: str, dbt_vars: dict[str, Any] | None = None, timeout: int = 900) -> DbtResult:
+        """One dbt command. In this process: a dbt process spends 3-5 s of CPU importing dbt and
+        its adapter before any work, most of a short run, and most runs here are short.
+        PK_IT_SUBPROCESS=1 runs every command as its own process instead, the way a user does,
+        with `timeout`."""
         cli_args, run_env = self.invocation(args, dbt_vars)
-        if subprocess or os.environ.get("PK_IT_SUBPROCESS") == "1":
+        if os.environ.get("PK_IT_SUBPROCESS") == "1":
             return self._run_subprocess(cli_args, run_env, timeout)
         return run_in_this_process(self.target, self.project_dir, cli_args, run_env)
 
@@ -184,7 +178,7 @@ class DbtProject:
         # switches of the test process itself never reach dbt: only this run's (split_vars)
         inherited = {key: value for key, value in os.environ.items() if not key.startswith("PK_VAR_")}
         env = {**inherited, **run_env, "DBT_USE_COLORS": "false", "PYTHONWARNINGS": "ignore"}
-        completed = subprocess_module.run(
+        completed = subprocess.run(
             self.target.command(cli_args),
             cwd=self.project_dir,
             env=env,
