@@ -71,7 +71,11 @@
   {%- if m.on_schema_change == 'append_new_columns' and added -%}
     {%- do alter_relation_add_remove_columns(existing_relation, added, none) -%}
   {%- elif m.on_schema_change == 'sync_all_columns' -%}
-    {%- do alter_relation_add_remove_columns(existing_relation, added or none, removed or none) -%}
+    {#- only with a column to add or drop: dbt's PostgreSQL macro sends a bare `alter table <t>`
+        for two empty lists (a syntax error when a type change is the only difference) -#}
+    {%- if added or removed -%}
+      {%- do alter_relation_add_remove_columns(existing_relation, added or none, removed or none) -%}
+    {%- endif -%}
     {%- for change in retyped -%}
       {%- do alter_column_type(existing_relation, change.column, change.new) -%}
     {%- endfor -%}

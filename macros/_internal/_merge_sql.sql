@@ -389,7 +389,8 @@
     another gives the same result as the MERGE. With incremental_predicates the insert goes first:
     the MERGE decides "not matched" on the table before the batch, and an update can move a row
     out of the predicates (the insert would then see no match and add the key twice); a row the
-    insert adds matches the later statements unchanged, so they leave it alone. -#}
+    insert adds matches the later statements unchanged, so they leave it alone. Returns the
+    statements as a list: the materialization sends them one by one to add up their row counts. -#}
 {% macro _merge_fallback_sql(m, target_relation, parts, found) %}
   {%- set dedup_relation = found.dedup_relation -%}
   {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(dedup_relation, parts.source)) -%}
@@ -404,7 +405,7 @@
   {%- endif -%}
   {%- do statements.append('update ' ~ target_relation ~ ' as t set ' ~ dml.set ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ parts.match ~ ' and not s._pk_is_delete and ' ~ parts.newer ~ ' and ' ~ parts.changed) -%}
   {%- do statements.insert(0 if m.predicates else statements | length, 'insert into ' ~ target_relation ~ ' (' ~ dml.names ~ ') select ' ~ dml.exprs ~ ' from ' ~ dedup_relation ~ ' as s where ' ~ insert_filter ~ 'not exists (select 1 from ' ~ target_relation ~ ' as t where ' ~ parts.match ~ ')') -%}
-  {{- return(statements | join(';\n')) -}}
+  {{- return(statements) -}}
 {% endmacro %}
 
 {#- The staged row's values of the soft-delete and audit columns (rid: the target row id), and

@@ -53,7 +53,7 @@
 
   {#- main statement: staged delete + insert by row id, one MERGE, or the delete / update / insert
       fallback (PostgreSQL < 15, or merge_force_fallback), sent as one call (Snowflake's adapter
-      splits it), inside the transaction. The builder is _merge_<path>_sql, looked up by name. The
+      splits it; the fallback's statements go one call each), inside the transaction. The builder is _merge_<path>_sql, looked up by name. The
       write is the call's last statement, so dbt reports its row count (MERGE 20000), except on
       the staged path (DuckDB, which reports no counts), whose call ends with the scratch tables'
       drops. Elsewhere they are dropped next (temporary ones have no schema for dbt's cache), or,
@@ -63,10 +63,23 @@
   {%- set main_sql = pipeline_kit['_merge_' ~ path ~ '_sql'](m, build_relation, adapter.dispatch('_merge_parts', 'pipeline_kit')(m, found.batch_relation), found) -%}
   {#- found.lock (PostgreSQL): other writers wait for the commit, so a key another session inserts
       meanwhile is matched, not inserted twice (no unique index stops that) -#}
-  {% call statement('main') %}
-    {%- if found.get('lock') and not full_refresh %}lock table {{ target_relation }} in {{ found.lock }} mode;
-    {% endif %}{{ main_sql }}
-  {%- endcall %}
+  {%- set lock_sql = ('lock table ' ~ target_relation ~ ' in ' ~ found.lock ~ ' mode;\n') if found.get('lock') and not full_refresh else '' -%}
+  {%- if main_sql is string %}
+    {% call statement('main') %}{{ lock_sql }}{{ main_sql }}{% endcall %}
+  {%- else -%}
+    {#- the fallback's statements one call each, so the reported count is their sum (one call
+        reports its last statement's: the insert's alone); a count an adapter does not give
+        (-1, DuckDB) leaves the last statement's response as it is -#}
+    {%- set responses = [] -%}
+    {%- for write_sql in main_sql %}
+      {% call statement('main') %}{{ lock_sql if loop.first }}{{ write_sql }}{% endcall %}
+      {%- do responses.append(load_result('main').response) -%}
+    {%- endfor -%}
+    {%- set counts = responses | map(attribute='rows_affected') | list -%}
+    {%- if counts | select('none') | list | length == 0 and counts | min >= 0 -%}
+      {%- do store_raw_result('main', message=responses | map('string') | join(', '), code=responses | map(attribute='code') | join('+'), rows_affected=counts | sum) -%}
+    {%- endif -%}
+  {%- endif %}
   {%- if path != 'staged' and not found.get('on_commit_drop') %}
     {% call statement('pk_merge_drop_scratch') %}
       drop table if exists {{ found.batch_relation }}{% if path == 'fallback' %};

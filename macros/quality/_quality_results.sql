@@ -160,7 +160,7 @@
         ~ pipeline_kit._string_literal(dimension) ~ ' as dimension, '
         ~ pipeline_kit._string_literal(node.unique_id) ~ ' as rule_name, '
         ~ pipeline_kit._string_literal(metadata.name) ~ ' as rule_kind, '
-        ~ pipeline_kit._string_literal((metadata.kwargs or {}).get('column_name') or '') ~ ' as column_name, '
+        ~ pipeline_kit._string_literal(pipeline_kit._quality_column_name((metadata.kwargs or {}).get('column_name') or '')) ~ ' as column_name, '
         ~ 'cast(0 as ' ~ dbt.type_bigint() ~ ') as failing_rows, cast(0 as ' ~ dbt.type_bigint() ~ ') as evaluated_rows, '
         ~ 'cast(0 as ' ~ pipeline_kit._quality_float_type() ~ ') as max_failure_ratio, 1 as is_failing') -}}
   {%- endif -%}
@@ -180,7 +180,8 @@
           ~ ', so its rows cannot be counted', info=true) -}}
       {{- return('') -}}
     {%- endif -%}
-    {%- set column = metadata.kwargs.get('column_name') or '' -%}
+    {#- without dbt's `quote: true` quotes, as the package's tests store it: one name per column -#}
+    {%- set column = pipeline_kit._quality_column_name(metadata.kwargs.get('column_name') or '') -%}
     {%- set row_filter = (' where ' ~ node.config.where) if node.config.get('where') else '' -%}
     {%- set failures = result.failures or 0 -%}
     {{- return(rows_from[0] ~ head ~ "'dbt' as source, "

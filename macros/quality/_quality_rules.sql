@@ -417,10 +417,12 @@
   {%- set threshold = pipeline_kit._quality_threshold(ctx, label, rule, 0) -%}
   {#- `mostly` is kept as given too: the summary compares the passing share with it, exactly (1 - mostly is
       not the same double: 1 - 0.9 < 0.1) -#}
-  {%- set out = {'dimension': dimension, 'kind': kind, 'threshold': threshold, 'joins': [], 'windows': [],
-                 'evaluated': 'count(*)', 'column': rule.get('column'), 'mostly': rule.get('mostly')} -%}
-  {#- rule names show the configured column name; the SQL uses _quality_column's quoted one -#}
+  {#- rule names and the stored column_name show the configured name without dbt's `quote: true`
+      quotes (the single scan and the generic tests store one name per column); the SQL uses
+      _quality_column's quoted one -#}
   {%- set named = pipeline_kit._quality_column_name(rule.get('column')) if rule.get('column') is string else '' -%}
+  {%- set out = {'dimension': dimension, 'kind': kind, 'threshold': threshold, 'joins': [], 'windows': [],
+                 'evaluated': 'count(*)', 'column': named or rule.get('column'), 'mostly': rule.get('mostly')} -%}
 
   {%- if kind == 'null_ratio' -%}
     {%- set column = pipeline_kit._quality_column(ctx, label, rule) -%}
@@ -438,11 +440,12 @@
     {%- if columns is not iterable or columns is mapping or columns | length == 0 -%}
       {{ pipeline_kit._quality_fail(ctx, label, '`columns` must be a non-empty list of column names', columns) }}
     {%- endif -%}
-    {%- set checks = [] -%}
+    {%- set checks, plain = [], [] -%}
     {%- for name in columns -%}
       {%- do checks.append(pipeline_kit._quality_column(ctx, label, {'column': name}) ~ ' is null') -%}
+      {%- do plain.append(pipeline_kit._quality_column_name(name)) -%}
     {%- endfor -%}
-    {%- do out.update({'name': 'required_columns(' ~ (columns | join(', ')) ~ ')', 'column': columns | join(', '),
+    {%- do out.update({'name': 'required_columns(' ~ (plain | join(', ')) ~ ')', 'column': plain | join(', '),
                        'failing': pipeline_kit._quality_count_when('(' ~ (checks | join(' or ')) ~ ')')}) -%}
 
   {%- elif kind == 'min_row_count' -%}
@@ -619,15 +622,16 @@
     {%- if keys is none or keys is mapping or keys | length == 0 or rule.get('unique', true) is not true -%}
       {{ pipeline_kit._quality_fail(ctx, label, 'a uniqueness rule needs `column` or `columns` and `unique: true`', rule) }}
     {%- endif -%}
-    {%- set checked = [] -%}
+    {%- set checked, plain = [], [] -%}
     {%- for key in keys -%}
       {%- do checked.append(pipeline_kit._quality_column(ctx, label, {'column': key})) -%}
+      {%- do plain.append(pipeline_kit._quality_column_name(key)) -%}
     {%- endfor -%}
     {%- set not_null = [] -%}
     {%- for key in checked -%}{%- do not_null.append(key ~ ' is not null') -%}{%- endfor -%}
     {#- Duplicate rows: rows with a complete key beyond the first per key (an aggregate, so the
         check stays in the single scan: no window, no self-join). -#}
-    {%- do out.update({'name': 'unique(' ~ (keys | map('string') | map('trim') | map('replace', '"', '') | join(', ')) ~ ')', 'column': keys | join(', '),
+    {%- do out.update({'name': 'unique(' ~ (plain | join(', ')) ~ ')', 'column': plain | join(', '),
                        'failing': pipeline_kit._quality_count_when(not_null | join(' and ')) ~ ' - ' ~ pipeline_kit._quality_count_distinct(checked)}) -%}
   {%- endif -%}
 

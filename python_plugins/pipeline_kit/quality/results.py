@@ -258,6 +258,13 @@ def _dimensions_of(run: TestRun) -> list[str]:
     return [BUILTIN_DIMENSIONS[run.name]] if run.name in BUILTIN_DIMENSIONS else []
 
 
+def plain_column_name(value: object) -> str:
+    """A test's column without the double quotes dbt adds under `quote: true`, as the results hook
+    stores it (`_quality_column_name`): one column, one name in every rule and score."""
+    name = str(value or "").strip()
+    return name[1:-1] if len(name) > 1 and name[0] == name[-1] == '"' else name
+
+
 def from_artifacts(runs: Sequence[TestRun]) -> list[RuleResult]:
     """Each test is one evaluated check, failing when the test failed/warned. A `quality` test
     spanning several dimensions is one check of dimension `quality`: the artifacts say how many of
@@ -271,7 +278,7 @@ def from_artifacts(runs: Sequence[TestRun]) -> list[RuleResult]:
         if run.name == "quality":
             rule = f"quality({', '.join(d for d in _dimensions_of(run) if d != 'quality')})"
         else:
-            rule = f"{run.name}({run.kwargs.get('column_name') or ''})"
+            rule = f"{run.name}({plain_column_name(run.kwargs.get('column_name'))})"
         results.append(RuleResult(run.model, dimension, rule, int(failed), 1, failed, "artifacts"))
     return results
 
@@ -357,7 +364,7 @@ def from_warehouse(runs: Sequence[TestRun], query: Query) -> list[RuleResult]:
                 )
         elif run.name in BUILTIN_DIMENSIONS and run.namespace is None and run.model:
             ((count,),) = query(_count_sql(run))
-            column = run.kwargs.get("column_name") or ""
+            column = plain_column_name(run.kwargs.get("column_name"))
             failing, note = _builtin_failing_rows(run, query)
             results.append(
                 RuleResult(

@@ -7,6 +7,10 @@ change too; for batch 4, batch 1 plus note, only the added column), `sync_all_co
 drops and retypes columns, `append_new_columns` adds the new one and keeps the others. A type
 change outside sync_all_columns is written as the table's type, so the load warns, naming the
 column.
+
+A batch whose only change is a column's type (no column added or removed) failed under
+`sync_all_columns` on PostgreSQL with "syntax error at end of input": the merge asked dbt to
+add and drop no columns, and dbt's PostgreSQL macro sends `alter table <t>` with nothing after it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pytest
 
 from ..conftest import project_for
 from ..dbt_harness import AdapterTarget, DbtProject
+from ..scd.mini_project import mini_project, run_batches
 from .warehouse import as_multiset, query, read_table
 
 pytestmark = pytest.mark.integration
@@ -108,3 +113,27 @@ def test_fail_accepts_types_the_table_holds(duckdb_project: DbtProject) -> None:
     expected = [("1", JAN, "5", "a"), ("2", "2024-03-01 00:00:00", "9", "c")]
     rows = read_table(duckdb_project, MODEL)
     assert as_multiset(rows, ["id", "updated_at", "qty", "label"]) == sorted(expected)
+
+
+RETYPED_ONLY = """\
+{{ config(materialized='pipeline_kit_merge', unique_key='id', merge_order_by='ts',
+          on_schema_change='sync_all_columns') }}
+{%- set batch = it_var('rt_batch', 1) | int %}
+select cast(1 as integer) as id, cast({{ batch }} as integer) as ts,
+  cast({{ 5000000000 if batch == 2 else 1 }} as {{ 'bigint' if batch == 2 else 'integer' }}) as val
+"""
+
+
+# Not on Snowflake: integer and bigint are both NUMBER(38,0) there, so there is no type change.
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres"])
+def test_sync_all_columns_retypes_a_column_when_nothing_else_changed(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    project = mini_project(adapter, adapter_targets, tmp_root, tmp_path, {"rt_only.sql": RETYPED_ONLY})
+    run_batches(project, "rt_batch")
+    sql = (
+        "select data_type from information_schema.columns"
+        " where table_schema = %s and table_name = 'rt_only' and column_name = 'val'"
+    )
+    assert [str(row[0]).lower() for row in query(project, sql, (project.target.schema,))[1]] == ["bigint"]
+    assert as_multiset(read_table(project, "rt_only"), ["id", "ts", "val"]) == [("1", "2", "5000000000")]

@@ -60,3 +60,11 @@ def mini_project(
     deps = project.deps()
     assert deps.ok, f"dbt deps of the mini project on {adapter}:\n{deps.tail()}"
     return project
+
+
+def run_batches(project: DbtProject, var_name: str, batches: int = 2) -> None:
+    """Run the project once per batch (the model reads it_var(var_name)), the first as a full
+    refresh (PostgreSQL mini projects share the session's schema with earlier tests)."""
+    for batch in range(1, batches + 1):
+        result = project.run("run", *(["--full-refresh"] if batch == 1 else []), dbt_vars={var_name: batch})
+        assert result.ok, f"batch {batch} on {project.target.name}:\n{result.tail()}"

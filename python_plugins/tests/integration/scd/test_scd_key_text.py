@@ -20,7 +20,7 @@ import pytest
 
 from ..dbt_harness import AdapterTarget
 from ..merge.warehouse import as_multiset, read_table
-from .mini_project import mini_project
+from .mini_project import mini_project, run_batches
 
 pytestmark = pytest.mark.integration
 
@@ -52,9 +52,7 @@ def test_timestamptz_key_across_session_zones(
     adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
 ) -> None:
     project = mini_project(adapter, adapter_targets, tmp_root, tmp_path, {"kt_zone.sql": ZONE_KEY})
-    for batch in (1, 2):
-        result = project.run("run", *(["--full-refresh"] if batch == 1 else []), dbt_vars={"kt_batch": batch})
-        assert result.ok, result.tail()
+    run_batches(project, "kt_batch")
     # one key: v1 closed by v2
     assert as_multiset(read_table(project, "kt_zone"), ["v", "is_current"]) == [
         ("v1", "false"),

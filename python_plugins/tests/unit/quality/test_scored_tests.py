@@ -241,3 +241,30 @@ def test_versions_of_a_model_are_scored_apart(tmp_path: Path) -> None:
     connection.close()
     assert _rows_by_model(target, tmp_path / "wh.duckdb") == {"dim.v1": (2, 4), "dim.v2": (1, 2)}
     assert _rows_by_model(target, None) == {"dim.v1": (1, 1), "dim.v2": (1, 1)}
+
+
+@pytest.mark.parametrize("with_warehouse", [False, True])
+def test_a_quoted_column_is_named_without_its_quotes(tmp_path: Path, with_warehouse: bool) -> None:
+    """`quote: true` hands a test `"Order ID"`; the rule is named as the results hook stores it,
+    `not_null(Order ID)`, so the CLI's and the warehouse's rule names agree."""
+    nodes = {
+        "model.p.orders": NODES["model.p.orders"],
+        "test.p.not_null_orders_order_id": _builtin("not_null", "model.p.orders", '"Order ID"'),
+    }
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text(json.dumps({"nodes": nodes, "sources": {}}))
+    (target / "run_results.json").write_text(
+        json.dumps(
+            {
+                "metadata": {"invocation_id": "inv-1"},
+                "args": {"which": "build"},
+                "results": [
+                    {"unique_id": "test.p.not_null_orders_order_id", "status": "pass", "failures": 0}
+                ],
+            }
+        )
+    )
+    query = duckdb_query(_warehouse(tmp_path / "wh.duckdb")) if with_warehouse else None
+    results, _ = load_rule_results(target, query)
+    assert [result.rule for result in results] == ["not_null(Order ID)"]
