@@ -481,8 +481,8 @@
 {#- Full refresh of an existing table: the intermediate and backup relations of the swap, with
     any left over from a failed run dropped. -#}
 {% macro _merge_swap_relations(target_relation, existing_relation) %}
-  {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
-  {%- set backup_relation = make_backup_relation(target_relation, existing_relation.type) -%}
+  {%- set rebuild = pipeline_kit._rebuild_relations(target_relation, existing_relation.type) -%}
+  {%- set intermediate_relation, backup_relation = rebuild.intermediate, rebuild.backup -%}
   {%- do drop_relation_if_exists(load_cached_relation(intermediate_relation)) -%}
   {%- do drop_relation_if_exists(load_cached_relation(backup_relation)) -%}
   {{- return({'intermediate': intermediate_relation, 'backup': backup_relation}) -}}

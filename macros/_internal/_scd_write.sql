@@ -3,10 +3,10 @@
 {#- A rebuild (first load or full refresh): the staged batch becomes the whole dimension, built
     beside the old one and swapped in. Returns the relation holding the old rows (dropped after the commit). -#}
 {% macro _scd_rebuild(arg_dict, existing_relation) %}
-  {%- set intermediate_relation = make_intermediate_relation(arg_dict.target) -%}
   {#- the backup has the existing relation's type (a view when a view becomes an scd model): it is
       dropped as that type after the commit -#}
-  {%- set backup_relation = make_backup_relation(arg_dict.target, existing_relation.type if existing_relation is not none else 'table') -%}
+  {%- set rebuild = pipeline_kit._rebuild_relations(arg_dict.target, existing_relation.type if existing_relation is not none else 'table') -%}
+  {%- set intermediate_relation, backup_relation = rebuild.intermediate, rebuild.backup -%}
   {%- for relation in [intermediate_relation, backup_relation] -%}
     {{ drop_relation_if_exists(relation) }}
   {%- endfor -%}
@@ -230,6 +230,9 @@
   {%- if not added -%}
     {{- return(target_columns) -}}
   {%- endif -%}
+  {#- a load the columns refuse (one the model no longer selects, ...) fails before the ALTER: on
+      Snowflake the ALTER commits on its own, and the refused load left the column added -#}
+  {%- do pipeline_kit._scd_check_table_columns(arg_dict, target_columns + added) -%}
   {%- do alter_relation_add_remove_columns(arg_dict.target, added, none) -%}
   {%- if added | map(attribute='name') | map('lower') | select('in', cols.tracked | map('lower') | list) | list -%}
     {#- the delete markers of hard_deletes=new_record keep their 'deleted' state -#}
@@ -275,6 +278,36 @@
     {%- do encodings.update({part: parts | join(" || '|' || ") or "''"}) -%}
   {%- endfor -%}
   {{- return(encodings) -}}
+{% endmacro %}
+
+{#- String columns of the table narrower than the model's are widened first, as dbt's incremental
+    and pipeline_kit_merge widen them (not under an enforced contract, whose types are fixed), an
+    SCD3 attribute's previous-value column with its attribute: a longer string failed the write
+    on PostgreSQL ("value too long for type character varying(5)"), though a string type counts
+    as no type change. Only sized columns: an unsized one (text) holds any length. Returns the
+    table's columns as they are then. -#}
+{% macro _scd_expand_strings(arg_dict, batch_columns, target_columns) %}
+  {%- set by_name, by_lower, wider = {}, {}, [] -%}
+  {%- for column in target_columns -%}
+    {%- do by_name.update({column.name: column}) -%}
+    {%- do by_lower.update({column.name | lower: column}) -%}
+  {%- endfor -%}
+  {%- for source in batch_columns if source.name in by_name and by_name[source.name].char_size and by_name[source.name].can_expand_to(source) -%}
+    {%- do wider.append((by_name[source.name], source)) -%}
+    {%- set previous = by_lower.get((arg_dict.cfg.names.previous_prefix ~ source.name) | lower) if source.name in arg_dict.cols.scd3 else none -%}
+    {%- if previous is not none and previous.char_size and previous.can_expand_to(source) -%}
+      {%- do wider.append((previous, source)) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if not wider or config.get('contract').enforced -%}
+    {{- return(target_columns) -}}
+  {%- endif -%}
+  {#- a load the columns refuse fails before the ALTER, which commits on its own on Snowflake -#}
+  {%- do pipeline_kit._scd_check_table_columns(arg_dict, target_columns) -%}
+  {%- for column, source in wider -%}
+    {%- do alter_column_type(arg_dict.target, column.name, source.string_type(source.string_size())) -%}
+  {%- endfor -%}
+  {{- return(adapter.get_columns_in_relation(arg_dict.target)) -}}
 {% endmacro %}
 
 {#- A column whose type changed so that writing it as the table's type can change its values (see
