@@ -6,7 +6,9 @@
 {% endmacro %}
 
 {#- Parse a bound given as a date/datetime object or an ISO string into a naive datetime.
-    Returns a dict: {'value': datetime, 'has_time': bool}. -#}
+    Returns a dict: {'value': datetime, 'has_time': bool}. A timezone-aware datetime is an
+    instant: it is taken as its UTC time (dropping its offset would read two bounds in different
+    zones, or the two sides of a DST change, on different clocks; run_started_at is UTC already). -#}
 {% macro _parse_datetime_bound(macro_name, arg_name, value) %}
   {%- set dt = modules.datetime -%}
   {%- if value is none or value is boolean or value is number -%}
@@ -22,7 +24,8 @@
     {%- endfor -%}
     {{ pipeline_kit._raise(macro_name, '`' ~ arg_name ~ '` is not a date or timestamp literal (expected YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS])', "'" ~ value ~ "'") }}
   {%- elif value.hour is defined -%}
-    {{- return({'value': value.replace(tzinfo=none), 'has_time': true}) -}}
+    {%- set naive = value.astimezone(modules.pytz.utc).replace(tzinfo=none) if value.utcoffset() is not none else value -%}
+    {{- return({'value': naive, 'has_time': true}) -}}
   {%- elif value.year is defined -%}
     {{- return({'value': dt.datetime(value.year, value.month, value.day), 'has_time': false}) -}}
   {%- endif -%}
@@ -48,10 +51,14 @@
   {{- return(modules.datetime.datetime(y, m, d, hh, mi, ss)) -}}
 {% endmacro %}
 
+{#- December is 31 days outright: the next January 1st of 9999 is past Python's last date, which
+    made a bound such as the 9999-12-31 sentinel fail with a bare "year 10000 is out of range". -#}
 {% macro _days_in_month(year, month) %}
+  {%- if month == 12 -%}
+    {{- return(31) -}}
+  {%- endif -%}
   {%- set dt = modules.datetime -%}
-  {%- set next_first = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1) -%}
-  {{- return((next_first - dt.timedelta(days=1)).day) -}}
+  {{- return((dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day) -}}
 {% endmacro %}
 
 {#- start + count periods, anchored at start (months clamp to the month end, as every engine does). -#}
@@ -86,9 +93,11 @@
   {%- set step_months = {'month': 1, 'quarter': 3, 'year': 12}[datepart] -%}
   {%- set months = (end.year - start.year) * 12 + (end.month - start.month) -%}
   {%- set state = namespace(count=[(months // step_months) - 1, 0] | max) -%}
-  {#- Month clamping can shift the boundary by at most one period either way: settle it exactly. -#}
+  {%- set start_month = start.year * 12 + start.month - 1 -%}
+  {#- Month clamping can shift the boundary by at most one period either way: settle it exactly.
+      A period starting after the year 9999 is after any end (and Python cannot represent it). -#}
   {%- for _ in range(4) -%}
-    {%- if pipeline_kit._add_periods(start, datepart, state.count) < end -%}
+    {%- if (start_month + state.count * step_months) // 12 <= 9999 and pipeline_kit._add_periods(start, datepart, state.count) < end -%}
       {%- set state.count = state.count + 1 -%}
     {%- endif -%}
   {%- endfor -%}
@@ -107,6 +116,11 @@
     {%- if datepart in ['month', 'year'] -%}{%- set floor = floor.replace(day=1) -%}{%- endif -%}
     {%- if datepart == 'year' -%}{%- set floor = floor.replace(month=1) -%}{%- endif -%}
     {%- if arg_name == 'end_date' and floor != parsed -%}
+      {#- the last period of the year 9999 ends at 10000-01-01, which no bound can express -#}
+      {%- if floor.year == 9999 and (datepart == 'year' or (floor.month == 12 and (datepart == 'month'
+            or (floor.day == 31 and (datepart == 'day' or floor.hour == 23))))) -%}
+        {{ pipeline_kit._raise(macro_name, '`end_date` falls inside the last ' ~ datepart ~ ' before the year 10000, whose end cannot be written as a bound; end at its start instead', value) }}
+      {%- endif -%}
       {%- set floor = pipeline_kit._add_periods(floor, datepart, 1) -%}
     {%- endif -%}
     {%- do bounds.append(pipeline_kit._datetime_text(floor, with_time=datepart == 'hour')) -%}
