@@ -162,12 +162,14 @@
   {%- do m.update({'key_columns': key_columns, 'order_column': order_column, 'data_columns': data_columns, 'update_columns': update_columns, 'insert_columns': data_columns, 'target_names': found.target | map(attribute='name') | list}) -%}
   {#- type changes: only when the data columns are not the target's first ones with the same types
       (a list comparison here spares _merge_type_changes' compile on a common run) -#}
-  {%- set size, retyped = data_columns | length, [] -%}
+  {%- set size, retyped, renamed = data_columns | length, [], [] -%}
   {%- if existing_relation is not none and (data_columns | map(attribute='name') | list != found.target[:size] | map(attribute='name') | list
         or data_columns | map(attribute='data_type') | list != found.target[:size] | map(attribute='data_type') | list) -%}
     {%- set retyped = pipeline_kit._merge_type_changes(data_columns, found.target, lossy_only=cfg.on_schema_change not in ['fail', 'sync_all_columns']) -%}
+    {#- a batch column the table has in another case only ("Name" selected as name): see _merge_schema_diff -#}
+    {%- set renamed = data_columns | map(attribute='name') | reject('in', m.target_names) | list -%}
   {%- endif -%}
-  {%- if existing_relation is not none and (retyped or m.target_names | map('lower') | sort != (data_columns | map(attribute='name') | map('lower') | list + m.managed) | sort) -%}
+  {%- if existing_relation is not none and (retyped or renamed or m.target_names | map('lower') | sort != (data_columns | map(attribute='name') | map('lower') | list + m.managed) | sort) -%}
     {%- do m.update(pipeline_kit._merge_schema_diff(m, existing_relation, found.target, retyped)) -%}
   {%- endif -%}
   {{- return(m) -}}

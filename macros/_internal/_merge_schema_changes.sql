@@ -7,39 +7,77 @@
     batch's (pipeline_kit._merge_prepare). Checks, alters or ignores (on_schema_change) and returns
     {'insert_columns': [...], 'update_columns': [...], 'target_names': [...], 'cast_batch': [...]}:
     the batch columns present in the target, the target's column names after any change made
-    here, and the retyped columns whose table type stays (see _merge_cast_batch). -#}
+    here, and the batch columns written under the table's name or type (see _merge_cast_batch). -#}
 {% macro _merge_schema_diff(m, existing_relation, target_columns, retyped) %}
   {%- set target_names = target_columns | map(attribute='name') | map('lower') | list -%}
   {%- for managed in m.managed if managed not in target_names -%}
     {{ pipeline_kit._raise('pipeline_kit_merge', 'the target lacks the column ' ~ managed ~ ' that the delete mode / audit config needs; run with --full-refresh after changing them', managed) }}
   {%- endfor -%}
-  {%- set source_names = m.data_columns | map(attribute='name') | map('lower') | list -%}
+  {#- each batch column's table column (_merge_match_columns): by lower-case name alone, PostgreSQL's
+      "ID" beside id paired the wrong two, and "Name" selected as name was written as a column the
+      table lacks (a raw "column does not exist" in every mode) -#}
+  {%- set matched = pipeline_kit._merge_match_columns(m.data_columns, target_columns) -%}
+  {%- set matched_names = matched.values() | map(attribute='name') | list -%}
   {%- set added = [] -%}
-  {%- for column in m.data_columns if column.name | lower not in target_names -%}
+  {%- for column in m.data_columns if column.name not in matched -%}
     {%- do added.append(column) -%}
   {%- endfor -%}
   {%- set removed = [] -%}
-  {%- for column in target_columns if column.name | lower not in source_names and column.name | lower not in m.managed -%}
+  {%- for column in target_columns if column.name not in matched_names and column.name | lower not in m.managed -%}
     {%- do removed.append(column) -%}
   {%- endfor -%}
-  {%- set kept = target_columns | map(attribute='name') | list -%}
+  {%- set kept, written = target_columns | map(attribute='name') | list, matched.keys() | list -%}
   {%- if added or removed or retyped -%}
     {%- set change = pipeline_kit._merge_apply_schema_change(m, existing_relation, target_columns, added, removed, retyped) -%}
     {%- set kept = change.names -%}
-    {%- set target_names = kept | map('lower') | list -%}
+    {%- if m.on_schema_change in ['append_new_columns', 'sync_all_columns'] -%}
+      {%- set written = written + added | map(attribute='name') | list -%}
+    {%- endif -%}
   {%- endif -%}
   {%- set insert_columns, update_columns = [], [] -%}
-  {%- for column in m.data_columns if column.name | lower in target_names -%}
+  {%- for column in m.data_columns if column.name in written -%}
     {%- do insert_columns.append(column) -%}
   {%- endfor -%}
-  {%- for column in m.update_columns if column.name | lower in target_names -%}
+  {%- for column in m.update_columns if column.name in written -%}
     {%- do update_columns.append(column) -%}
   {%- endfor -%}
-  {%- for column in m.key_columns + [m.order_column] if column.name | lower not in target_names -%}
+  {%- for column in m.key_columns + [m.order_column] if column.name not in written -%}
     {{ pipeline_kit._raise('pipeline_kit_merge', 'the target lacks a key or ordering column; run with --full-refresh', column.name) }}
   {%- endfor -%}
-  {#- retyped columns the table keeps: the batch is cast to the table's types (_merge_cast_batch) -#}
-  {{- return({'insert_columns': insert_columns, 'update_columns': update_columns, 'target_names': kept, 'cast_batch': retyped if m.on_schema_change != 'sync_all_columns' else []}) -}}
+  {#- the batch columns _merge_cast_batch writes under the table's name: those named in another
+      case (renamed), and the retyped ones whose table type stays (cast to it; sync_all_columns
+      has changed the table's type) -#}
+  {%- set cast_names = [] if m.on_schema_change == 'sync_all_columns' else retyped | map(attribute='source') | list -%}
+  {%- set cast_batch = [] -%}
+  {%- for column in m.data_columns if column.name in matched and (column.name in cast_names or matched[column.name].name != column.name) -%}
+    {%- do cast_batch.append({'column': matched[column.name].name, 'source': column.name, 'cast': column.name in cast_names}) -%}
+  {%- endfor -%}
+  {{- return({'insert_columns': insert_columns, 'update_columns': update_columns, 'target_names': kept, 'cast_batch': cast_batch}) -}}
+{% endmacro %}
+
+{#- The table column each batch data column is written to: the one of exactly its name, else the
+    one column of its name in any case that no batch column has exactly (a column renamed only by
+    case, "Name" to name, is the same column; where PostgreSQL holds "ID" and id, each batch
+    column takes its own). A batch column without one is new. Returns {batch name: target Column}. -#}
+{% macro _merge_match_columns(data_columns, target_columns) %}
+  {%- set exact, by_lower, matched, batch_names = {}, {}, {}, data_columns | map(attribute='name') | list -%}
+  {%- for column in target_columns -%}
+    {%- do exact.update({column.name: column}) -%}
+    {%- if column.name not in batch_names -%}
+      {%- do by_lower.update({column.name | lower: by_lower.get(column.name | lower, []) + [column]}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for column in data_columns -%}
+    {%- set candidates = by_lower.get(column.name | lower, []) -%}
+    {%- if column.name in exact -%}
+      {%- do matched.update({column.name: exact[column.name]}) -%}
+    {%- elif candidates | length == 1 -%}
+      {#- taken: a second batch column of that name in another case is new -#}
+      {%- do matched.update({column.name: candidates[0]}) -%}
+      {%- do by_lower.update({column.name | lower: []}) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{- return(matched) -}}
 {% endmacro %}
 
 {#- The batch has columns the target lacks (`added`), the reverse (`removed`), or columns of
@@ -78,6 +116,11 @@
     {%- endif -%}
     {%- for change in retyped -%}
       {%- do alter_column_type(existing_relation, change.column, change.new) -%}
+      {#- a soft delete stores its ordering value in deleted_at: it takes the ordering column's new
+          type too (left as it was, a date column cut a timestamp's time off without a word) -#}
+      {%- for column in target_columns if change.source == m.order_column.name and m.delete_mode == 'soft' and column.name | lower == 'deleted_at' -%}
+        {%- do alter_column_type(existing_relation, column.name, change.new) -%}
+      {%- endfor -%}
     {%- endfor -%}
   {%- endif -%}
   {%- if m.on_schema_change in ['append_new_columns', 'sync_all_columns'] -%}
@@ -96,17 +139,16 @@
     as the table's type can change it without an error, i.e. not for strings, integers (or
     decimals without fraction digits) into an integer or decimal type, or a decimal into one with
     at least as many fraction digits (a value too large for the table's type fails the write).
-    Returns [{column, old, new}]. -#}
+    Columns are paired as _merge_match_columns pairs them (not by lower-case name: PostgreSQL's
+    "V" was compared with the type of a column v beside it). Returns [{column, source, old, new}]:
+    the table's and the batch's name, the table's and the batch's type. -#}
 {% macro _merge_type_changes(data_columns, target_columns, lossy_only=false) %}
-  {%- set by_lower, changes = {}, [] -%}
-  {%- for column in target_columns -%}
-    {%- do by_lower.update({column.name | lower: column}) -%}
-  {%- endfor -%}
-  {%- for column in data_columns if column.name | lower in by_lower -%}
-    {%- set stored = by_lower[column.name | lower] -%}
+  {%- set matched, changes = pipeline_kit._merge_match_columns(data_columns, target_columns), [] -%}
+  {%- for column in data_columns if column.name in matched -%}
+    {%- set stored = matched[column.name] -%}
     {%- set old, new = stored.data_type | lower, column.data_type | lower -%}
     {%- if old != new and not (stored.is_string() and column.is_string()) and not pipeline_kit._merge_type_fits(new, old, lossy_only) -%}
-      {%- do changes.append({'column': stored.name, 'old': stored.data_type, 'new': column.data_type}) -%}
+      {%- do changes.append({'column': stored.name, 'source': column.name, 'old': stored.data_type, 'new': column.data_type}) -%}
     {%- endif -%}
   {%- endfor -%}
   {{- return(changes) -}}
@@ -129,21 +171,37 @@
   {{- return(false) -}}
 {% endmacro %}
 
-{#- The batch's columns whose type differs from the table's, where the table keeps its type
-    (m.cast_batch: on_schema_change ignore / append_new_columns), cast to the table's types in a
-    new scratch table that replaces found.batch_relation, and the table's Column objects in `m`
-    for them: a key then matches its stored value (a date key stored from a timestamp one), and a
-    value compares with what the write stores (10.5 into an integer column is 11, unchanged on a
-    rerun). Called by the materialization only when there are such columns, after the contract
-    check (which sees the batch's own types). -#}
+{#- The batch's columns written under the table's name or type (m.cast_batch, from
+    _merge_schema_diff: {column, source, cast}): a column whose type differs from the table's,
+    where the table keeps its type (on_schema_change ignore / append_new_columns), cast to it, and
+    a column the model names in another case than the table ("Name" selected as name), renamed to
+    the table's name, in a new scratch table that replaces found.batch_relation; and the Column
+    objects in `m` for them: a key then matches its stored value (a date key stored from a
+    timestamp one), a value compares with what the write stores (10.5 into an integer column is
+    11, unchanged on a rerun), and every statement names the table's column. Called by the
+    materialization only when there are such columns, after the contract check (which sees the
+    batch's own types). -#}
 {% macro _merge_cast_batch(m, found) %}
-  {%- set stored, names, items = {}, m.cast_batch | map(attribute='column') | map('lower') | list, [] -%}
-  {%- for column in found.target if column.name | lower in names -%}
-    {%- do stored.update({column.name | lower: column}) -%}
+  {%- set by_source, stored, columns_of, items = {}, {}, {}, [] -%}
+  {%- for change in m.cast_batch -%}
+    {%- do by_source.update({change.source: change}) -%}
+  {%- endfor -%}
+  {%- for column in found.target -%}
+    {%- do stored.update({column.name: column}) -%}
   {%- endfor -%}
   {%- for column in found.batch -%}
-    {%- set table_column = stored.get(column.name | lower) -%}
-    {%- do items.append(('cast(' ~ adapter.quote(column.name) ~ ' as ' ~ table_column.data_type ~ ') as ' ~ adapter.quote(table_column.name)) if table_column else adapter.quote(column.name)) -%}
+    {%- set change = by_source.get(column.name) -%}
+    {%- if change and change.cast -%}
+      {%- set table_column = stored[change.column] -%}
+      {%- do columns_of.update({column.name: table_column}) -%}
+      {%- do items.append('cast(' ~ adapter.quote(column.name) ~ ' as ' ~ table_column.data_type ~ ') as ' ~ adapter.quote(table_column.name)) -%}
+    {%- elif change -%}
+      {#- renamed only: the batch's type (the table's, or the one sync_all_columns gave it) -#}
+      {%- do columns_of.update({column.name: api.Column(change.column, column.dtype, column.char_size, column.numeric_precision, column.numeric_scale)}) -%}
+      {%- do items.append(adapter.quote(column.name) ~ ' as ' ~ adapter.quote(change.column)) -%}
+    {%- else -%}
+      {%- do items.append(adapter.quote(column.name)) -%}
+    {%- endif -%}
   {%- endfor -%}
   {%- set relation = found.batch_relation.incorporate(path={'identifier': found.batch_relation.identifier ~ 'c'}) -%}
   {%- do run_query(adapter.dispatch('_merge_create_scratch', 'pipeline_kit')(relation, 'select ' ~ items | join(', ') ~ ' from ' ~ found.batch_relation)) -%}
@@ -152,9 +210,13 @@
   {%- for key in ['key_columns', 'data_columns', 'update_columns', 'insert_columns'] -%}
     {%- set columns = [] -%}
     {%- for column in m[key] -%}
-      {%- do columns.append(stored.get(column.name | lower, column)) -%}
+      {%- do columns.append(columns_of.get(column.name, column)) -%}
     {%- endfor -%}
     {%- do m.update({key: columns}) -%}
   {%- endfor -%}
-  {%- do m.update({'order_column': stored.get(m.order_column.name | lower, m.order_column)}) -%}
+  {%- set no_update = [] -%}
+  {%- for name in m.no_update -%}
+    {%- do no_update.append(by_source[name].column if name in by_source else name) -%}
+  {%- endfor -%}
+  {%- do m.update({'order_column': columns_of.get(m.order_column.name, m.order_column), 'no_update': no_update}) -%}
 {% endmacro %}

@@ -42,22 +42,8 @@
   {%- if target_columns is none -%}
     {{- return(source_sql.format(**cols)) -}}
   {%- endif -%}
-  {%- set existing, quoted = target_columns | map(attribute='name') | map('lower') | list, [] -%}
-  {%- if cols.scd_key | lower not in existing or cols.payload | map('lower') | reject('in', existing) | list -%}
-    {%- do pipeline_kit._scd_check_target_columns(arg_dict, existing) -%}
-  {%- endif -%}
-  {#- and a column the model no longer selects (neither the model's nor a generated one) -#}
-  {%- set known = cols.payload | map('lower') | list -%}
-  {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] -%}
-    {%- do known.append(value | lower) -%}
-  {%- endfor -%}
-  {%- for attribute in cols.scd3 -%}
-    {%- do known.extend([(cfg.names.previous_prefix ~ attribute) | lower, (attribute ~ cfg.names.changed_at_suffix) | lower]) -%}
-  {%- endfor -%}
-  {%- set dropped = existing | reject('in', known) | list -%}
-  {%- if dropped or cols.scd3 -%}
-    {%- do pipeline_kit._scd_check_dropped_columns(arg_dict, existing, dropped) -%}
-  {%- endif -%}
+  {%- do pipeline_kit._scd_check_table_columns(arg_dict, target_columns) -%}
+  {%- set quoted = [] -%}
   {%- for column in target_columns -%}
     {%- do quoted.append(adapter.quote(column.name)) -%}
   {%- endfor -%}
@@ -412,6 +398,42 @@
   {%- endif %}
   {%- endset -%}
   {{- return(sql.format(**arg_dict.cols)) -}}
+{% endmacro %}
+
+{#- The table's columns against the model's (see _scd_stage_sql; _scd_append_new_columns checks the
+    columns it would have before it alters it, as on Snowflake the ALTER commits on its own and a
+    load refused after it left the column added): raises when the table lacks a column, has one
+    the model no longer selects, or has a model column in another case only. -#}
+{% macro _scd_check_table_columns(arg_dict, target_columns) %}
+  {%- set cfg, cols = arg_dict.cfg, arg_dict.cols -%}
+  {%- set existing, exact = target_columns | map(attribute='name') | map('lower') | list, target_columns | map(attribute='name') | list -%}
+  {#- PostgreSQL and Snowflake keep "Name" and name apart (DuckDB does not): a column renamed only
+      by case is a column the table lacks, and the load failed on it with the database's "column
+      t.name does not exist" -#}
+  {%- if target.type != 'duckdb' and cols.payload | reject('in', exact) | list -%}
+    {%- set renamed = [] -%}
+    {%- for name in cols.payload if name not in exact and name | lower in existing -%}
+      {%- do renamed.append(name ~ ' (the table has ' ~ exact[existing.index(name | lower)] ~ ')') -%}
+    {%- endfor -%}
+    {%- if renamed -%}
+      {{ pipeline_kit._raise('scd', 'the model names columns in another case than the table, which keeps such names apart; select them as the table names them, or run with --full-refresh to rebuild the table from the select', renamed | join(', ')) }}
+    {%- endif -%}
+  {%- endif -%}
+  {%- if cols.scd_key | lower not in existing or cols.payload | map('lower') | reject('in', existing) | list -%}
+    {%- do pipeline_kit._scd_check_target_columns(arg_dict, existing) -%}
+  {%- endif -%}
+  {#- and a column the model no longer selects (neither the model's nor a generated one) -#}
+  {%- set known = cols.payload | map('lower') | list -%}
+  {%- for name, value in cfg.names.items() if name not in ['previous_prefix', 'changed_at_suffix'] -%}
+    {%- do known.append(value | lower) -%}
+  {%- endfor -%}
+  {%- for attribute in cols.scd3 -%}
+    {%- do known.extend([(cfg.names.previous_prefix ~ attribute) | lower, (attribute ~ cfg.names.changed_at_suffix) | lower]) -%}
+  {%- endfor -%}
+  {%- set dropped = existing | reject('in', known) | list -%}
+  {%- if dropped or cols.scd3 -%}
+    {%- do pipeline_kit._scd_check_dropped_columns(arg_dict, existing, dropped) -%}
+  {%- endif -%}
 {% endmacro %}
 
 {#- The table lacks a column it needs (see _scd_stage_sql): which one. -#}

@@ -98,13 +98,18 @@
     {#- types: when the batch's columns are not the table's first ones with the same types, see
         _scd_check_types (a list comparison here spares its compile on a common load) -#}
     {%- set size = columns[0] | length -%}
-    {%- if columns[0] | map(attribute='name') | list != target_columns[:size] | map(attribute='name') | list
+    {%- set differ = columns[0] | map(attribute='name') | list != target_columns[:size] | map(attribute='name') | list
           or columns[0] | map(attribute='data_type') | list != target_columns[:size] | map(attribute='data_type') | list -%}
+    {%- if differ -%}
       {%- do pipeline_kit._scd_check_types(columns[0], target_columns) -%}
-      {%- do arg_dict.cols.update(pipeline_kit._scd_cast_state(arg_dict, columns[0], target_columns)) -%}
     {%- endif -%}
     {%- if cfg.on_schema_change == 'append_new_columns' -%}
-      {%- set target_columns = pipeline_kit._scd_append_new_columns(arg_dict, columns[0], columns[1]) -%}
+      {%- set target_columns = pipeline_kit._scd_append_new_columns(arg_dict, columns[0], target_columns) -%}
+    {%- endif -%}
+    {#- narrower string columns widened (_scd_expand_strings), then the batch hashed as the table holds it -#}
+    {%- if differ -%}
+      {%- set target_columns = pipeline_kit._scd_expand_strings(arg_dict, columns[0], target_columns) -%}
+      {%- do arg_dict.cols.update(pipeline_kit._scd_cast_state(arg_dict, columns[0], target_columns)) -%}
     {%- endif -%}
     {%- call statement('main', fetch_result=True) -%}
       {{ pipeline_kit._scd_stage_sql(arg_dict, target_columns) }}
