@@ -36,6 +36,11 @@
     {%- if first is not none -%}
       {%- set first = modules.datetime.datetime.fromisoformat(first | string) -%}
       {%- set last = modules.datetime.datetime.fromisoformat(last | string) -%}
+      {#- one period past a value in the last day of 9999 (a 9999-12-31 "unknown" sentinel) is in
+          the year 10000, which Python cannot hold: a bare "date value out of range" before -#}
+      {%- if (last.year, last.month, last.day) == (9999, 12, 31) and (datepart != 'hour' or last.hour == 23) -%}
+        {{ pipeline_kit._quality_fail(ctx, label, 'the column reaches the last ' ~ datepart ~ ' of the year 9999 (a far-future sentinel?), so the series has no end to check up to; set `end_date`, or leave the sentinel out with the test\'s `where` config', last | string) }}
+      {%- endif -%}
       {%- if datepart == 'hour' -%}
         {%- set first = first.replace(minute=0, second=0, microsecond=0) -%}
         {%- set last = last.replace(minute=0, second=0, microsecond=0) + modules.datetime.timedelta(hours=1) -%}

@@ -7,7 +7,10 @@ and subquery inputs and many keys, and agreed on all three adapters: no defect f
   next January 1st minus a day. A month/quarter/year spine ending in 9999 failed the same way while
   counting its periods (the period after the end is in the year 10000). completeness_date_series
   with an end_date inside the last period of 9999 failed the same way (now an error naming the
-  macro and end_date: that period's end, 10000-01-01, cannot be written as a bound).
+  macro and end_date: that period's end, 10000-01-01, cannot be written as a bound). Without
+  bounds, a column reaching 9999-12-31 (an "unknown" sentinel) failed with a bare Python "date
+  value out of range" (one day past the last value); it is now an error naming the test, the
+  column and the value, and the test's `where` can leave the sentinel out.
 - a timezone-aware datetime bound lost its offset: its wall-clock time was used as if naive, so
   bounds in different zones, or on the two sides of a DST change, were read on different clocks
   (New York midnight to 09:00 UTC gave nine hours instead of the four between the two instants).
@@ -22,7 +25,7 @@ import pytest
 
 from .dbt_harness import AdapterTarget
 from .merge.warehouse import read_table
-from .quality.helpers import in_zone
+from .quality.helpers import in_zone, statuses_by_rule
 from .scd.mini_project import mini_project
 
 pytestmark = pytest.mark.integration
@@ -141,3 +144,44 @@ def test_timezone_aware_bounds_are_instants(
     assert mixed == [f"2024-03-10 0{hour}:00:00" for hour in (5, 6, 7, 8)]
     dst = sorted(row["date_hour"] for row in read_table(project, "rv_aware_dst"))
     assert dst == [f"2024-03-10 0{hour}:00:00" for hour in (5, 6, 7)]
+
+
+SENTINEL_SOURCE = (
+    "select cast(v.d as date) as d from (values ('2024-01-01'), ('2024-01-02'), ('9999-12-31')) as v (d)\n"
+)
+SENTINEL_TESTS = """\
+models:
+  - name: rv_sentinel
+    columns:
+      - name: d
+        data_tests:
+          - pipeline_kit.completeness_date_series:
+              arguments: {rule_name: with_sentinel}
+          - pipeline_kit.completeness_date_series:
+              arguments: {rule_name: sentinel_left_out}
+              config: {where: "d < '9999-01-01'"}
+"""
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_date_series_over_data_reaching_9999_12_31(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    project = mini_project(
+        adapter,
+        adapter_targets,
+        tmp_root,
+        tmp_path,
+        {"rv_sentinel.sql": SENTINEL_SOURCE, "rv_sentinel.yml": SENTINEL_TESTS},
+    )
+    result = project.run("build")
+    assert not result.ok
+    output = " ".join(result.output.split())
+    assert (
+        "completeness_date_series: rv_sentinel: rule completeness[0] d: the column reaches the last day"
+        in output
+    ), result.tail()
+    assert "(got 9999-12-31 00:00:00)" in output, result.tail()
+    statuses = statuses_by_rule(project)
+    assert statuses["sentinel_left_out"] == "pass", statuses
+    assert statuses["with_sentinel"] == "error", statuses
