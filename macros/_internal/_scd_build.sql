@@ -432,7 +432,7 @@
   {%- endfor -%}
   {%- set dropped = existing | reject('in', known) | list -%}
   {%- if dropped or cols.scd3 -%}
-    {%- do pipeline_kit._scd_check_dropped_columns(arg_dict, existing, dropped) -%}
+    {%- do pipeline_kit._scd_check_dropped_columns(arg_dict, existing, dropped, exact) -%}
   {%- endif -%}
 {% endmacro %}
 
@@ -452,8 +452,13 @@
     scd3_columns without its columns (see _scd_append_new_columns), the columns of an attribute
     taken out of scd3_columns, any other column the model no longer selects. Raises; a macro of
     its own, so a load with nothing to report does not compile it. -#}
-{% macro _scd_check_dropped_columns(arg_dict, existing, dropped) %}
+{% macro _scd_check_dropped_columns(arg_dict, existing, dropped, exact) %}
   {%- set cfg, cols = arg_dict.cfg, arg_dict.cols -%}
+  {#- `existing` and `dropped` are lower-case; messages name the columns as the table has them (`exact`) -#}
+  {%- set shown = [] -%}
+  {%- for name in dropped -%}
+    {%- do shown.append(exact[existing.index(name)]) -%}
+  {%- endfor -%}
   {%- set missing = [] -%}
   {%- for attribute in cols.scd3 -%}
     {%- do missing.extend([(cfg.names.previous_prefix ~ attribute) | lower, (attribute ~ cfg.names.changed_at_suffix) | lower] | reject('in', existing)) -%}
@@ -464,13 +469,15 @@
   {%- if dropped and cfg.scd_type == 3 -%}
     {%- set former = [] -%}
     {%- for name in cols.payload | map('lower') -%}
-      {%- do former.extend(dropped | select('in', [cfg.names.previous_prefix ~ name, name ~ cfg.names.changed_at_suffix] | map('lower') | list)) -%}
+      {%- for column in dropped if column in [cfg.names.previous_prefix ~ name, name ~ cfg.names.changed_at_suffix] | map('lower') | list -%}
+        {%- do former.append(exact[existing.index(column)]) -%}
+      {%- endfor -%}
     {%- endfor -%}
     {%- if former -%}
       {{ pipeline_kit._raise('scd', 'the table has SCD3 columns of attributes no longer in `scd3_columns`; list the attributes again, drop the columns from the table, or run with --full-refresh', former | join(', ')) }}
     {%- endif -%}
   {%- endif -%}
   {%- if dropped -%}
-    {{ pipeline_kit._raise('scd', 'the table has columns the model no longer selects; select them again (as NULL to stop filling them), or run with --full-refresh to rebuild the table from the select', dropped | join(', ')) }}
+    {{ pipeline_kit._raise('scd', 'the table has columns the model no longer selects; select them again (as NULL to stop filling them), or run with --full-refresh to rebuild the table from the select', shown | join(', ')) }}
   {%- endif -%}
 {% endmacro %}

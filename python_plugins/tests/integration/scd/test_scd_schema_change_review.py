@@ -13,7 +13,9 @@ on_schema_change matrix, each loaded batch by batch; every test fails on the cod
   table's column (and SCD3's `previous_<attribute>` with it) is widened first;
 - with append_new_columns, a load that adds a column and no longer selects another added the
   new one, then refused the load naming the missing one: on Snowflake the ALTER had committed, so
-  the refused load left the table changed. The columns are checked before the ALTER.
+  the refused load left the table changed. The columns are checked before the ALTER;
+- the error for a column the model no longer selects named it in lower case (`old col` for the
+  table's `"Old Col"`); it names it as the table has it.
 """
 
 from __future__ import annotations
@@ -155,3 +157,21 @@ def test_a_refused_append_leaves_the_table_unchanged(
         assert "(got old_col)" in message.lower(), message
         assert column_names(project, name) == columns, f"{name}: the refused load changed the table's columns"
         assert read_table(project, name) == rows, name
+
+
+DROPPED_MIXED_CASE = """\
+{{ config(materialized='scd', scd_type=2, unique_key='id', updated_at='ts') }}
+{%- set batch = it_var('sscr_batch', 1) | int %}
+select cast(1 as integer) as id, cast('2024-01-0{{ batch }}' as timestamp) as ts
+{%- if batch == 1 %}, cast(1 as integer) as "Old Col"{% endif %}
+"""
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres"])
+def test_a_dropped_column_is_named_as_the_table_has_it(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    project = mini_project(adapter, adapter_targets, tmp_root, tmp_path, {"dmc.sql": DROPPED_MIXED_CASE})
+    status, message = load(project, range(1, 3))["dmc"]
+    assert status == "error" and "the table has columns the model no longer selects" in message, message
+    assert "(got Old Col)" in message, message
