@@ -26,10 +26,10 @@
   {%- for column in target_columns if column.name not in matched_names and column.name | lower not in m.managed -%}
     {%- do removed.append(column) -%}
   {%- endfor -%}
-  {%- set kept, written = target_columns | map(attribute='name') | list, matched.keys() | list -%}
+  {%- set kept, written, schema_alter = target_columns | map(attribute='name') | list, matched.keys() | list, none -%}
   {%- if added or removed or retyped -%}
     {%- set change = pipeline_kit._merge_apply_schema_change(m, existing_relation, target_columns, added, removed, retyped) -%}
-    {%- set kept = change.names -%}
+    {%- set kept, schema_alter = change.names, change.alter -%}
     {%- if m.on_schema_change in ['append_new_columns', 'sync_all_columns'] -%}
       {%- set written = written + added | map(attribute='name') | list -%}
     {%- endif -%}
@@ -52,7 +52,7 @@
   {%- for column in m.data_columns if column.name in matched and (column.name in cast_names or matched[column.name].name != column.name) -%}
     {%- do cast_batch.append({'column': matched[column.name].name, 'source': column.name, 'cast': column.name in cast_names}) -%}
   {%- endfor -%}
-  {{- return({'insert_columns': insert_columns, 'update_columns': update_columns, 'target_names': kept, 'cast_batch': cast_batch}) -}}
+  {{- return({'insert_columns': insert_columns, 'update_columns': update_columns, 'target_names': kept, 'cast_batch': cast_batch, 'schema_alter': schema_alter}) -}}
 {% endmacro %}
 
 {#- The table column each batch data column is written to: the one of exactly its name, else the
@@ -106,20 +106,20 @@
   {%- for column in target_columns if column.name not in dropped -%}
     {%- do names.append(column.name) -%}
   {%- endfor -%}
-  {%- if m.on_schema_change == 'append_new_columns' and added -%}
-    {%- do alter_relation_add_remove_columns(existing_relation, added, none) -%}
+  {#- the ALTERs are only planned here (schema_alter), and made by _merge_alter_target once the
+      batch has passed the contract check and its casts: on Snowflake an ALTER commits on its own,
+      so a run failing on the batch after it left the table changed -#}
+  {%- set alter = {'add': [], 'remove': [], 'retype': []} -%}
+  {%- if m.on_schema_change == 'append_new_columns' -%}
+    {%- do alter.update({'add': added}) -%}
   {%- elif m.on_schema_change == 'sync_all_columns' -%}
-    {#- only with a column to add or drop: dbt's PostgreSQL macro sends a bare `alter table <t>`
-        for two empty lists (a syntax error when a type change is the only difference) -#}
-    {%- if added or removed -%}
-      {%- do alter_relation_add_remove_columns(existing_relation, added or none, removed or none) -%}
-    {%- endif -%}
+    {%- do alter.update({'add': added, 'remove': removed}) -%}
     {%- for change in retyped -%}
-      {%- do alter_column_type(existing_relation, change.column, change.new) -%}
+      {%- do alter.retype.append((change.column, change.new)) -%}
       {#- a soft delete stores its ordering value in deleted_at: it takes the ordering column's new
           type too (left as it was, a date column cut a timestamp's time off without a word) -#}
       {%- for column in target_columns if change.source == m.order_column.name and m.delete_mode == 'soft' and column.name | lower == 'deleted_at' -%}
-        {%- do alter_column_type(existing_relation, column.name, change.new) -%}
+        {%- do alter.retype.append((column.name, change.new)) -%}
       {%- endfor -%}
     {%- endfor -%}
   {%- endif -%}
@@ -128,7 +128,22 @@
       {%- do names.append(column.name) -%}
     {%- endfor -%}
   {%- endif -%}
-  {{- return({'names': names}) -}}
+  {{- return({'names': names, 'alter': alter if alter.add or alter.remove or alter.retype else none}) -}}
+{% endmacro %}
+
+{#- The table's columns changed as _merge_apply_schema_change planned (m.schema_alter): columns
+    added and dropped in one statement (only when there are some: dbt's PostgreSQL macro sends a
+    bare `alter table <t>` for two empty lists, a syntax error when a type change is the only
+    difference), then each type change. Called by the materialization after the batch's checks,
+    right before the write. -#}
+{% macro _merge_alter_target(m, existing_relation) %}
+  {%- set alter = m.schema_alter -%}
+  {%- if alter.add or alter.remove -%}
+    {%- do alter_relation_add_remove_columns(existing_relation, alter.add or none, alter.remove or none) -%}
+  {%- endif -%}
+  {%- for column_name, new_type in alter.retype -%}
+    {%- do alter_column_type(existing_relation, column_name, new_type) -%}
+  {%- endfor -%}
 {% endmacro %}
 
 {#- The data columns whose type in the batch differs from the table's. `lossy_only` false: as dbt's

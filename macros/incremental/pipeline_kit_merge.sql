@@ -44,6 +44,10 @@
   {%- if m.cast_batch -%}
     {%- do pipeline_kit._merge_cast_batch(m, found) -%}
   {%- endif -%}
+  {#- on_schema_change's ALTERs, once the batch has passed the checks above (see _merge_alter_target) -#}
+  {%- if m.get('schema_alter') -%}
+    {%- do pipeline_kit._merge_alter_target(m, existing_relation) -%}
+  {%- endif -%}
   {%- set build_relation = target_relation -%}
   {%- if full_refresh -%}
     {#- First build / full refresh: an empty table with the target's columns, merged into like any batch. -#}

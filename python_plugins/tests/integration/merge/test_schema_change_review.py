@@ -23,7 +23,7 @@ import pytest
 
 from ..dbt_harness import AdapterTarget, DbtProject
 from ..scd.mini_project import mini_project
-from .warehouse import query
+from .warehouse import column_names, query
 
 pytestmark = pytest.mark.integration
 
@@ -148,3 +148,35 @@ def test_sync_all_columns_retypes_deleted_at_with_the_ordering_column(
     sql = f"select id, cast(deleted_at as varchar), is_deleted from {table} order by id"
     rows = query(project, sql)[1]
     assert rows == [(1, "2024-02-01 10:30:00", True), (2, None, False)], rows
+
+
+# -- 4. on_schema_change's ALTERs wait for the batch's checks ----------------------------------
+
+CONTRACT_ADDED = """\
+{{ config(materialized='pipeline_kit_merge', unique_key='id', merge_order_by='ts',
+          on_schema_change='append_new_columns') }}
+{%- set batch = it_var('scr_batch', 1) | int %}
+select cast(1 as integer) as id, cast({{ batch }} as integer) as ts
+{%- if batch == 2 %}, cast('x' as varchar(5)) as extra{% endif %}
+"""
+CONTRACT_YML = """\
+models:
+  - name: ca_merge
+    config: {contract: {enforced: true}}
+    columns:
+      - {name: id, data_type: integer}
+      - {name: ts, data_type: integer}
+"""
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres", "snowflake"])
+def test_a_batch_refused_by_its_contract_leaves_the_columns_as_they_were(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    """Snowflake commits an ALTER on its own: the column append_new_columns added stayed after the
+    contract then refused the batch. The ALTERs now come after the batch's checks."""
+    files = {"ca_merge.sql": CONTRACT_ADDED, "ca_merge.yml": CONTRACT_YML}
+    project = mini_project(adapter, adapter_targets, tmp_root, tmp_path, files)
+    status, message = load(project, 2)["ca_merge"]
+    assert status == "error" and "enforced contract" in message, message
+    assert column_names(project, "ca_merge") == ["id", "ts"]

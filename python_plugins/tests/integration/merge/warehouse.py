@@ -124,3 +124,22 @@ def assert_indexes(project: DbtProject, expected: dict[str, list[str]], when: st
     for table, definitions in expected.items():
         found = index_definitions(project, table)
         assert found == definitions, f"{when}: {table} has indexes {found}, expected {definitions}"
+
+
+def column_names(project: DbtProject, table: str) -> list[str]:
+    """The table's column names, lower-cased and sorted (Snowflake: read from fakesnow's file)."""
+    if project.target.name == "snowflake":
+        import duckdb
+
+        connection = duckdb.connect(fakesnow_database(project), read_only=True)
+        try:
+            sql = (
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+            )
+            rows = connection.execute(sql, [project.target.schema.upper(), table.upper()]).fetchall()
+        finally:
+            connection.close()
+    else:
+        sql = "select column_name from information_schema.columns where table_schema = %s and table_name = %s"
+        rows = query(project, sql, (project.target.schema, table))[1]
+    return sorted(str(row[0]).lower() for row in rows)

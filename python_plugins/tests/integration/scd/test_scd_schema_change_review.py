@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from ..dbt_harness import AdapterTarget, DbtProject
-from ..merge.warehouse import fakesnow_database, query, read_table
+from ..merge.warehouse import column_names, query, read_table
 from .mini_project import mini_project
 
 pytestmark = pytest.mark.integration
@@ -45,24 +45,6 @@ def load(project: DbtProject, batches: range) -> dict[str, tuple[str, str]]:
     return {
         r["unique_id"].split(".")[-1]: (r["status"], " ".join((r["message"] or "").split())) for r in results
     }
-
-
-def column_names(project: DbtProject, table: str) -> list[str]:
-    if project.target.name == "snowflake":
-        import duckdb
-
-        connection = duckdb.connect(fakesnow_database(project), read_only=True)
-        try:
-            sql = (
-                "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
-            )
-            rows = connection.execute(sql, [project.target.schema.upper(), table.upper()]).fetchall()
-        finally:
-            connection.close()
-    else:
-        sql = "select column_name from information_schema.columns where table_schema = %s and table_name = %s"
-        rows = query(project, sql, (project.target.schema, table))[1]
-    return sorted(str(row[0]).lower() for row in rows)
 
 
 def scd_model(scd_type: int, mode: str, select: str) -> str:
