@@ -14,12 +14,15 @@ from pipeline_kit.artifacts.loading import finite_number
 from pipeline_kit.artifacts.run_results import MAX_THREADS
 from pipeline_kit.errors import GateFailedError, PipelineKitError
 
+# No price, rate or threshold is larger; products of larger ones overflowed to an internal error.
+MAX_AMOUNT = 1e9
+
 
 def _amount(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
     """A price, a rate or a threshold must be a finite number >= 0: click's float accepts nan,
     inf and negative values, which made costs of nan or -0.0000 and a report JSON with NaN in it."""
-    if not math.isfinite(value) or value < 0:
-        raise click.BadParameter(f"expected a finite number >= 0, got {value!r}")
+    if not math.isfinite(value) or not 0 <= value <= MAX_AMOUNT:
+        raise click.BadParameter(f"expected a finite number >= 0 and <= {MAX_AMOUNT:g}, got {value!r}")
     return value
 
 

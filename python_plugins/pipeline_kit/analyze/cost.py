@@ -26,6 +26,8 @@ from pipeline_kit.analyze.query_history import (
     read_query_history,
     session_queries,
 )
+from pipeline_kit.artifacts.loading import as_float
+from pipeline_kit.errors import PipelineKitError
 
 if TYPE_CHECKING:
     from pipeline_kit.analyze.timeline import NodeRun
@@ -101,6 +103,12 @@ def estimate_costs(
     runs = list(runs)
     costs: dict[str, NodeCost] = {}
     unpriced_reason = ""
+    if settings.query_history_csv and adapter != "snowflake":
+        # it was never read: a missing file, or one meant for another run, passed silently
+        raise PipelineKitError(
+            f"--query-history {settings.query_history_csv}: a Snowflake export, but the run is priced "
+            f"as {adapter} (pass --adapter snowflake to use it)"
+        )
     if adapter == "snowflake":
         measured: dict[str, NodeCost] = {}
         method = "Snowflake credits"
@@ -122,8 +130,9 @@ def estimate_costs(
     elif adapter == "bigquery":
         method = f"BigQuery bytes_billed x {settings.bigquery_price_per_tib} {settings.currency}/TiB"
         for run in runs:
-            billed = run.adapter_response.get("bytes_billed")
-            if isinstance(billed, int | float) and not isinstance(billed, bool):
+            # finite, at most an exabyte, not negative: Infinity or 1e400 crashed, -5 gave a negative cost
+            billed = as_float(run.adapter_response.get("bytes_billed"))
+            if billed is not None and billed >= 0:
                 amount = billed / TIB * settings.bigquery_price_per_tib
                 costs[run.unique_id] = NodeCost(
                     run.unique_id, amount, "measured", f"{int(billed)} bytes billed"

@@ -98,11 +98,18 @@ def read_query_history(path: Path) -> QueryHistory:
             session_id=row.get("SESSION_ID", ""),
             start_time=row.get("START_TIME", ""),
             warehouse_size=row.get("WAREHOUSE_SIZE", ""),
-            execution_ms=finite_number(row.get("EXECUTION_TIME")),
-            attributed_credits=finite_number(row.get("CREDITS_ATTRIBUTED_COMPUTE")),
-            cloud_credits=finite_number(row.get("CREDITS_USED_CLOUD_SERVICES")) or 0.0,
+            execution_ms=_csv_amount(row.get("EXECUTION_TIME")),
+            attributed_credits=_csv_amount(row.get("CREDITS_ATTRIBUTED_COMPUTE")),
+            cloud_credits=_csv_amount(row.get("CREDITS_USED_CLOUD_SERVICES")) or 0.0,
         )
     return QueryHistory(path, rows, has_sessions={"SESSION_ID", "START_TIME"} <= set(header))
+
+
+def _csv_amount(text: str | None) -> float | None:
+    """A time or credit count of the export: finite, not negative and at most 1e18, else None as an
+    empty cell (1e308 credits overflowed the run's cost into an internal error; -5 made it negative)."""
+    number = finite_number(text)
+    return number if number is not None and 0 <= number <= 1e18 else None
 
 
 def session_queries(history: QueryHistory, nodes: Mapping[str, NodeWindow]) -> dict[str, list[QueryRow]]:

@@ -89,6 +89,20 @@ def parse_timestamp(value: object) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
+def refuse_duplicate_results(path: Path, results: list[Any]) -> None:
+    """dbt writes each node once in run_results.json: a unique_id twice (files merged by hand or a
+    broken writer) would be counted twice in times, costs and scores."""
+    seen: set[str] = set()
+    for entry in results:
+        unique_id = entry.get("unique_id") if isinstance(entry, dict) else None
+        if isinstance(unique_id, str):
+            if unique_id in seen:
+                raise InputFileError(
+                    path, f"'results' holds {unique_id!r} more than once (dbt writes each node once)"
+                )
+            seen.add(unique_id)
+
+
 def as_str(value: object, default: str = "") -> str:
     return value if isinstance(value, str) else default
 

@@ -10,7 +10,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pipeline_kit.artifacts.loading import as_dict, as_float, as_list, as_str, load_artifact, parse_timestamp
+from pipeline_kit.artifacts.loading import (
+    as_dict,
+    as_float,
+    as_list,
+    as_str,
+    load_artifact,
+    parse_timestamp,
+    refuse_duplicate_results,
+)
 from pipeline_kit.errors import InputFileError
 
 RUN_RESULTS_OLDEST = 4
@@ -128,7 +136,8 @@ def _result(raw: dict[str, Any]) -> RunResult | None:
     return RunResult(
         unique_id=unique_id,
         status=as_str(raw.get("status"), "unknown").lower(),
-        execution_time=as_float(raw.get("execution_time")) or 0.0,
+        # a negative time, like NaN, is no time: read as missing (it made negative costs pass gates)
+        execution_time=max(as_float(raw.get("execution_time")) or 0.0, 0.0),
         thread_id=as_str(raw.get("thread_id")),
         timing=timing,
         adapter_response=as_dict(raw.get("adapter_response")),
@@ -174,6 +183,7 @@ def read_run_results(path: Path) -> RunResults:
     raw_results = loaded.data.get("results")
     if not isinstance(raw_results, list):
         raise InputFileError(path, "not a dbt run_results artifact (no results list)")
+    refuse_duplicate_results(path, raw_results)
     results = tuple(
         result for raw in raw_results if isinstance(raw, dict) and (result := _result(raw)) is not None
     )

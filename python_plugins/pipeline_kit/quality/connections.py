@@ -59,7 +59,9 @@ def dbapi_query(url: str) -> Query:
     try:
         connection = psycopg2.connect(url)
     except psycopg2.Error as error:
-        raise PipelineKitError(f"cannot connect to {url}: {str(error).strip()}") from error
+        # one line, and no password: it would end up in CI logs
+        detail = " ".join(str(error).split())
+        raise PipelineKitError(f"cannot connect to {_without_password(url)}: {detail}") from error
     # read-only: the queries come from the artifacts (the tests' compiled SQL) and a CLI option
     connection.set_session(readonly=True, autocommit=True)
 
@@ -70,3 +72,10 @@ def dbapi_query(url: str) -> Query:
             return rows
 
     return run
+
+
+def _without_password(url: str) -> str:
+    """`url` with the password of `user:password@` or of `password=...` replaced by ***
+    (up to the last `@`: rather too much hidden than a password with an `@` in it shown)."""
+    url = re.sub(r"^([a-z][a-z0-9+.-]*://[^/@:]*:).*@", r"\1***@", url, flags=re.IGNORECASE | re.DOTALL)
+    return re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)", r"\1***", url, flags=re.IGNORECASE)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline_kit.artifacts.loading import as_dict, as_str, read_json
+from pipeline_kit.artifacts.loading import as_dict, as_str, read_json, refuse_duplicate_results
 from pipeline_kit.artifacts.run_results import run_limited_by
 from pipeline_kit.errors import InputFileError, PipelineKitError
 
@@ -104,6 +104,7 @@ def load_test_runs(target_dir: Path) -> tuple[str, list[TestRun]]:
     results, nodes = run_results.get("results"), manifest.get("nodes")
     if not isinstance(results, list):
         raise InputFileError(run_results_path, f"'results' is not a list (got {_json_type(results)})")
+    refuse_duplicate_results(run_results_path, results)
     if not isinstance(nodes, dict):
         raise InputFileError(manifest_path, f"'nodes' is not an object (got {_json_type(nodes)})")
     sources = as_dict(manifest.get("sources"))
