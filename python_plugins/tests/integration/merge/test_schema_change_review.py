@@ -180,3 +180,26 @@ def test_a_batch_refused_by_its_contract_leaves_the_columns_as_they_were(
     status, message = load(project, 2)["ca_merge"]
     assert status == "error" and "enforced contract" in message, message
     assert column_names(project, "ca_merge") == ["id", "ts"]
+
+
+UNCASTABLE_ADDED = """\
+{{ config(materialized='pipeline_kit_merge', unique_key='id', merge_order_by='ts',
+          on_schema_change='append_new_columns') }}
+{%- set batch = it_var('scr_batch', 1) | int %}
+select cast(1 as integer) as id, cast({{ batch }} as integer) as ts,
+{%- if batch == 1 %} cast(5 as integer) as qty
+{%- else %} cast('abc' as varchar(5)) as qty, cast('x' as varchar(5)) as extra{% endif %}
+"""
+
+
+@pytest.mark.parametrize("adapter", ["duckdb", "postgres", "snowflake"])
+def test_a_batch_value_the_table_cannot_hold_leaves_the_columns_as_they_were(
+    adapter: str, adapter_targets: dict[str, AdapterTarget], tmp_root: Path, tmp_path: Path
+) -> None:
+    """Text into an integer column beside a new column: the batch's cast to the table's type
+    failed after Snowflake had committed the ALTER, so the new column stayed. The ALTER now waits
+    for the cast (DuckDB and PostgreSQL roll the ALTER back either way)."""
+    project = mini_project(adapter, adapter_targets, tmp_root, tmp_path, {"uc_merge.sql": UNCASTABLE_ADDED})
+    status, message = load(project, 2)["uc_merge"]
+    assert status == "error" and "abc" in message.lower(), message
+    assert column_names(project, "uc_merge") == ["id", "qty", "ts"]
