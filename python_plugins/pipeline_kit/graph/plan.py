@@ -25,6 +25,7 @@ from pipeline_kit.graph.source_checks import (
     plan_source_checks,
 )
 from pipeline_kit.graph.task_settings import dag_key_of, merge_settings, safe_id
+from pipeline_kit.graph.test_edges import TestEdges
 
 __all__ = ["Granularity", "GroupBy", "PlanOptions", "Task", "TaskPlan", "TestBehavior", "plan_tasks"]
 
@@ -105,6 +106,8 @@ class _Builder:
         self.upstream: dict[str, set[str]] = defaultdict(set)
         self.downstream: dict[str, set[str]] = defaultdict(set)  # filled once tests are placed
         self.dag_of_node = {uid: dag_key_of(manifest.nodes[uid], options.split_tags) for uid in self.runnable}
+        per_node = options.granularity is Granularity.NODE
+        self.test_edges = TestEdges(manifest, self.task_of, nearest_members, per_node)
 
     def add_node_tasks(self, fresh: set[str], source_tests: Mapping[str, tuple[str, ...]]) -> None:
         units: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -325,6 +328,10 @@ class _Builder:
         self.upstream[task_id] |= set(parent_tasks)
         for parent in parent_tasks:
             self.downstream[parent].add(task_id)
+        if not blocking:  # as in `dbt build`, what reads every node tested waits (but for a cycle)
+            for child in self.test_edges.tasks_waiting(tests, task_id, self.upstream):
+                self.upstream[child].add(task_id)
+                self.downstream[task_id].add(child)
 
     def _add_standalone_tests(self, tests: list[ManifestNode]) -> None:
         """Tests a --select chose whose parents have no task here: they run against the warehouse
@@ -358,9 +365,8 @@ class _Builder:
     def finish(self) -> TaskPlan:
         upstream = {task_id: self.upstream.get(task_id, set()) for task_id in self.tasks}
         order = topological_order(upstream, "tasks (a grouping merged nodes into a cycle)")
-        if self.options.granularity is not Granularity.NODE or self.options.test_behavior in (
-            TestBehavior.AFTER_ALL,
-        ):
+        options = self.options
+        if options.granularity is not Granularity.NODE or options.test_behavior is TestBehavior.AFTER_ALL:
             reduced = transitive_reduction(order, upstream)
         else:
             reduced = {task_id: sorted(ups) for task_id, ups in upstream.items()}
