@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline_kit.airflow import build_config, render_dags
-from pipeline_kit.graph import Granularity, PlanOptions, TaskPlan, TestBehavior, parse_manifest, plan_tasks
+from pipeline_kit.graph import Granularity, TaskPlan, TestBehavior, parse_manifest, plan_tasks
 
-from ..graph.manifest_factory import ManifestBuilder
+from ..graph.manifest_factory import ManifestBuilder, ancestors, plan
 
 RELATIONSHIPS = "test.shop.relationships_orders_customers.abc123"
 
@@ -33,21 +33,6 @@ def shop() -> ManifestBuilder:
     m.node("from_int", "int_both", folder="models/marts")
     m.test("not_null_int_both_id", "int_both")
     return m
-
-
-def plan(builder: ManifestBuilder, **options: object) -> TaskPlan:
-    return plan_tasks(parse_manifest(builder.build()), PlanOptions(**options))  # type: ignore[arg-type]
-
-
-def ancestors(result: TaskPlan, task_id: str) -> set[str]:
-    found: set[str] = set()
-    pending = [task_id]
-    while pending:
-        for parent in result.upstream[pending.pop()]:
-            if parent not in found:
-                found.add(parent)
-                pending.append(parent)
-    return found
 
 
 def task_running(result: TaskPlan, test_name: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline_kit.graph import PlanOptions, TaskPlan, parse_manifest, plan_tasks
+
 
 class ManifestBuilder:
     def __init__(self, project: str = "shop") -> None:
@@ -121,3 +123,20 @@ class ManifestBuilder:
             "functions": self.functions,
             "selectors": self.selectors,
         }
+
+
+def plan(builder: ManifestBuilder, **options: object) -> TaskPlan:
+    """The task plan of the builder's manifest under `options` (PlanOptions' fields)."""
+    return plan_tasks(parse_manifest(builder.build()), PlanOptions(**options))  # type: ignore[arg-type]
+
+
+def ancestors(result: TaskPlan, task_id: str) -> set[str]:
+    """Every task `task_id` waits for, directly or not."""
+    found: set[str] = set()
+    pending = [task_id]
+    while pending:
+        for parent in result.upstream[pending.pop()]:
+            if parent not in found:
+                found.add(parent)
+                pending.append(parent)
+    return found

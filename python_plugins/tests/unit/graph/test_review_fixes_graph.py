@@ -6,25 +6,10 @@ from __future__ import annotations
 import pytest
 
 from pipeline_kit.errors import InputFileError
-from pipeline_kit.graph import Granularity, PlanOptions, TaskPlan, TestBehavior, parse_manifest, plan_tasks
+from pipeline_kit.graph import Granularity, TaskPlan, TestBehavior, parse_manifest
 from pipeline_kit.graph.selection import SelectionError, resolve_selection
 
-from .manifest_factory import ManifestBuilder
-
-
-def plan(builder: ManifestBuilder, **options: object) -> TaskPlan:
-    return plan_tasks(parse_manifest(builder.build()), PlanOptions(**options))  # type: ignore[arg-type]
-
-
-def ancestors(result: TaskPlan, task_id: str) -> set[str]:
-    found: set[str] = set()
-    pending = [task_id]
-    while pending:
-        for parent in result.upstream[pending.pop()]:
-            if parent not in found:
-                found.add(parent)
-                pending.append(parent)
-    return found
+from .manifest_factory import ManifestBuilder, ancestors, plan
 
 
 def task_running(result: TaskPlan, selector_part: str) -> str:
