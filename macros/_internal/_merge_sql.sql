@@ -408,6 +408,22 @@
   {{- return(statements) -}}
 {% endmacro %}
 
+{#- The fallback's statements (_merge_fallback_sql), one call each, as the materialization's
+    `main` result, reporting their summed count (one call reports its last statement's: the
+    insert's alone); a count an adapter does not give (-1, DuckDB) leaves the last statement's
+    response as it is. A macro of its own: the MERGE and staged paths never compile it. -#}
+{% macro _merge_run_fallback(statements, lock_sql) %}
+  {%- set responses = [] -%}
+  {%- for write_sql in statements %}
+    {% call statement('main') %}{{ lock_sql if loop.first }}{{ write_sql }}{% endcall %}
+    {%- do responses.append(load_result('main').response) -%}
+  {%- endfor -%}
+  {%- set counts = responses | map(attribute='rows_affected') | list -%}
+  {%- if counts | select('none') | list | length == 0 and counts | min >= 0 -%}
+    {%- do store_raw_result('main', message=responses | map('string') | join(', '), code=responses | map(attribute='code') | join('+'), rows_affected=counts | sum) -%}
+  {%- endif -%}
+{% endmacro %}
+
 {#- The staged row's values of the soft-delete and audit columns (rid: the target row id), and
     with soft deletes those of the updated columns: a delete keeps the row's last values (only the
     ordering value moves on), those of the batch's change before it where that applies. -#}

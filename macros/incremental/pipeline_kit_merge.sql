@@ -71,18 +71,7 @@
   {%- if main_sql is string %}
     {% call statement('main') %}{{ lock_sql }}{{ main_sql }}{% endcall %}
   {%- else -%}
-    {#- the fallback's statements one call each, so the reported count is their sum (one call
-        reports its last statement's: the insert's alone); a count an adapter does not give
-        (-1, DuckDB) leaves the last statement's response as it is -#}
-    {%- set responses = [] -%}
-    {%- for write_sql in main_sql %}
-      {% call statement('main') %}{{ lock_sql if loop.first }}{{ write_sql }}{% endcall %}
-      {%- do responses.append(load_result('main').response) -%}
-    {%- endfor -%}
-    {%- set counts = responses | map(attribute='rows_affected') | list -%}
-    {%- if counts | select('none') | list | length == 0 and counts | min >= 0 -%}
-      {%- do store_raw_result('main', message=responses | map('string') | join(', '), code=responses | map(attribute='code') | join('+'), rows_affected=counts | sum) -%}
-    {%- endif -%}
+    {%- do pipeline_kit._merge_run_fallback(main_sql, lock_sql) -%}
   {%- endif %}
   {%- if path != 'staged' and not found.get('on_commit_drop') %}
     {% call statement('pk_merge_drop_scratch') %}
